@@ -1,0 +1,116 @@
+import { assign, setup } from 'xstate';
+import { authorizationFailure } from './casePermits.js';
+import { initialContext, recordEvent } from './caseRecord.js';
+import type { CaseContext, CaseInput, CaseMachineEvent, CaseStatus } from './caseTypes.js';
+import { dataFailure } from './caseValidation.js';
+
+/**
+ * Every transition is guarded by the same `permitted` guard, so the machine
+ * refuses on its own even when driven directly (createActor, tests), and
+ * `applyCaseEvent` can explain a refusal by calling the same two checks.
+ */
+function permitted(context: CaseContext, event: CaseMachineEvent): boolean {
+  return authorizationFailure(context, event.type, event.actor) === null && dataFailure(context, event) === null;
+}
+
+const step = <T extends CaseStatus>(target: T) => ({ target, guard: 'permitted', actions: 'record' }) as const;
+
+// Withdrawal (撤诉) is open until a decision or a signed settlement exists.
+const withdrawable = { WITHDRAW: step('withdrawn') } as const;
+const toMediation = { OFFER_MEDIATION: step('mediationOffered') } as const;
+const toHearing = { SCHEDULE_HEARING: step('hearingScheduled') } as const;
+
+export const caseMachine = setup({
+  types: {
+    context: {} as CaseContext,
+    events: {} as CaseMachineEvent,
+    input: {} as CaseInput,
+  },
+  guards: {
+    permitted: ({ context, event }) => permitted(context, event),
+    hasFindings: ({ context }) => context.findings.length > 0,
+  },
+  actions: {
+    record: assign(({ context, event }) => recordEvent(context, event)),
+  },
+}).createMachine({
+  id: 'case',
+  initial: 'draft',
+  context: ({ input }) => initialContext(input),
+  states: {
+    draft: {
+      on: { SUBMIT: step('submitted'), ...withdrawable },
+    },
+    // Transient: the automatic check's findings decide where a filing lands.
+    submitted: {
+      always: [{ guard: 'hasFindings', target: 'correctionRequested' }, { target: 'underReview' }],
+    },
+    underReview: {
+      on: {
+        REVIEW_ACCEPT: step('docketed'),
+        REVIEW_CORRECT: step('correctionRequested'),
+        REVIEW_REJECT: step('rejected'),
+        ...withdrawable,
+      },
+    },
+    correctionRequested: {
+      on: {
+        RESUBMIT: step('submitted'),
+        CORRECTION_PERIOD_EXPIRED: step('withdrawn'),
+        ...withdrawable,
+      },
+    },
+    rejected: { type: 'final' },
+    docketed: {
+      on: {
+        FEE_PAID: step('feeSettled'),
+        FEE_WAIVED: step('feeSettled'),
+        FEE_DEFERRED: step('feeSettled'),
+        FEE_PERIOD_EXPIRED: step('withdrawn'),
+        ...withdrawable,
+      },
+    },
+    feeSettled: {
+      on: { SERVE_DEFENDANT: step('servedOnDefendant'), ...toMediation, ...toHearing, ...withdrawable },
+    },
+    servedOnDefendant: {
+      on: {
+        ANSWER_FILED: step('answered'),
+        ANSWER_PERIOD_EXPIRED: step('defaultPending'),
+        ...withdrawable,
+      },
+    },
+    answered: { on: { ...toMediation, ...toHearing, ...withdrawable } },
+    defaultPending: { on: { ...toMediation, ...toHearing, ...withdrawable } },
+    mediationOffered: {
+      on: {
+        MEDIATION_ACCEPTED: step('inMediation'),
+        MEDIATION_DECLINED: step('mediationFailed'),
+        ...withdrawable,
+      },
+    },
+    inMediation: {
+      on: {
+        MEDIATION_SETTLED: step('settled'),
+        MEDIATION_FAILED: step('mediationFailed'),
+        ...withdrawable,
+      },
+    },
+    // A signed mediation agreement (调解书) binds like a judgment: no withdrawal.
+    settled: { on: { CLOSE: step('closed') } },
+    mediationFailed: { on: { ...toHearing, ...withdrawable } },
+    hearingScheduled: {
+      on: { ...toHearing, HEARING_STARTED: step('inHearing'), ...withdrawable },
+    },
+    inHearing: {
+      // DECIDE here is a judgment pronounced in court (当庭宣判).
+      on: { HEARING_ENDED: step('awaitingDecision'), DECIDE: step('decided'), ...withdrawable },
+    },
+    awaitingDecision: {
+      on: { DECIDE: step('decided'), ...toHearing, ...withdrawable },
+    },
+    decided: { on: { CLOSE: step('closed') } },
+    closed: { type: 'final' },
+    withdrawn: { type: 'final' },
+  },
+});

@@ -1,0 +1,88 @@
+import type { CaseActor, CaseContext, CaseEventType, CaseRole } from './caseTypes.js';
+
+type CourtRole = Extract<CaseRole, 'clerk' | 'judge' | 'mediator'>;
+
+/**
+ * Who may send an event. One table rather than a guard per transition, so the
+ * server, the UI (`allowedEventTypes`) and the error messages all read the same rule.
+ */
+export interface Permit {
+  /** Officers who must belong to the case's court. */
+  court?: readonly CourtRole[];
+  /** The party who filed the case. */
+  filer?: true;
+  /** Any party other than the filer; the server checks they really are a party. */
+  otherParty?: true;
+  /** Automatic checks, deadline sweeps, the payment gateway and the hearing room. */
+  system?: true;
+}
+
+const CLERK = ['clerk'] as const;
+const MEDIATION_OFFICERS = ['mediator', 'clerk'] as const;
+const BENCH = ['clerk', 'judge'] as const;
+
+export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
+  SUBMIT: { filer: true },
+  RESUBMIT: { filer: true },
+  WITHDRAW: { filer: true },
+  REVIEW_ACCEPT: { court: CLERK },
+  REVIEW_CORRECT: { court: CLERK },
+  REVIEW_REJECT: { court: CLERK },
+  CORRECTION_PERIOD_EXPIRED: { system: true },
+  // The gateway's confirmed callback settles online payments without a clerk.
+  FEE_PAID: { court: CLERK, system: true },
+  FEE_WAIVED: { court: CLERK },
+  FEE_DEFERRED: { court: CLERK },
+  FEE_PERIOD_EXPIRED: { system: true },
+  SERVE_DEFENDANT: { court: CLERK },
+  // A clerk may record an answer delivered on paper.
+  ANSWER_FILED: { otherParty: true, court: CLERK },
+  ANSWER_PERIOD_EXPIRED: { system: true },
+  OFFER_MEDIATION: { court: MEDIATION_OFFICERS },
+  MEDIATION_ACCEPTED: { court: MEDIATION_OFFICERS },
+  MEDIATION_DECLINED: { court: MEDIATION_OFFICERS },
+  MEDIATION_FAILED: { court: MEDIATION_OFFICERS },
+  MEDIATION_SETTLED: { court: MEDIATION_OFFICERS },
+  SCHEDULE_HEARING: { court: BENCH },
+  // The hearing machine reports start and end of the video session as 'system'.
+  HEARING_STARTED: { court: BENCH, system: true },
+  HEARING_ENDED: { court: BENCH, system: true },
+  DECIDE: { court: ['judge'] },
+  CLOSE: { court: CLERK },
+};
+
+function describePermit(permit: Permit, courtId: string): string {
+  const who: string[] = [];
+  if (permit.filer) who.push('the filing party');
+  if (permit.otherParty) who.push('a party other than the filer');
+  if (permit.court) who.push(`a ${permit.court.join(' or ')} of court ${courtId}`);
+  if (permit.system) who.push('the system');
+  return who.join(', or ');
+}
+
+function describeActor(actor: CaseActor): string {
+  const court = actor.courtId === undefined ? '' : ` of court ${actor.courtId}`;
+  return `${actor.role} ${actor.userId}${court}`;
+}
+
+/** Returns why `actor` may not send `type` on this case, or null when allowed. */
+export function authorizationFailure(
+  context: CaseContext,
+  type: CaseEventType,
+  actor: CaseActor,
+): string | null {
+  const permit = PERMITS[type];
+  if (permit.system && actor.role === 'system') return null;
+  if (actor.role === 'party') {
+    const isFiler = actor.userId === context.filerId;
+    if (permit.filer && isFiler) return null;
+    if (permit.otherParty && !isFiler) return null;
+  }
+  const courtRoles: readonly CaseRole[] = permit.court ?? [];
+  if (courtRoles.includes(actor.role)) {
+    if (actor.courtId === context.courtId) return null;
+    const where = actor.courtId === undefined ? 'is not attached to a court' : 'belongs to another court';
+    return `${type} requires ${describePermit(permit, context.courtId)}; ${describeActor(actor)} ${where}`;
+  }
+  return `${type} may only be sent by ${describePermit(permit, context.courtId)}, not by ${describeActor(actor)}`;
+}

@@ -1,0 +1,204 @@
+import { addPeriod, shanghaiDate } from '../rules/periods.js';
+import type { HolidayCalendar } from '../rules/periods.js';
+import type { CaseContext, CaseDeadlines, CaseInput, CaseMachineEvent, CaseTimestamp, Finding } from './caseTypes.js';
+
+/** Statutory periods, in days, counted from the day after the triggering day. */
+export const PERIODS = {
+  /** 民事诉讼法 art. 126: docket within 7 days of a complete filing. */
+  docket: 7,
+  /** Default window to cure an incomplete filing when the court sets none. */
+  correct: 15,
+  /** 诉讼费用交纳办法 art. 22: pay within 7 days of the fee notice, issued on docketing. */
+  fee: 7,
+  /** 民事诉讼法 art. 128: answer within 15 days of service. */
+  answer: 15,
+} as const;
+
+export function initialContext(input: CaseInput): CaseContext {
+  return {
+    caseId: input.caseId,
+    courtId: input.courtId,
+    filerId: input.filerId,
+    findings: [],
+    deadlines: {},
+    timestamps: { createdAt: input.at },
+    lastEventAt: input.at,
+  };
+}
+
+function daysAfter(instant: string, days: number, calendar: HolidayCalendar): string {
+  return addPeriod(shanghaiDate(instant), days, 'day', calendar);
+}
+
+function stamp(context: CaseContext, at: string, ...names: CaseTimestamp[]): CaseContext['timestamps'] {
+  const timestamps = { ...context.timestamps };
+  for (const name of names) timestamps[name] = at;
+  return timestamps;
+}
+
+function withoutCorrectBy(deadlines: CaseDeadlines): CaseDeadlines {
+  const { correctBy: _ended, ...rest } = deadlines;
+  return rest;
+}
+
+// Rebuilt key by key so an explicit `undefined` never reaches the stored JSON.
+function normalizeFinding(f: Finding): Finding {
+  return {
+    code: f.code,
+    message: f.message,
+    ...(f.messageZh === undefined ? {} : { messageZh: f.messageZh }),
+    ...(f.field === undefined ? {} : { field: f.field }),
+  };
+}
+
+/**
+ * A filing or re-filing after the automatic check. With findings, the findings
+ * are the one consolidated correction notice; without, the docketing clock
+ * (re)starts from this submission.
+ */
+function recordFiling(
+  context: CaseContext,
+  findings: Finding[],
+  at: string,
+  calendar: HolidayCalendar,
+  correctBy: string | undefined,
+): CaseContext {
+  const copied = findings.map(normalizeFinding);
+  if (copied.length === 0) {
+    return {
+      ...context,
+      findings: [],
+      deadlines: { ...withoutCorrectBy(context.deadlines), docketBy: daysAfter(at, PERIODS.docket, calendar) },
+      timestamps: stamp(context, at, 'submittedAt'),
+    };
+  }
+  // A cure that still has problems keeps the original deadline: one notice, one window.
+  const deadline = context.deadlines.correctBy ?? correctBy ?? daysAfter(at, PERIODS.correct, calendar);
+  return {
+    ...context,
+    findings: copied,
+    correction: { source: 'automatic', reasons: copied.map((f) => f.message), deadline, issuedAt: at },
+    deadlines: { ...context.deadlines, correctBy: deadline },
+    timestamps: stamp(context, at, 'submittedAt', 'correctionRequestedAt'),
+  };
+}
+
+/** The context after `event`; the machine only runs this once the guards have passed. */
+export function recordEvent(previous: CaseContext, event: CaseMachineEvent): CaseContext {
+  const at = event.at;
+  const context: CaseContext = { ...previous, lastEventAt: at };
+  switch (event.type) {
+    case 'SUBMIT':
+      return recordFiling(context, event.findings, at, event.calendar, event.correctBy);
+    case 'RESUBMIT':
+      return recordFiling(context, event.findings, at, event.calendar, undefined);
+    case 'REVIEW_ACCEPT':
+      return {
+        ...context,
+        caseNumber: event.caseNumber,
+        fee: { amount: event.fee.amount, currency: event.fee.currency },
+        deadlines: { ...context.deadlines, feeDueBy: daysAfter(at, PERIODS.fee, event.calendar) },
+        timestamps: stamp(context, at, 'docketedAt'),
+      };
+    case 'REVIEW_CORRECT':
+      return {
+        ...context,
+        correction: { source: 'clerk', reasons: [...event.reasons], deadline: event.deadline, issuedAt: at },
+        deadlines: { ...context.deadlines, correctBy: event.deadline },
+        timestamps: stamp(context, at, 'correctionRequestedAt'),
+      };
+    case 'REVIEW_REJECT':
+      return { ...context, rejectionReasons: [...event.reasons], timestamps: stamp(context, at, 'rejectedAt') };
+    case 'CORRECTION_PERIOD_EXPIRED':
+      return deemWithdrawn(context, event.actor.userId, 'CORRECTION_NOT_MADE', at);
+    case 'FEE_PAID':
+      return {
+        ...context,
+        feeSettlement: { kind: 'paid', paymentId: event.paymentId, amount: event.amount, at },
+        timestamps: stamp(context, at, 'feeSettledAt'),
+      };
+    case 'FEE_WAIVED':
+      return {
+        ...context,
+        feeSettlement: { kind: 'waived', reason: event.reason, at },
+        timestamps: stamp(context, at, 'feeSettledAt'),
+      };
+    case 'FEE_DEFERRED':
+      return {
+        ...context,
+        feeSettlement: { kind: 'deferred', reason: event.reason, until: event.until, at },
+        timestamps: stamp(context, at, 'feeSettledAt'),
+      };
+    case 'FEE_PERIOD_EXPIRED':
+      return deemWithdrawn(context, event.actor.userId, 'FEE_UNPAID', at);
+    case 'SERVE_DEFENDANT':
+      return {
+        ...context,
+        deadlines: { ...context.deadlines, answerBy: daysAfter(event.servedAt, PERIODS.answer, event.calendar) },
+        timestamps: { ...context.timestamps, servedAt: event.servedAt },
+      };
+    case 'ANSWER_FILED':
+      return {
+        ...context,
+        ...(event.documentId === undefined ? {} : { answerDocumentId: event.documentId }),
+        timestamps: stamp(context, at, 'answeredAt'),
+      };
+    case 'ANSWER_PERIOD_EXPIRED':
+      return { ...context, timestamps: stamp(context, at, 'defaultAt') };
+    case 'OFFER_MEDIATION':
+      return { ...context, mediation: {}, timestamps: stamp(context, at, 'mediationOfferedAt') };
+    case 'MEDIATION_ACCEPTED':
+      return { ...context, timestamps: stamp(context, at, 'mediationStartedAt') };
+    case 'MEDIATION_DECLINED':
+      return {
+        ...context,
+        mediation: { outcome: 'declined', ...(event.reason === undefined ? {} : { reason: event.reason }) },
+        timestamps: stamp(context, at, 'mediationEndedAt'),
+      };
+    case 'MEDIATION_FAILED':
+      return {
+        ...context,
+        mediation: { outcome: 'failed', reason: event.reason },
+        timestamps: stamp(context, at, 'mediationEndedAt'),
+      };
+    case 'MEDIATION_SETTLED':
+      return {
+        ...context,
+        mediation: { outcome: 'settled', agreementId: event.agreementId },
+        timestamps: stamp(context, at, 'mediationEndedAt', 'settledAt'),
+      };
+    case 'SCHEDULE_HEARING':
+      return {
+        ...context,
+        hearing: { hearingId: event.hearingId, startsAt: event.startsAt },
+        timestamps: stamp(context, at, 'hearingScheduledAt'),
+      };
+    case 'HEARING_STARTED':
+      return { ...context, timestamps: stamp(context, at, 'hearingStartedAt') };
+    case 'HEARING_ENDED':
+      return { ...context, timestamps: stamp(context, at, 'hearingEndedAt') };
+    case 'DECIDE':
+      return { ...context, decisionId: event.decisionId, timestamps: stamp(context, at, 'decidedAt') };
+    case 'CLOSE':
+      return { ...context, timestamps: stamp(context, at, 'closedAt') };
+    case 'WITHDRAW':
+      return {
+        ...context,
+        withdrawal: { byUserId: event.actor.userId, ...(event.reason === undefined ? {} : { reason: event.reason }) },
+        timestamps: stamp(context, at, 'withdrawnAt'),
+      };
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+function deemWithdrawn(
+  context: CaseContext,
+  byUserId: string,
+  deemed: 'FEE_UNPAID' | 'CORRECTION_NOT_MADE',
+  at: string,
+): CaseContext {
+  return { ...context, withdrawal: { byUserId, deemed }, timestamps: stamp(context, at, 'withdrawnAt') };
+}

@@ -1,0 +1,236 @@
+import type { HolidayCalendar } from '../rules/periods.js';
+
+export type CaseRole = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin' | 'system';
+
+export interface CaseActor {
+  userId: string;
+  role: CaseRole;
+  courtId?: string;
+}
+
+/** One problem found in a filing, by the automatic check or by a clerk. */
+export interface Finding {
+  code: string;
+  message: string;
+  messageZh?: string;
+  field?: string;
+}
+
+/** Every status a case can show; `submitted` is transient and never persisted. */
+export const CASE_STATUSES = [
+  'draft',
+  'submitted',
+  'underReview',
+  'correctionRequested',
+  'rejected',
+  'docketed',
+  'feeSettled',
+  'servedOnDefendant',
+  'answered',
+  'defaultPending',
+  'mediationOffered',
+  'inMediation',
+  'settled',
+  'mediationFailed',
+  'hearingScheduled',
+  'inHearing',
+  'awaitingDecision',
+  'decided',
+  'closed',
+  'withdrawn',
+] as const;
+
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export interface Money {
+  amount: string;
+  currency: 'CNY';
+}
+
+interface Envelope {
+  actor: CaseActor;
+  /** ISO 8601 instant at which the event happened; the machine never reads a clock. */
+  at: string;
+}
+
+export type CaseEvent = Envelope &
+  (
+    | {
+        type: 'SUBMIT';
+        findings: Finding[];
+        /** Court-configured correction deadline (YYYY-MM-DD); defaults to 15 days. */
+        correctBy?: string;
+      }
+    | { type: 'RESUBMIT'; findings: Finding[] }
+    | { type: 'REVIEW_ACCEPT'; caseNumber: string; fee: Money }
+    | { type: 'REVIEW_CORRECT'; reasons: string[]; deadline: string }
+    | { type: 'REVIEW_REJECT'; reasons: string[] }
+    | { type: 'CORRECTION_PERIOD_EXPIRED' }
+    | { type: 'FEE_PAID'; paymentId: string; amount: string }
+    | { type: 'FEE_WAIVED'; reason: string }
+    | { type: 'FEE_DEFERRED'; reason: string; until: string }
+    | { type: 'FEE_PERIOD_EXPIRED' }
+    | { type: 'SERVE_DEFENDANT'; servedAt: string }
+    | { type: 'ANSWER_FILED'; documentId?: string }
+    | { type: 'ANSWER_PERIOD_EXPIRED' }
+    | { type: 'OFFER_MEDIATION' }
+    | { type: 'MEDIATION_ACCEPTED' }
+    | { type: 'MEDIATION_DECLINED'; reason?: string }
+    | { type: 'MEDIATION_FAILED'; reason: string }
+    | { type: 'MEDIATION_SETTLED'; agreementId: string }
+    | { type: 'SCHEDULE_HEARING'; hearingId: string; startsAt: string }
+    | { type: 'HEARING_STARTED'; hearingId: string }
+    | { type: 'HEARING_ENDED'; hearingId: string }
+    | { type: 'DECIDE'; decisionId: string }
+    | { type: 'CLOSE' }
+    | { type: 'WITHDRAW'; reason?: string }
+  );
+
+export type CaseEventType = CaseEvent['type'];
+
+/** Listed once so runtime checks and `allowedEventTypes` cannot drift from the union. */
+export const CASE_EVENT_TYPES = [
+  'SUBMIT',
+  'RESUBMIT',
+  'REVIEW_ACCEPT',
+  'REVIEW_CORRECT',
+  'REVIEW_REJECT',
+  'CORRECTION_PERIOD_EXPIRED',
+  'FEE_PAID',
+  'FEE_WAIVED',
+  'FEE_DEFERRED',
+  'FEE_PERIOD_EXPIRED',
+  'SERVE_DEFENDANT',
+  'ANSWER_FILED',
+  'ANSWER_PERIOD_EXPIRED',
+  'OFFER_MEDIATION',
+  'MEDIATION_ACCEPTED',
+  'MEDIATION_DECLINED',
+  'MEDIATION_FAILED',
+  'MEDIATION_SETTLED',
+  'SCHEDULE_HEARING',
+  'HEARING_STARTED',
+  'HEARING_ENDED',
+  'DECIDE',
+  'CLOSE',
+  'WITHDRAW',
+] as const satisfies readonly CaseEventType[];
+
+// Fails to compile if a member of the union is missing from CASE_EVENT_TYPES.
+type MissingEventType = Exclude<CaseEventType, (typeof CASE_EVENT_TYPES)[number]>;
+const _allEventTypesListed: MissingEventType extends never ? true : false = true;
+void _allEventTypesListed;
+
+export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T }>;
+
+/**
+ * What the machine itself receives: the public event plus the court's calendar.
+ * The calendar travels with the event instead of living in context so that it
+ * never reaches the persisted snapshot.
+ */
+export type CaseMachineEvent = CaseEvent & { calendar: HolidayCalendar };
+
+export interface CorrectionNotice {
+  source: 'automatic' | 'clerk';
+  reasons: string[];
+  deadline: string;
+  issuedAt: string;
+}
+
+export type FeeSettlement =
+  | { kind: 'paid'; paymentId: string; amount: string; at: string }
+  | { kind: 'waived'; reason: string; at: string }
+  | { kind: 'deferred'; reason: string; until: string; at: string };
+
+export interface CaseDeadlines {
+  docketBy?: string;
+  correctBy?: string;
+  feeDueBy?: string;
+  answerBy?: string;
+}
+
+export type CaseTimestamp =
+  | 'createdAt'
+  | 'submittedAt'
+  | 'correctionRequestedAt'
+  | 'rejectedAt'
+  | 'docketedAt'
+  | 'feeSettledAt'
+  | 'servedAt'
+  | 'answeredAt'
+  | 'defaultAt'
+  | 'mediationOfferedAt'
+  | 'mediationStartedAt'
+  | 'mediationEndedAt'
+  | 'settledAt'
+  | 'hearingScheduledAt'
+  | 'hearingStartedAt'
+  | 'hearingEndedAt'
+  | 'decidedAt'
+  | 'closedAt'
+  | 'withdrawnAt';
+
+export interface Withdrawal {
+  byUserId: string;
+  reason?: string;
+  /** Set when the law treats the case as withdrawn (按撤诉处理) rather than the filer asking. */
+  deemed?: 'FEE_UNPAID' | 'CORRECTION_NOT_MADE';
+}
+
+export interface Mediation {
+  agreementId?: string;
+  outcome?: 'declined' | 'failed' | 'settled';
+  reason?: string;
+}
+
+export interface Hearing {
+  hearingId: string;
+  startsAt: string;
+}
+
+/** Plain JSON only: it is persisted as is. Optional keys are omitted, never `undefined`. */
+export interface CaseContext {
+  caseId: string;
+  courtId: string;
+  filerId: string;
+  findings: Finding[];
+  correction?: CorrectionNotice;
+  rejectionReasons?: string[];
+  caseNumber?: string;
+  fee?: Money;
+  feeSettlement?: FeeSettlement;
+  deadlines: CaseDeadlines;
+  hearing?: Hearing;
+  mediation?: Mediation;
+  answerDocumentId?: string;
+  decisionId?: string;
+  withdrawal?: Withdrawal;
+  timestamps: Partial<Record<CaseTimestamp, string>>;
+  /** Events must not travel back in time past this instant. */
+  lastEventAt: string;
+}
+
+export interface CaseInput {
+  caseId: string;
+  courtId: string;
+  filerId: string;
+  at: string;
+}
+
+/** The stored form: our own shape, so a stored case survives xstate upgrades. */
+export interface CaseSnapshotJson {
+  schemaVersion: 1;
+  status: CaseStatus;
+  context: CaseContext;
+}
+
+export type CaseErrorCode = 'FORBIDDEN' | 'INVALID_STATE' | 'INVALID_EVENT';
+
+export interface CaseError {
+  code: CaseErrorCode;
+  message: string;
+}
+
+export type CaseTransitionResult =
+  | { ok: true; snapshot: CaseSnapshotJson; status: CaseStatus; context: CaseContext }
+  | { ok: false; error: CaseError };

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { applyCaseEvent } from '../../../state-machines/case/caseMachine.js';
+import type { CaseSnapshotJson } from '../../../state-machines/case/caseMachine.js';
+import {
+  apply,
+  applyAll,
+  calendar,
+  caseIn,
+  clerk,
+  expectRefused,
+  fee,
+  filer,
+  missingId,
+  newCase,
+  plainCalendar,
+  system,
+} from './caseFixtures.js';
+
+function docketedAt(at: string): CaseSnapshotJson {
+  const review = apply(newCase(), { type: 'SUBMIT', actor: filer, findings: [], at: '2025-03-03T10:00:00+08:00' });
+  return apply(review, { type: 'REVIEW_ACCEPT', actor: clerk, caseNumber: 'X', fee, at });
+}
+
+describe('docketBy', () => {
+  it('counts 7 days from the Shanghai date of a complete filing', () => {
+    // 17:00 UTC on 03-04 is already 03-05 in Shanghai: counting from the UTC date would give 03-11.
+    const review = apply(newCase(), { type: 'SUBMIT', actor: filer, findings: [], at: '2025-03-04T17:00:00Z' });
+    expect(review.context.deadlines.docketBy).toBe('2025-03-12');
+  });
+
+  it('does not start while the filing is incomplete', () => {
+    const flagged = apply(newCase(), { type: 'SUBMIT', actor: filer, findings: [missingId], at: '2025-03-03T10:00:00+08:00' });
+    expect(flagged.context.deadlines.docketBy).toBeUndefined();
+    expect(flagged.context.deadlines.correctBy).toBe('2025-03-18');
+  });
+
+  it('restarts from the cure after a correction notice', () => {
+    const review = apply(newCase(), { type: 'SUBMIT', actor: filer, findings: [], at: '2025-03-03T10:00:00+08:00' });
+    expect(review.context.deadlines.docketBy).toBe('2025-03-10');
+    const cured = applyAll(review, [
+      { type: 'REVIEW_CORRECT', actor: clerk, reasons: ['Attach the IOU'], deadline: '2025-03-20', at: '2025-03-05T10:00:00+08:00' },
+      { type: 'RESUBMIT', actor: filer, findings: [], at: '2025-03-14T10:00:00+08:00' },
+    ]);
+    expect(cured.status).toBe('underReview');
+    expect(cured.context.deadlines.docketBy).toBe('2025-03-21');
+    expect(cured.context.deadlines.correctBy).toBeUndefined();
+    expect(cured.context.timestamps.submittedAt).toBe('2025-03-14T10:00:00+08:00');
+  });
+});
+
+describe('correctBy', () => {
+  it('uses a court-configured deadline when the submission carries one', () => {
+    const flagged = apply(newCase(), {
+      type: 'SUBMIT',
+      actor: filer,
+      findings: [missingId],
+      correctBy: '2025-03-10',
+      at: '2025-03-03T10:00:00+08:00',
+    });
+    expect(flagged.context.deadlines.correctBy).toBe('2025-03-10');
+    expect(flagged.context.correction?.deadline).toBe('2025-03-10');
+  });
+
+  it('accepts a cure until the end of the last day and not after', () => {
+    const flagged = apply(newCase(), { type: 'SUBMIT', actor: filer, findings: [missingId], at: '2025-03-03T10:00:00+08:00' });
+    const onTime = applyCaseEvent(
+      flagged,
+      { type: 'RESUBMIT', actor: filer, findings: [], at: '2025-03-18T23:59:59+08:00' },
+      calendar,
+    );
+    expect(onTime.ok && onTime.status).toBe('underReview');
+    const late = applyCaseEvent(
+      flagged,
+      { type: 'RESUBMIT', actor: filer, findings: [], at: '2025-03-19T00:00:00+08:00' },
+      calendar,
+    );
+    expectRefused(late, 'INVALID_EVENT', /correction deadline 2025-03-18 has passed/);
+    expectRefused(
+      applyCaseEvent(flagged, { type: 'CORRECTION_PERIOD_EXPIRED', actor: system, at: '2025-03-18T23:59:59+08:00' }, calendar),
+      'INVALID_EVENT',
+    );
+  });
+});
+
+describe('feeDueBy', () => {
+  it('is 7 days after docketing', () => {
+    expect(docketedAt('2025-03-12T10:00:00+08:00').context.deadlines.feeDueBy).toBe('2025-03-19');
+  });
+
+  it('rolls over the National Day holiday and only then lets the system deem the case withdrawn', () => {
+    const docketed = docketedAt('2025-09-26T10:00:00+08:00');
+    expect(docketed.context.deadlines.feeDueBy).toBe('2025-10-09');
+    expectRefused(
+      applyCaseEvent(docketed, { type: 'FEE_PERIOD_EXPIRED', actor: system, at: '2025-10-08T12:00:00+08:00' }, calendar),
+      'INVALID_EVENT',
+    );
+    const lapsed = apply(docketed, { type: 'FEE_PERIOD_EXPIRED', actor: system, at: '2025-10-10T00:00:00+08:00' });
+    expect(lapsed.status).toBe('withdrawn');
+  });
+});
+
+describe('answerBy', () => {
+  const serve = (servedAt: string, at: string, cal = calendar) =>
+    applyCaseEvent(caseIn('feeSettled'), { type: 'SERVE_DEFENDANT', actor: clerk, servedAt, at }, cal);
+
+  it('rolls a period ending on 10-01 to the first workday after the holiday', () => {
+    const served = serve('2025-09-16T10:00:00+08:00', '2025-09-16T11:00:00+08:00');
+    expect(served.ok && served.context.deadlines.answerBy).toBe('2025-10-09');
+  });
+
+  it('does not roll when the calendar has no holiday that day', () => {
+    const served = serve('2025-09-16T10:00:00+08:00', '2025-09-16T11:00:00+08:00', plainCalendar);
+    expect(served.ok && served.context.deadlines.answerBy).toBe('2025-10-01');
+  });
+
+  it('counts from the effective time of service in Shanghai, not from when it was recorded', () => {
+    // Effective 00:30 on 03-03 in Shanghai (03-02 in UTC), recorded two days later.
+    const served = serve('2025-03-02T16:30:00Z', '2025-03-05T10:00:00+08:00', plainCalendar);
+    expect(served.ok && served.context.deadlines.answerBy).toBe('2025-03-18');
+    expect(served.ok && served.context.timestamps.servedAt).toBe('2025-03-02T16:30:00Z');
+  });
+
+  it('allows the default path only after the last day of the answer period has ended', () => {
+    const result = serve('2025-09-16T10:00:00+08:00', '2025-09-16T11:00:00+08:00');
+    if (!result.ok) throw new Error(result.error.message);
+    const expire = (at: string) =>
+      applyCaseEvent(result.snapshot, { type: 'ANSWER_PERIOD_EXPIRED', actor: system, at }, calendar);
+    expectRefused(expire('2025-10-02T10:00:00+08:00'), 'INVALID_EVENT', /2025-10-09/);
+    expectRefused(expire('2025-10-09T15:59:59.999Z'), 'INVALID_EVENT');
+    const defaulted = expire('2025-10-09T16:00:00Z');
+    expect(defaulted.ok && defaulted.status).toBe('defaultPending');
+  });
+});
