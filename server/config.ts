@@ -1,0 +1,119 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the process reads, validated once at start. A bad value stops
+ * the process with a message naming the variable, rather than failing later in
+ * some request.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: port(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MONGODB_URI: optionalString.pipe(
+      z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    ),
+    EMBEDDED_DB_DIR: z.string().min(1).default('./data/db'),
+    JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    DATA_ENCRYPTION_KEY: optionalString.pipe(
+      z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)').optional(),
+    ),
+    CLIENT_DIST_DIR: z.string().min(1).default('./client/dist'),
+    MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+    MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
+    MEDIASOUP_ANNOUNCED_IP: optionalString,
+    MEDIASOUP_WEBRTC_PORT: port(44444),
+    MEDIASOUP_RTC_MIN_PORT: port(40000),
+    MEDIASOUP_RTC_MAX_PORT: port(40999),
+    MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.MEDIASOUP_RTC_MIN_PORT > c.MEDIASOUP_RTC_MAX_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEDIASOUP_RTC_MIN_PORT'],
+        message: 'must not be greater than MEDIASOUP_RTC_MAX_PORT',
+      });
+    }
+    // Development defaults are fine on a laptop; production must not run on them.
+    if (c.NODE_ENV === 'production') {
+      for (const key of ['JWT_SECRET', 'DATA_ENCRYPTION_KEY'] as const) {
+        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+      }
+    }
+  });
+
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  env: RawConfig['NODE_ENV'];
+  host: string;
+  port: number;
+  logLevel: RawConfig['LOG_LEVEL'];
+  mongodbUri: string | undefined;
+  embeddedDbDir: string;
+  jwtSecret: string;
+  dataEncryptionKey: Buffer;
+  clientDistDir: string;
+  mediasoup: {
+    numWorkers: number;
+    listenIp: string;
+    announcedIp: string | undefined;
+    /** First worker's WebRtcServer port; worker i listens on webRtcPort + i. 0 = any free port. */
+    webRtcPort: number;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    logLevel: RawConfig['MEDIASOUP_LOG_LEVEL'];
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Well-known development values: usable only outside production (enforced above).
+const DEV_JWT_SECRET = 'microcourt-development-secret-do-not-use-in-production';
+const DEV_ENCRYPTION_KEY = '6d6963726f636f7572742d6465762d6b65792d6e6f742d666f722d70726f6421';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`),
+    );
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    host: c.HOST,
+    port: c.PORT,
+    logLevel: c.LOG_LEVEL,
+    mongodbUri: c.MONGODB_URI,
+    embeddedDbDir: path.resolve(c.EMBEDDED_DB_DIR),
+    jwtSecret: c.JWT_SECRET ?? DEV_JWT_SECRET,
+    dataEncryptionKey: Buffer.from(c.DATA_ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'hex'),
+    clientDistDir: path.resolve(c.CLIENT_DIST_DIR),
+    mediasoup: {
+      numWorkers: c.MEDIASOUP_WORKERS,
+      listenIp: c.MEDIASOUP_LISTEN_IP,
+      announcedIp: c.MEDIASOUP_ANNOUNCED_IP,
+      webRtcPort: c.MEDIASOUP_WEBRTC_PORT,
+      rtcMinPort: c.MEDIASOUP_RTC_MIN_PORT,
+      rtcMaxPort: c.MEDIASOUP_RTC_MAX_PORT,
+      logLevel: c.MEDIASOUP_LOG_LEVEL,
+    },
+  };
+}

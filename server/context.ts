@@ -1,0 +1,16 @@
+import type { Connection } from 'mongoose';
+import type { Config } from './config.js';
+import type { ApiRegistry } from './http/openapi.js';
+import type { Logger } from './logger.js';
+
+/**
+ * What route and service factories receive. Models are bound to this
+ * connection (not mongoose's global one), so several servers can share a process.
+ */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  /** Routes register their operations here; served as GET /api/openapi.json. */
+  api: ApiRegistry;
+}

@@ -1,0 +1,93 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { ApiRegistry } from './http/openapi.js';
+import { apiRouters } from './http/routes.js';
+import { connectDatabase, startEmbeddedDatabase, type Database } from './db/database.js';
+import { healthRoutes } from './http/health.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+import { createSocketServer, type SystemServer } from './signalling/socketServer.js';
+import { WorkerPool } from '../media/workerPool.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  logger: Logger;
+  db: Database;
+  workers: WorkerPool;
+  io: SystemServer;
+  httpServer: http.Server;
+  /** Stop accepting, close sockets, rooms, workers and the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const startedAt = new Date();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+    }
+  };
+
+  try {
+    const db = config.mongodbUri
+      ? await connectDatabase(config.mongodbUri, logger)
+      : await startEmbeddedDatabase(config.embeddedDbDir, logger);
+    cleanups.push(() => db.close());
+
+    const workers = await WorkerPool.start(config.mediasoup);
+    cleanups.push(() => workers.close());
+    workers.on('workerReplaced', (index) => logger.error({ worker: index }, 'mediasoup worker died and was replaced'));
+    workers.on('workerFailed', (index, err) => logger.fatal({ worker: index, err }, 'mediasoup worker could not be replaced'));
+    logger.info({ workers: workers.size }, 'mediasoup workers started');
+
+    const context: AppContext = { config, logger, connection: db.connection, api: new ApiRegistry() };
+    const app = createApp({
+      logger,
+      clientDistDir: config.clientDistDir,
+      routers: [healthRoutes({ connection: db.connection, workers, startedAt }), ...apiRouters(context)],
+    });
+    const httpServer = http.createServer(app);
+    const io = createSocketServer(httpServer, logger);
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          // io.close() disconnects every socket and closes the HTTP server it is attached to.
+          httpServer.closeIdleConnections();
+          void io.close(() => resolve());
+        }),
+    );
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+    logger.info({ url }, 'microcourt listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      logger,
+      db,
+      workers,
+      io,
+      httpServer,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

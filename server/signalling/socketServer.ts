@@ -1,0 +1,22 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { SystemClientToServer, SystemServerToClient } from '../protocol/system.js';
+import { request } from './ack.js';
+
+export type SystemServer = Server<SystemClientToServer, SystemServerToClient>;
+
+const pingSchema = z.object({ sentAt: z.number().finite() }).strict();
+
+export function createSocketServer(httpServer: HttpServer, logger: Logger): SystemServer {
+  const io: SystemServer = new Server(httpServer, {
+    serveClient: false,
+    // Signalling payloads are small; a large frame is a client bug or an attack.
+    maxHttpBufferSize: 256 * 1024,
+  });
+  io.on('connection', (socket) => {
+    socket.on('system:ping', request(logger, pingSchema, ({ sentAt }) => ({ sentAt, serverTime: new Date().toISOString() })));
+  });
+  return io;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../server/config.js';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('applies documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.mongodbUri).toBeUndefined();
+    expect(c.mediasoup.webRtcPort).toBe(44444);
+    expect(c.mediasoup.numWorkers).toBeGreaterThanOrEqual(1);
+    expect(c.dataEncryptionKey).toHaveLength(32);
+  });
+
+  it('names the variable of each bad value', () => {
+    expect(problemsOf({ PORT: 'eighty' })[0]).toMatch(/^PORT /);
+    expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT /);
+    expect(problemsOf({ MONGODB_URI: 'postgres://x' })[0]).toMatch(/^MONGODB_URI must start with mongodb:\/\//);
+    expect(problemsOf({ MEDIASOUP_WORKERS: '0' })[0]).toMatch(/^MEDIASOUP_WORKERS /);
+    expect(problemsOf({ MEDIASOUP_LISTEN_IP: 'not-an-ip' })[0]).toMatch(/^MEDIASOUP_LISTEN_IP /);
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL /);
+    expect(problemsOf({ MEDIASOUP_RTC_MIN_PORT: '5000', MEDIASOUP_RTC_MAX_PORT: '4000' })[0]).toMatch(
+      /^MEDIASOUP_RTC_MIN_PORT must not be greater/,
+    );
+  });
+
+  it('refuses development secrets in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toContain('JWT_SECRET is required when NODE_ENV=production');
+    expect(problems).toContain('DATA_ENCRYPTION_KEY is required when NODE_ENV=production');
+    expect(
+      problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }),
+    ).toEqual([]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ MONGODB_URI: '', MEDIASOUP_ANNOUNCED_IP: '' }).mongodbUri).toBeUndefined();
+  });
+});
