@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { authRoutes } from '../auth/authRoutes.js';
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
 export function apiRouters(context: AppContext): Router[] {
@@ -9,5 +10,6 @@ export function apiRouters(context: AppContext): Router[] {
     res.json(context.api.document());
   });
   routers.push(openapi);
+  routers.push(authRoutes(context));
   return routers;
 }

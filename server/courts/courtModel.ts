@@ -1,0 +1,94 @@
+/**
+ * Courts. The id (e.g. 'bj-chaoyang') is the document _id because it is referenced from
+ * users and cases and never changes; the court code (法院代字) is data because it can
+ * (see state-machines/rules/data/courts.ts). Fee amounts are stored as decimal strings,
+ * never as binary floats.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import { Decimal } from 'decimal.js';
+import type { CourtFeeConfig } from '../../state-machines/rules/fees.js';
+
+export interface StoredFeeConfig {
+  rounding: 'fen' | 'yuan';
+  divorce: string;
+  personality: string;
+  nonProperty: string;
+  ipNoAmount: string;
+  enforcementNoAmount: string;
+}
+
+export interface CourtDoc {
+  _id: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  feeConfig: StoredFeeConfig;
+}
+
+export interface Court {
+  id: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  feeConfig: CourtFeeConfig;
+}
+
+export type CourtModel = Model<CourtDoc>;
+
+const amount = { type: String, required: true, match: /^\d+(\.\d{1,2})?$/ };
+
+const feeConfigSchema = new Schema<StoredFeeConfig>(
+  {
+    rounding: { type: String, enum: ['fen', 'yuan'], required: true },
+    divorce: amount,
+    personality: amount,
+    nonProperty: amount,
+    ipNoAmount: amount,
+    enforcementNoAmount: amount,
+  },
+  { _id: false },
+);
+
+const courtSchema = new Schema<CourtDoc>(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true },
+    nameZh: { type: String, required: true },
+    nameEn: { type: String, required: true },
+    feeConfig: { type: feeConfigSchema, required: true },
+  },
+  { collection: 'courts', versionKey: false },
+);
+courtSchema.index({ code: 1 }, { unique: true, name: 'code_unique' });
+
+export function courtModel(connection: Connection): CourtModel {
+  return (connection.models.Court as CourtModel | undefined) ?? connection.model<CourtDoc>('Court', courtSchema);
+}
+
+// toFixed() never switches to exponent notation, which the stored pattern would reject.
+const amountText = (v: Decimal.Value): string => new Decimal(v).toFixed();
+
+/** Decimal.Value accepts strings, so what is read back is a CourtFeeConfig as it is. */
+export function toStoredFeeConfig(config: CourtFeeConfig): StoredFeeConfig {
+  return {
+    rounding: config.rounding,
+    divorce: amountText(config.divorce),
+    personality: amountText(config.personality),
+    nonProperty: amountText(config.nonProperty),
+    ipNoAmount: amountText(config.ipNoAmount),
+    enforcementNoAmount: amountText(config.enforcementNoAmount),
+  };
+}
+
+export async function findCourt(connection: Connection, id: string): Promise<Court | null> {
+  const doc = await courtModel(connection).findById(id).lean<CourtDoc>().exec();
+  if (!doc) return null;
+  const { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount } = doc.feeConfig;
+  return {
+    id: doc._id,
+    code: doc.code,
+    nameZh: doc.nameZh,
+    nameEn: doc.nameEn,
+    feeConfig: { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount },
+  };
+}
