@@ -29,6 +29,7 @@ export const configSchema = z
       z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)').optional(),
     ),
     CLIENT_DIST_DIR: z.string().min(1).default('./client/dist'),
+    UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
     MEDIASOUP_ANNOUNCED_IP: optionalString,
@@ -65,6 +66,8 @@ export interface Config {
   jwtSecret: string;
   dataEncryptionKey: Buffer;
   clientDistDir: string;
+  /** Largest accepted uploaded file, in bytes. */
+  uploadMaxBytes: number;
   mediasoup: {
     numWorkers: number;
     listenIp: string;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: c.JWT_SECRET ?? DEV_JWT_SECRET,
     dataEncryptionKey: Buffer.from(c.DATA_ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'hex'),
     clientDistDir: path.resolve(c.CLIENT_DIST_DIR),
+    uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     mediasoup: {
       numWorkers: c.MEDIASOUP_WORKERS,
       listenIp: c.MEDIASOUP_LISTEN_IP,

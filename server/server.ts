@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { ApiRegistry } from './http/openapi.js';
-import { apiRouters } from './http/routes.js';
+import { apiRouters, createServices } from './http/routes.js';
 import { connectDatabase, startEmbeddedDatabase, type Database } from './db/database.js';
 import { healthRoutes } from './http/health.js';
 import { createApp } from './http/app.js';
@@ -12,6 +12,7 @@ import { createSocketServer, type SystemServer } from './signalling/socketServer
 import { WorkerPool } from '../media/workerPool.js';
 
 export interface RunningServer {
+  config: Config;
   url: string;
   port: number;
   logger: Logger;
@@ -48,10 +49,14 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     logger.info({ workers: workers.size }, 'mediasoup workers started');
 
     const context: AppContext = { config, logger, connection: db.connection, api: new ApiRegistry() };
+    const services = createServices(context);
+    // Entries a crash left between the case log and the case documents are applied before serving.
+    const recovered = await services.caseStore.recover();
+    if (recovered > 0) logger.warn({ recovered }, 'applied case log entries left by an interrupted write');
     const app = createApp({
       logger,
       clientDistDir: config.clientDistDir,
-      routers: [healthRoutes({ connection: db.connection, workers, startedAt }), ...apiRouters(context)],
+      routers: [healthRoutes({ connection: db.connection, workers, startedAt }), ...apiRouters(context, services)],
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);
@@ -77,6 +82,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
 
     let closing: Promise<void> | undefined;
     return {
+      config,
       url,
       port,
       logger,

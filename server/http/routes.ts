@@ -1,15 +1,44 @@
 import { Router } from 'express';
-import type { AppContext } from '../context.js';
+import { chineseHolidayCalendar } from '../../state-machines/rules/periods.js';
 import { authRoutes } from '../auth/authRoutes.js';
+import { caseRoutes } from '../cases/caseRoutes.js';
+import { CaseService } from '../cases/caseService.js';
+import { CaseStore } from '../cases/caseStore.js';
+import type { AppContext } from '../context.js';
+import { DocumentStore } from '../documents/documentStore.js';
+import { feeRoutes } from '../fees/feeRoutes.js';
+import { OfflinePaymentProvider } from '../payments/paymentProvider.js';
+import { createPersonalDataCipher } from '../privacy/personalData.js';
+
+export interface Services {
+  cases: CaseService;
+  caseStore: CaseStore;
+}
+
+export function createServices(context: AppContext): Services {
+  const caseStore = new CaseStore(context.connection);
+  const cases = new CaseService({
+    connection: context.connection,
+    store: caseStore,
+    documents: new DocumentStore(context.connection),
+    cipher: createPersonalDataCipher(context.config.dataEncryptionKey),
+    calendar: chineseHolidayCalendar,
+    payments: new OfflinePaymentProvider(),
+    now: () => new Date(),
+  });
+  return { cases, caseStore };
+}
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
-export function apiRouters(context: AppContext): Router[] {
-  const routers: Router[] = [];
+export function apiRouters(context: AppContext, services: Services): Router[] {
   const openapi = Router();
   openapi.get('/api/openapi.json', (_req, res) => {
     res.json(context.api.document());
   });
-  routers.push(openapi);
-  routers.push(authRoutes(context));
-  return routers;
+  return [
+    openapi,
+    authRoutes(context),
+    feeRoutes(context),
+    caseRoutes(context, services.cases, createPersonalDataCipher(context.config.dataEncryptionKey)),
+  ];
 }

@@ -1,0 +1,91 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { CaseSnapshotJson, CaseStatus, Finding } from '../../state-machines/case/caseMachine.js';
+import type { DocumentKind } from './materialCheck.js';
+
+export interface StoredDocument {
+  id: string;
+  kind: DocumentKind;
+  filename: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  readable: boolean;
+  uploadedAt: string;
+  uploadedBy: string;
+}
+
+export interface StoredDefendant {
+  name: string;
+  idNumberEnc?: string;
+  idNumberHash?: string;
+  phoneEnc?: string;
+}
+
+export interface StoredFee {
+  amount: string;
+  currency: 'CNY';
+  exact: string;
+  breakdown: { code: string; labelZh: string; labelEn: string; amount: string }[];
+}
+
+/**
+ * One case. It is a projection of the case log (see caseStore.ts): every field
+ * below except _id is rewritten only together with a new log entry.
+ */
+export interface CaseDoc {
+  _id: string;
+  version: number;
+  courtId: string;
+  filerId: string;
+  status: CaseStatus;
+  snapshot: CaseSnapshotJson;
+  caseType: string;
+  typeCode: string;
+  claimAmount?: string;
+  claims: string[];
+  facts: string;
+  defendants: StoredDefendant[];
+  findings: Finding[];
+  caseNumber?: string;
+  fee?: StoredFee;
+  documents: StoredDocument[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The fields a log entry may set on the case document. */
+export type CaseState = Omit<CaseDoc, '_id' | 'version'>;
+
+const caseSchema = new Schema<CaseDoc>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    courtId: { type: String, required: true },
+    filerId: { type: String, required: true },
+    status: { type: String, required: true },
+    snapshot: { type: Schema.Types.Mixed, required: true },
+    caseType: { type: String, required: true },
+    typeCode: { type: String, required: true },
+    claimAmount: String,
+    claims: [String],
+    facts: String,
+    defendants: [Schema.Types.Mixed],
+    findings: [Schema.Types.Mixed],
+    caseNumber: String,
+    fee: Schema.Types.Mixed,
+    documents: [Schema.Types.Mixed],
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+// Uniqueness of case numbers is enforced by the case_numbers registry (caseNumbers.ts), whose
+// _id is the rendered number: partial unique indexes are not available on every
+// MongoDB-compatible server (FerretDB 1.x), and most cases have no number yet.
+caseSchema.index({ caseNumber: 1 });
+caseSchema.index({ filerId: 1, createdAt: -1 });
+caseSchema.index({ courtId: 1, status: 1, createdAt: 1 });
+
+export function caseModel(connection: Connection): Model<CaseDoc> {
+  return (connection.models.Case as Model<CaseDoc> | undefined) ?? connection.model<CaseDoc>('Case', caseSchema, 'cases');
+}

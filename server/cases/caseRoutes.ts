@@ -1,0 +1,164 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { CASE_STATUSES } from '../../state-machines/case/caseMachine.js';
+import { isIsoDate } from '../../state-machines/rules/periods.js';
+import { authenticate, currentUser, requireRole } from '../auth/middleware.js';
+import type { AppContext } from '../context.js';
+import { errors } from '../errors.js';
+import type { CaseService } from './caseService.js';
+import { caseSummary, caseView } from './caseView.js';
+import type { PersonalDataCipher } from '../privacy/personalData.js';
+import type { DocumentKind } from './materialCheck.js';
+import { filesOf, uploads } from '../http/uploads.js';
+import { parseInput } from '../http/validate.js';
+
+const amount = z
+  .union([z.number(), z.string()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().regex(/^\d{1,13}(\.\d{1,2})?$/, 'must be an amount in yuan with at most 2 decimals, e.g. 50000 or 1234.50'));
+
+export const filingSchema = z
+  .object({
+    court: z.string().trim().min(1).max(40),
+    caseType: z.enum(['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour']),
+    claimAmount: amount.optional(),
+    claims: z.array(z.string().trim().min(1).max(2000)).min(1, 'state at least one claim').max(50),
+    facts: z.string().trim().min(1, 'describe the facts and reasons').max(20_000),
+    defendants: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            idNumber: z.string().trim().toUpperCase().optional(),
+            phone: z.string().trim().regex(/^1[3-9]\d{9}$/, 'must be a mainland mobile number').optional(),
+          })
+          .strict(),
+      )
+      .max(20),
+  })
+  .strict();
+
+const reviewSchema = z
+  .object({
+    decision: z.enum(['accept', 'correct', 'reject']),
+    reasons: z.array(z.string().trim().min(1).max(2000)).max(50).optional(),
+    correctionDeadline: z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD').optional(),
+  })
+  .strict();
+
+const resubmitSchema = z.object({ claimAmount: amount.optional() }).strict();
+const withdrawSchema = z.object({ reason: z.string().trim().max(2000).optional() }).strict();
+const listSchema = z.object({ status: z.enum(CASE_STATUSES).optional() }).strict();
+
+const FILE_FIELDS: { name: DocumentKind; maxCount: number }[] = [
+  { name: 'complaint', maxCount: 5 },
+  { name: 'evidence', maxCount: 20 },
+  { name: 'idProof', maxCount: 5 },
+  { name: 'other', maxCount: 10 },
+];
+
+function kindedFiles(req: Request) {
+  return filesOf(req).map((f) => ({ ...f, kind: f.field as DocumentKind }));
+}
+
+/** The JSON part of a multipart request (field `case`), or the JSON body itself. */
+function jsonPart(req: Request): unknown {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (typeof body.case !== 'string') return req.is('multipart/form-data') ? undefined : body;
+  try {
+    return JSON.parse(body.case);
+  } catch {
+    throw errors.validation('The "case" field is not valid JSON.', undefined, 'MALFORMED_JSON');
+  }
+}
+
+export function caseRoutes(ctx: AppContext, service: CaseService, cipher: PersonalDataCipher): Router {
+  const router = Router();
+  const auth = authenticate(ctx);
+  const upload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes);
+  const view = async (req: Request, id: string) => {
+    const user = currentUser(req);
+    const doc = await service.get(user, id);
+    return caseView(doc, await service.timeline(id), cipher, service.allowedActions(user, doc));
+  };
+  const tags = ['cases'];
+  const err = (d: string) => ({ description: d });
+
+  ctx.api.add({ method: 'post', path: '/api/cases', summary: 'File a case (multipart: JSON field "case" and files complaint, evidence, idProof)', tags, auth: true, multipart: { json: { field: 'case', schema: filingSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'Filed: { id, status, findings }' }, 400: err('Invalid filing'), 413: err('File too large'), 415: err('File type not accepted') } });
+  router.post('/api/cases', auth, upload, async (req, res) => {
+    const input = parseInput(filingSchema, jsonPart(req));
+    const doc = await service.file(currentUser(req), input, kindedFiles(req));
+    res.status(201).json({ id: doc._id, status: doc.status, findings: doc.findings });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases', summary: "A party's own cases, or a clerk's court queue", tags, auth: true, query: listSchema, responses: { 200: { description: '{ cases: [...] }' } } });
+  router.get('/api/cases', auth, async (req, res) => {
+    const filter = parseInput(listSchema, req.query);
+    const cases = await service.list(currentUser(req), filter);
+    res.json({ cases: cases.map(caseSummary) });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id', summary: 'A case with status, number, fee, deadlines, timeline and documents', tags, auth: true, responses: { 200: { description: 'The case' }, 404: err('No such case visible to you') } });
+  router.get('/api/cases/:id', auth, async (req, res) => {
+    res.json(await view(req, String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/review', summary: 'Clerk: accept (docket), request one consolidated correction, or reject', tags, auth: true, body: reviewSchema, responses: { 200: { description: 'The case' }, 403: err('Not a clerk'), 409: err('Not under review') } });
+  router.post('/api/cases/:id/review', auth, requireRole('clerk'), async (req, res) => {
+    const input = parseInput(reviewSchema, req.body);
+    await service.review(currentUser(req), String(req.params.id), input);
+    res.json(await view(req, String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/resubmit', summary: 'Filer: answer a correction notice with new material (multipart, optional JSON "case" { claimAmount })', tags, auth: true, multipart: { json: { field: 'case', schema: resubmitSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 200: { description: 'The case' }, 409: err('No correction pending') } });
+  router.post('/api/cases/:id/resubmit', auth, upload, async (req, res) => {
+    const input = parseInput(resubmitSchema, jsonPart(req) ?? {});
+    await service.resubmit(currentUser(req), String(req.params.id), input, kindedFiles(req));
+    res.json(await view(req, String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/documents', summary: 'Filer: further submissions into the case (multipart files evidence, complaint, idProof, other)', tags, auth: true, multipart: { files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'The case' } } });
+  router.post('/api/cases/:id/documents', auth, upload, async (req, res) => {
+    await service.addDocuments(currentUser(req), String(req.params.id), kindedFiles(req));
+    res.status(201).json(await view(req, String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id/documents/:documentId', summary: 'Download a case document', tags, auth: true, responses: { 200: { description: 'The file' }, 404: err('No such document') } });
+  router.get('/api/cases/:id/documents/:documentId', auth, async (req, res) => {
+    const { meta, bytes } = await service.readDocument(currentUser(req), String(req.params.id), String(req.params.documentId));
+    res.setHeader('content-type', meta.mediaType);
+    res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.filename)}`);
+    res.setHeader('x-content-sha256', meta.sha256);
+    res.send(bytes);
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/payments', summary: 'Filer: pay the court fee (built-in provider: offline payment a clerk confirms)', tags, auth: true, responses: { 201: { description: 'The payment with instructions' }, 409: err('No fee due') } });
+  router.post('/api/cases/:id/payments', auth, async (req, res) => {
+    res.status(201).json({ payment: await service.startPayment(currentUser(req), String(req.params.id)) });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id/payments', summary: 'Payments of a case', tags, auth: true, responses: { 200: { description: '{ payments }' } } });
+  router.get('/api/cases/:id/payments', auth, async (req, res) => {
+    res.json({ payments: await service.listPayments(currentUser(req), String(req.params.id)) });
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/payments/:paymentId/confirm', summary: 'Clerk: confirm that a payment arrived; the fee is settled', tags, auth: true, responses: { 200: { description: 'The case' } } });
+  router.post('/api/cases/:id/payments/:paymentId/confirm', auth, requireRole('clerk'), async (req, res) => {
+    await service.confirmPayment(currentUser(req), String(req.params.id), String(req.params.paymentId));
+    res.json(await view(req, String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/withdraw', summary: 'Filer: withdraw the case', tags, auth: true, body: withdrawSchema, responses: { 200: { description: 'The case' } } });
+  router.post('/api/cases/:id/withdraw', auth, async (req, res) => {
+    const input = parseInput(withdrawSchema, req.body ?? {});
+    await service.withdraw(currentUser(req), String(req.params.id), input.reason);
+    res.json(await view(req, String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id/log/verify', summary: 'Recompute the hash chain of the case log', tags, auth: true, responses: { 200: { description: '{ valid, entries, firstInvalid? }' } } });
+  router.get('/api/cases/:id/log/verify', auth, async (req, res) => {
+    res.json(await service.verifyLog(currentUser(req), String(req.params.id)));
+  });
+
+  return router;
+}

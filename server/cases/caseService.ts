@@ -1,0 +1,379 @@
+import crypto from 'node:crypto';
+import type { Connection } from 'mongoose';
+import {
+  allowedEventTypes,
+  applyCaseEvent,
+  createCase,
+  type CaseActor,
+  type CaseEvent,
+  type CaseEventType,
+  type CaseRole,
+} from '../../state-machines/case/caseMachine.js';
+import { FeeInputError, quoteFee, type FeeCaseType } from '../../state-machines/rules/fees.js';
+import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
+import { shanghaiDate } from '../../state-machines/rules/periods.js';
+import type { AuthUser, Role } from '../auth/tokens.js';
+import { findCourt, type Court } from '../courts/courtModel.js';
+import { DocumentStore, type IncomingFile } from '../documents/documentStore.js';
+import { errors, type AppError } from '../errors.js';
+import type { PaymentProvider } from '../payments/paymentProvider.js';
+import { paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
+import type { PersonalDataCipher } from '../privacy/personalData.js';
+import { issueCaseNumber } from './caseNumbers.js';
+import type { CaseDoc, CaseState, StoredDocument } from './caseModel.js';
+import type { CaseStore } from './caseStore.js';
+import { checkMaterials, type DocumentKind } from './materialCheck.js';
+
+export interface FilingInput {
+  court: string;
+  caseType: FeeCaseType;
+  claimAmount?: string;
+  claims: string[];
+  facts: string;
+  defendants: { name: string; idNumber?: string; phone?: string }[];
+}
+
+export interface CaseServiceDeps {
+  connection: Connection;
+  store: CaseStore;
+  documents: DocumentStore;
+  cipher: PersonalDataCipher;
+  calendar: HolidayCalendar;
+  payments: PaymentProvider;
+  /** The one clock of the service; tests may pin it. */
+  now: () => Date;
+}
+
+/** Type code of an online first-instance civil filing (民事一审). Other procedures are docketed by staff. */
+const FIRST_INSTANCE_CIVIL = '民初';
+const STAFF_ROLES: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
+
+/**
+ * Application service for cases: every change goes request -> machine event ->
+ * log entry + case projection (CaseStore). Nothing here mutates a case except
+ * through `transition`.
+ */
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  async file(user: AuthUser, input: FilingInput, files: (IncomingFile & { kind: DocumentKind })[]): Promise<CaseDoc> {
+    const court = await this.court(input.court);
+    const checked = files.map((f) => ({ ...DocumentStore.check(f), kind: f.kind }));
+    const at = this.nowIso();
+    const caseId = crypto.randomUUID();
+    const stored = await this.storeFiles(caseId, user, checked, at);
+    try {
+      const defendants = input.defendants.map((d) => ({
+        name: d.name,
+        ...(d.idNumber ? { idNumberEnc: this.deps.cipher.encrypt(d.idNumber), idNumberHash: this.deps.cipher.lookupHash('idNumber', d.idNumber) } : {}),
+        ...(d.phone ? { phoneEnc: this.deps.cipher.encrypt(d.phone) } : {}),
+      }));
+      const findings = checkMaterials(
+        { caseType: input.caseType, claimAmount: input.claimAmount, defendants: input.defendants, documents: stored },
+        this.deps.now(),
+      );
+      const draft = createCase({ caseId, courtId: court.id, filerId: user.id, at, calendar: this.deps.calendar });
+      const actor = this.actor(user, 'party', court.id);
+      const result = applyCaseEvent(draft.snapshot, { type: 'SUBMIT', findings, actor, at }, this.deps.calendar);
+      if (!result.ok) throw machineError(result.error);
+      const state: CaseState = {
+        courtId: court.id,
+        filerId: user.id,
+        status: result.status,
+        snapshot: result.snapshot,
+        caseType: input.caseType,
+        typeCode: FIRST_INSTANCE_CIVIL,
+        ...(input.claimAmount !== undefined ? { claimAmount: input.claimAmount } : {}),
+        claims: input.claims,
+        facts: input.facts,
+        defendants,
+        findings,
+        documents: stored,
+        createdAt: at,
+        updatedAt: at,
+      };
+      return await this.deps.store.create(caseId, {
+        type: 'SUBMIT',
+        actor: logActor(actor),
+        at,
+        data: { findings, documents: stored.map(documentRef) },
+        state,
+      });
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
+  }
+
+  /** A case the user may see, or 404: whether it exists is itself not disclosed. */
+  async get(user: AuthUser, caseId: string): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc || !canSee(user, doc)) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return doc;
+  }
+
+  async list(user: AuthUser, filter: { status?: string }): Promise<CaseDoc[]> {
+    const query: Record<string, unknown> = {};
+    if (user.roles.some((r) => STAFF_ROLES.includes(r)) && user.courtId) {
+      query.courtId = user.courtId;
+    } else {
+      query.filerId = user.id;
+    }
+    if (filter.status) query.status = filter.status;
+    // Staff work the queue oldest first; parties see their newest case first.
+    const sort = query.courtId ? { createdAt: 1 as const } : { createdAt: -1 as const };
+    return this.deps.store.model.find(query).sort(sort).limit(500).lean<CaseDoc[]>().exec();
+  }
+
+  async review(
+    user: AuthUser,
+    caseId: string,
+    decision: { decision: 'accept' | 'correct' | 'reject'; reasons?: string[]; correctionDeadline?: string },
+  ): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const actor = this.actor(user, 'clerk', doc.courtId);
+    const at = this.nowIso();
+    if (decision.decision === 'correct') {
+      if (!decision.correctionDeadline) {
+        throw errors.validation('A correction request needs a deadline (correctionDeadline, YYYY-MM-DD).', undefined, 'CORRECTION_DEADLINE_REQUIRED');
+      }
+      return this.transition(doc, { type: 'REVIEW_CORRECT', reasons: decision.reasons ?? [], deadline: decision.correctionDeadline, actor, at });
+    }
+    if (decision.decision === 'reject') {
+      return this.transition(doc, { type: 'REVIEW_REJECT', reasons: decision.reasons ?? [], actor, at });
+    }
+    // Ask the machine before issuing a number, so a refused docket does not consume one.
+    this.assertAllowed(doc, actor, 'REVIEW_ACCEPT');
+    const court = await this.court(doc.courtId);
+    const quote = this.quote(doc, court);
+    const { caseNumber } = await issueCaseNumber(
+      this.deps.connection,
+      { year: Number(shanghaiDate(at).slice(0, 4)), courtCode: court.code, typeCode: doc.typeCode },
+      doc._id,
+      at,
+    );
+    return this.transition(
+      doc,
+      { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, actor, at },
+      { caseNumber, fee: { amount: quote.fee, currency: 'CNY', exact: quote.exact, breakdown: quote.breakdown } },
+    );
+  }
+
+  /** The filer answers a correction notice: new material, then the automatic check runs again. */
+  async resubmit(user: AuthUser, caseId: string, changes: { claimAmount?: string }, files: (IncomingFile & { kind: DocumentKind })[]): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const actor = this.actor(user, 'party', doc.courtId);
+    this.assertAllowed(doc, actor, 'RESUBMIT');
+    const checked = files.map((f) => ({ ...DocumentStore.check(f), kind: f.kind }));
+    const at = this.nowIso();
+    const stored = await this.storeFiles(caseId, user, checked, at);
+    try {
+      // A damaged file is replaced by uploading the same kind again; the old one stays on file but no longer counts.
+      const replaced = new Set(stored.map((d) => d.kind));
+      const documents = [...doc.documents.filter((d) => d.readable || !replaced.has(d.kind)), ...stored];
+      const claimAmount = changes.claimAmount ?? doc.claimAmount;
+      const findings = checkMaterials(
+        { caseType: doc.caseType, claimAmount, defendants: doc.defendants.map((d) => ({ name: d.name, ...(d.idNumberEnc ? { idNumber: this.deps.cipher.decrypt(d.idNumberEnc) } : {}) })), documents },
+        this.deps.now(),
+      );
+      return await this.transition(
+        doc,
+        { type: 'RESUBMIT', findings, actor, at },
+        { documents, findings, ...(claimAmount !== undefined ? { claimAmount } : {}) },
+        { documents: stored.map(documentRef) },
+      );
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
+  }
+
+  /** Further material (evidence, statements) from the filer into a live case; no change of status. */
+  async addDocuments(user: AuthUser, caseId: string, files: (IncomingFile & { kind: DocumentKind })[]): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    if (doc.filerId !== user.id) throw errors.forbidden('Only the party who filed the case can add material to it.');
+    if (['rejected', 'withdrawn', 'closed'].includes(doc.status)) {
+      throw errors.invalidState(`The case is ${doc.status}; no more material can be added.`, 'CASE_CLOSED');
+    }
+    if (files.length === 0) throw errors.validation('Attach at least one file.', undefined, 'NO_FILES');
+    const checked = files.map((f) => ({ ...DocumentStore.check(f), kind: f.kind }));
+    const at = this.nowIso();
+    const stored = await this.storeFiles(caseId, user, checked, at);
+    try {
+      return await this.deps.store.commit(doc, {
+        type: 'DOCUMENTS_SUBMITTED',
+        actor: { userId: user.id, role: 'party' },
+        at,
+        data: { documents: stored.map(documentRef) },
+        state: { ...stateOf(doc), documents: [...doc.documents, ...stored], updatedAt: at },
+      });
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
+  }
+
+  async withdraw(user: AuthUser, caseId: string, reason: string | undefined): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const actor = this.actor(user, 'party', doc.courtId);
+    return this.transition(doc, { type: 'WITHDRAW', ...(reason ? { reason } : {}), actor, at: this.nowIso() });
+  }
+
+  async startPayment(user: AuthUser, caseId: string): Promise<PaymentDoc & { instructionsZh: string; instructionsEn: string }> {
+    const doc = await this.get(user, caseId);
+    if (doc.filerId !== user.id) throw errors.forbidden('Only the party who filed the case pays its fee.');
+    if (doc.status !== 'docketed' || !doc.fee) throw errors.invalidState('There is no fee due on this case now.', 'NO_FEE_DUE');
+    const paymentId = crypto.randomUUID();
+    const started = await this.deps.payments.initiate({ paymentId, caseId, amount: doc.fee.amount, payerId: user.id });
+    const payment: PaymentDoc = {
+      _id: paymentId,
+      caseId,
+      amount: doc.fee.amount,
+      currency: 'CNY',
+      provider: this.deps.payments.name,
+      providerReference: started.providerReference,
+      status: 'awaitingConfirmation',
+      payerId: user.id,
+      createdAt: this.nowIso(),
+    };
+    await paymentModel(this.deps.connection).create(payment);
+    return { ...payment, instructionsZh: started.instructionsZh, instructionsEn: started.instructionsEn };
+  }
+
+  async listPayments(user: AuthUser, caseId: string): Promise<PaymentDoc[]> {
+    await this.get(user, caseId);
+    return paymentModel(this.deps.connection).find({ caseId }).sort({ createdAt: 1 }).lean<PaymentDoc[]>().exec();
+  }
+
+  /** A clerk confirms money received: the case's fee is settled, then the payment is marked. */
+  async confirmPayment(user: AuthUser, caseId: string, paymentId: string): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const payments = paymentModel(this.deps.connection);
+    const payment = await payments.findOne({ _id: paymentId, caseId }).lean<PaymentDoc>().exec();
+    if (!payment) throw errors.notFound('The payment', 'PAYMENT_NOT_FOUND');
+    const actor = this.actor(user, 'clerk', doc.courtId);
+    const at = this.nowIso();
+    const updated = await this.transition(doc, { type: 'FEE_PAID', paymentId, amount: payment.amount, actor, at });
+    await payments.updateOne({ _id: paymentId }, { $set: { status: 'confirmed', confirmedBy: user.id, confirmedAt: at } }).exec();
+    return updated;
+  }
+
+  async verifyLog(user: AuthUser, caseId: string) {
+    await this.get(user, caseId);
+    return this.deps.store.verify(caseId);
+  }
+
+  async timeline(caseId: string) {
+    return this.deps.store.entries(caseId);
+  }
+
+  /** What this user could do next on this case (for clients; the server checks again on each request). */
+  allowedActions(user: AuthUser, doc: CaseDoc): CaseEventType[] {
+    const roles: CaseRole[] = doc.filerId === user.id ? ['party'] : user.roles.filter((r) => r !== 'party');
+    const actions = new Set<CaseEventType>();
+    for (const role of roles) {
+      const actor: CaseActor = { userId: user.id, role, ...(user.courtId ? { courtId: user.courtId } : {}) };
+      for (const t of allowedEventTypes(doc.snapshot, actor, this.deps.calendar, this.nowIso())) actions.add(t);
+    }
+    return [...actions];
+  }
+
+  async readDocument(user: AuthUser, caseId: string, documentId: string): Promise<{ meta: StoredDocument; bytes: Buffer }> {
+    const doc = await this.get(user, caseId);
+    const meta = doc.documents.find((d) => d.id === documentId);
+    if (!meta) throw errors.notFound('The document', 'DOCUMENT_NOT_FOUND');
+    return { meta, bytes: await this.deps.documents.read(documentId) };
+  }
+
+  private async transition(doc: CaseDoc, event: CaseEvent, fields: Partial<CaseState> = {}, extraData: Record<string, unknown> = {}): Promise<CaseDoc> {
+    const result = applyCaseEvent(doc.snapshot, event, this.deps.calendar);
+    if (!result.ok) throw machineError(result.error);
+    const { type, actor, at, ...data } = event;
+    return this.deps.store.commit(doc, {
+      type,
+      actor: logActor(actor),
+      at,
+      data: { ...data, ...extraData },
+      state: { ...stateOf(doc), ...fields, status: result.status, snapshot: result.snapshot, updatedAt: at },
+    });
+  }
+
+  private assertAllowed(doc: CaseDoc, actor: CaseActor, type: CaseEventType): void {
+    if (allowedEventTypes(doc.snapshot, actor, this.deps.calendar).includes(type)) return;
+    // Let the machine produce the precise reason (wrong state or wrong actor).
+    const probe = applyCaseEvent(doc.snapshot, { type, actor, at: this.nowIso() } as CaseEvent, this.deps.calendar);
+    throw probe.ok ? errors.invalidState(`${type} is not possible now.`) : machineError(probe.error);
+  }
+
+  private actor(user: AuthUser, role: CaseRole, _courtId: string): CaseActor {
+    if (role !== 'party' && !user.roles.includes(role as Role)) {
+      throw errors.forbidden(`Only a ${role} can do this.`);
+    }
+    return { userId: user.id, role, ...(user.courtId ? { courtId: user.courtId } : {}) };
+  }
+
+  private async court(idOrCode: string): Promise<Court> {
+    const court = (await findCourt(this.deps.connection, idOrCode)) ?? (await this.courtByCode(idOrCode));
+    if (!court) throw errors.validation(`There is no court "${idOrCode}" on this platform.`, undefined, 'UNKNOWN_COURT');
+    return court;
+  }
+
+  private async courtByCode(code: string): Promise<Court | null> {
+    const doc = await this.deps.connection.collection<{ _id: string; code: string }>('courts').findOne({ code });
+    return doc ? findCourt(this.deps.connection, doc._id) : null;
+  }
+
+  private quote(doc: CaseDoc, court: Court) {
+    try {
+      return quoteFee(
+        { caseType: doc.caseType as FeeCaseType, ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}) },
+        court.feeConfig,
+      );
+    } catch (err) {
+      if (err instanceof FeeInputError) throw errors.validation(`The fee cannot be computed: ${err.message}`, undefined, err.code);
+      throw err;
+    }
+  }
+
+  private async storeFiles(caseId: string, user: AuthUser, files: (ReturnType<typeof DocumentStore.check> & { kind: DocumentKind })[], at: string): Promise<StoredDocument[]> {
+    const stored: StoredDocument[] = [];
+    try {
+      for (const f of files) {
+        const info = await this.deps.documents.put(f, { caseId, kind: f.kind, uploadedBy: user.id });
+        stored.push({ id: info.id, kind: f.kind, filename: f.filename, sha256: info.sha256, size: info.size, mediaType: info.mediaType, readable: f.readable, uploadedAt: at, uploadedBy: user.id });
+      }
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
+    return stored;
+  }
+
+  private nowIso(): string {
+    return this.deps.now().toISOString();
+  }
+}
+
+function canSee(user: AuthUser, doc: CaseDoc): boolean {
+  if (doc.filerId === user.id) return true;
+  return user.courtId === doc.courtId && user.roles.some((r) => STAFF_ROLES.includes(r));
+}
+
+function stateOf(doc: CaseDoc): CaseState {
+  const { _id: _id, version: _version, ...state } = doc;
+  return state;
+}
+
+function logActor(actor: CaseActor) {
+  return { userId: actor.userId, role: actor.role };
+}
+
+function documentRef(d: StoredDocument) {
+  return { id: d.id, kind: d.kind, filename: d.filename, sha256: d.sha256, size: d.size, mediaType: d.mediaType };
+}
+
+function machineError(error: { code: string; message: string }): AppError {
+  if (error.code === 'FORBIDDEN') return errors.forbidden(error.message);
+  if (error.code === 'INVALID_STATE') return errors.invalidState(error.message);
+  return errors.validation(error.message, undefined, 'INVALID_EVENT');
+}

@@ -1,0 +1,67 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * A payment provider sits outside the court (a bank, 财政 payment platform, a
+ * card acquirer). The platform talks to it only through this interface; the
+ * built-in provider records an offline payment (cashier or bank transfer) that
+ * a clerk confirms when the money has arrived.
+ */
+export interface PaymentProvider {
+  readonly name: string;
+  initiate(request: { paymentId: string; caseId: string; amount: string; payerId: string }): Promise<{
+    providerReference: string;
+    /** 'awaitingConfirmation': a clerk must confirm; 'succeeded': the provider has the money. */
+    status: 'awaitingConfirmation' | 'succeeded';
+    instructionsZh: string;
+    instructionsEn: string;
+  }>;
+}
+
+export class OfflinePaymentProvider implements PaymentProvider {
+  readonly name = 'offline';
+
+  async initiate(request: { paymentId: string; caseNumber?: string }): ReturnType<PaymentProvider['initiate']> {
+    const reference = `OFF-${request.paymentId.slice(0, 8).toUpperCase()}`;
+    return {
+      providerReference: reference,
+      status: 'awaitingConfirmation',
+      instructionsZh: `请到法院收费窗口或通过银行转账交纳诉讼费，并注明缴费编号 ${reference}。到账后由书记员确认。`,
+      instructionsEn: `Pay at the court's cashier or by bank transfer quoting reference ${reference}. A clerk confirms the payment when it arrives.`,
+    };
+  }
+}
+
+export interface PaymentDoc {
+  _id: string;
+  caseId: string;
+  amount: string;
+  currency: 'CNY';
+  provider: string;
+  providerReference: string;
+  status: 'awaitingConfirmation' | 'confirmed';
+  payerId: string;
+  createdAt: string;
+  confirmedBy?: string;
+  confirmedAt?: string;
+}
+
+const paymentSchema = new Schema<PaymentDoc>(
+  {
+    _id: String,
+    caseId: { type: String, required: true, index: true },
+    amount: { type: String, required: true },
+    currency: { type: String, required: true },
+    provider: { type: String, required: true },
+    providerReference: { type: String, required: true },
+    status: { type: String, required: true },
+    payerId: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    confirmedBy: String,
+    confirmedAt: String,
+  },
+  { versionKey: false },
+);
+
+export function paymentModel(connection: Connection): Model<PaymentDoc> {
+  return (connection.models.Payment as Model<PaymentDoc> | undefined) ?? connection.model<PaymentDoc>('Payment', paymentSchema, 'payments');
+}
