@@ -8,6 +8,7 @@ import { connectDatabase, startEmbeddedDatabase, type Database } from './db/data
 import { healthRoutes } from './http/health.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { attachHearingNamespace } from './signalling/hearingNamespace.js';
 import { createSocketServer, type SystemServer } from './signalling/socketServer.js';
 import { WorkerPool } from '../media/workerPool.js';
 
@@ -49,7 +50,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     logger.info({ workers: workers.size }, 'mediasoup workers started');
 
     const context: AppContext = { config, logger, connection: db.connection, api: new ApiRegistry() };
-    const services = createServices(context);
+    const services = createServices(context, workers);
+
     // Entries a crash left between the case log and the case documents are applied before serving.
     const recovered = await services.caseStore.recover();
     if (recovered > 0) logger.warn({ recovered }, 'applied case log entries left by an interrupted write');
@@ -60,6 +62,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);
+    attachHearingNamespace(io, services.sessions, config.jwtSecret, logger);
+    // Rooms close before the workers and the database (cleanups run in reverse order).
+    cleanups.push(() => services.sessions.closeAll());
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {

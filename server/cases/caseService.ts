@@ -258,6 +258,32 @@ export class CaseService {
     return updated;
   }
 
+  /** The case side of scheduling a hearing: the machine decides whether the case is ready for one. */
+  async scheduleHearing(user: AuthUser, caseId: string, hearingId: string, startsAt: string): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const role: CaseRole = user.roles.includes('judge') ? 'judge' : 'clerk';
+    const actor = this.actor(user, role, doc.courtId);
+    return this.transition(doc, { type: 'SCHEDULE_HEARING', hearingId, startsAt, actor, at: this.nowIso() });
+  }
+
+  /**
+   * Events reported by the platform itself (a hearing started or ended). The
+   * machine may refuse one (the case moved on meanwhile); the caller logs that.
+   */
+  async recordSystemEvent(caseId: string, event: { type: 'HEARING_STARTED' | 'HEARING_ENDED'; hearingId: string }): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return this.transition(doc, { ...event, actor: { userId: 'system', role: 'system' }, at: this.nowIso() });
+  }
+
+  /** A fact for the case record that is not a change of status (mediation sessions, recordings...). */
+  async recordNote(caseId: string, type: string, actor: { userId: string; role: string }, data: Record<string, unknown>): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    const at = this.nowIso();
+    return this.deps.store.commit(doc, { type, actor, at, data, state: { ...stateOf(doc), updatedAt: at } });
+  }
+
   async verifyLog(user: AuthUser, caseId: string) {
     await this.get(user, caseId);
     return this.deps.store.verify(caseId);

@@ -7,15 +7,21 @@ import { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { feeRoutes } from '../fees/feeRoutes.js';
+import { HearingService } from '../hearings/hearingService.js';
+import { HearingSessions } from '../hearings/hearingSessions.js';
+import { hearingRoutes } from '../hearings/hearingRoutes.js';
+import type { WorkerPool } from '../../media/workerPool.js';
 import { OfflinePaymentProvider } from '../payments/paymentProvider.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
 
 export interface Services {
   cases: CaseService;
   caseStore: CaseStore;
+  hearings: HearingService;
+  sessions: HearingSessions;
 }
 
-export function createServices(context: AppContext): Services {
+export function createServices(context: AppContext, pool: WorkerPool): Services {
   const caseStore = new CaseStore(context.connection);
   const cases = new CaseService({
     connection: context.connection,
@@ -26,7 +32,10 @@ export function createServices(context: AppContext): Services {
     payments: new OfflinePaymentProvider(),
     now: () => new Date(),
   });
-  return { cases, caseStore };
+  const now = () => new Date();
+  const hearings = new HearingService(context.connection, cases, context.config.jwtSecret, now);
+  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now });
+  return { cases, caseStore, hearings, sessions };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -40,5 +49,6 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     authRoutes(context),
     feeRoutes(context),
     caseRoutes(context, services.cases, createPersonalDataCipher(context.config.dataEncryptionKey)),
+    hearingRoutes(context, services.hearings, services.sessions),
   ];
 }

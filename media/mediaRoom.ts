@@ -1,0 +1,217 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { MEDIA_CODECS } from './codecs.js';
+import type { PooledWorker, WorkerPool } from './workerPool.js';
+
+export type MediaKind = 'audio' | 'video';
+
+export interface TransportParams {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+export interface ProducerInfo {
+  producerId: string;
+  peerId: string;
+  kind: MediaKind;
+  paused: boolean;
+}
+
+interface PeerMedia {
+  transports: Map<string, types.WebRtcTransport>;
+  producers: Map<string, types.Producer>;
+  consumers: Map<string, types.Consumer>;
+}
+
+export interface MediaRoomEvents {
+  /** A consumer of `peerId` was closed because its producer went away. */
+  consumerClosed: [peerId: string, consumerId: string];
+  producerPaused: [peerId: string, producerId: string];
+  producerResumed: [peerId: string, producerId: string];
+  activeSpeaker: [peerId: string | null];
+  /** The router died with its worker; the owner re-creates the room. */
+  lost: [];
+}
+
+/** The failure a caller can explain to a participant; the room never leaks mediasoup's own messages. */
+export class MediaRoomError extends Error {
+  constructor(
+    readonly code: 'TRANSPORT_NOT_FOUND' | 'PRODUCER_NOT_FOUND' | 'CONSUMER_NOT_FOUND' | 'CANNOT_CONSUME' | 'ROOM_CLOSED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MediaRoomError';
+  }
+}
+
+/**
+ * One router (one hearing room or one caucus room) and the media of the peers
+ * in it. It knows nothing about who may see whom: the hearing layer decides and
+ * only asks this room to consume within itself, so media of another room
+ * (another router) can never be forwarded here.
+ */
+export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  private readonly peers = new Map<string, PeerMedia>();
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly router: types.Router,
+    readonly worker: PooledWorker,
+    private readonly speakerObserver: types.ActiveSpeakerObserver,
+  ) {
+    super();
+    speakerObserver.on('dominantspeaker', ({ producer }) => this.emit('activeSpeaker', (producer.appData.peerId as string) ?? null));
+    router.on('workerclose', () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.emit('lost');
+    });
+  }
+
+  static async create(pool: WorkerPool, name: string): Promise<MediaRoom> {
+    const { router, worker } = await pool.createRouter(MEDIA_CODECS, { room: name });
+    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+    return new MediaRoom(name, router, worker, observer);
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
+    const transport = await this.router.createWebRtcTransport({
+      webRtcServer: this.worker.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { peerId, direction },
+    });
+    this.peer(peerId).transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.peers.get(peerId)?.transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    await this.transport(peerId, transportId).connect({ dtlsParameters });
+  }
+
+  async produce(
+    peerId: string,
+    transportId: string,
+    kind: MediaKind,
+    rtpParameters: types.RtpParameters,
+    startPaused = false,
+  ): Promise<ProducerInfo> {
+    const producer = await this.transport(peerId, transportId).produce({ kind, rtpParameters, paused: startPaused, appData: { peerId } });
+    const media = this.peer(peerId);
+    media.producers.set(producer.id, producer);
+    producer.observer.once('close', () => media.producers.delete(producer.id));
+    producer.observer.on('pause', () => this.emit('producerPaused', peerId, producer.id));
+    producer.observer.on('resume', () => this.emit('producerResumed', peerId, producer.id));
+    if (kind === 'audio') await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
+    return { producerId: producer.id, peerId, kind, paused: producer.paused };
+  }
+
+  /** Created paused: the client resumes it once its receiver is ready, so no keyframe is lost. */
+  async consume(peerId: string, transportId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer> {
+    const transport = this.transport(peerId, transportId);
+    const producer = this.findProducer(producerId);
+    if (!producer || producer.appData.peerId === peerId) {
+      throw new MediaRoomError('PRODUCER_NOT_FOUND', 'That media stream is not available in this room.');
+    }
+    if (!this.router.canConsume({ producerId, rtpCapabilities })) {
+      throw new MediaRoomError('CANNOT_CONSUME', 'Your device cannot play this media stream (no common codec).');
+    }
+    const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peerId, producerPeerId: producer.appData.peerId } });
+    const media = this.peer(peerId);
+    media.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => media.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.emit('consumerClosed', peerId, consumer.id);
+    });
+    return consumer;
+  }
+
+  async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
+    const consumer = this.peers.get(peerId)?.consumers.get(consumerId);
+    if (!consumer) throw new MediaRoomError('CONSUMER_NOT_FOUND', 'That media stream is not being received.');
+    await consumer.resume();
+    if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
+  }
+
+  async setPreferredLayers(peerId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const consumer = this.peers.get(peerId)?.consumers.get(consumerId);
+    if (!consumer) throw new MediaRoomError('CONSUMER_NOT_FOUND', 'That media stream is not being received.');
+    await consumer.setPreferredLayers({ spatialLayer, ...(temporalLayer !== undefined ? { temporalLayer } : {}) });
+  }
+
+  ownProducer(peerId: string, producerId: string): types.Producer {
+    const producer = this.peers.get(peerId)?.producers.get(producerId);
+    if (!producer) throw new MediaRoomError('PRODUCER_NOT_FOUND', 'That media stream is not yours or no longer exists.');
+    return producer;
+  }
+
+  producersOf(peerId: string): types.Producer[] {
+    return [...(this.peers.get(peerId)?.producers.values() ?? [])];
+  }
+
+  producers(): ProducerInfo[] {
+    return [...this.peers.entries()].flatMap(([peerId, media]) =>
+      [...media.producers.values()].map((p) => ({ producerId: p.id, peerId, kind: p.kind, paused: p.paused })),
+    );
+  }
+
+  /** Close everything a peer has in this room (it left, was dismissed or moved). */
+  closePeer(peerId: string): void {
+    const media = this.peers.get(peerId);
+    if (!media) return;
+    this.peers.delete(peerId);
+    for (const transport of media.transports.values()) transport.close();
+  }
+
+  /** Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.peers.clear();
+    this.router.close();
+  }
+
+  private peer(peerId: string): PeerMedia {
+    if (this.closed) throw new MediaRoomError('ROOM_CLOSED', 'This room has closed.');
+    let media = this.peers.get(peerId);
+    if (!media) {
+      media = { transports: new Map(), producers: new Map(), consumers: new Map() };
+      this.peers.set(peerId, media);
+    }
+    return media;
+  }
+
+  private transport(peerId: string, transportId: string): types.WebRtcTransport {
+    const transport = this.peers.get(peerId)?.transports.get(transportId);
+    if (!transport) throw new MediaRoomError('TRANSPORT_NOT_FOUND', 'That connection does not exist; set up media again.');
+    return transport;
+  }
+
+  private findProducer(producerId: string): types.Producer | undefined {
+    for (const media of this.peers.values()) {
+      const p = media.producers.get(producerId);
+      if (p) return p;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
+
+export interface HearingParticipant {
+  userId: string;
+  name: string;
+  role: HearingRole;
+  side?: Side;
+}
+
+export interface HearingEvent {
+  type: string;
+  at: string;
+  actorId: string;
+  data?: Record<string, unknown>;
+}
+
+export interface HearingDoc {
+  _id: string;
+  caseId: string;
+  courtId: string;
+  kind: HearingKind;
+  startsAt: string;
+  participants: HearingParticipant[];
+  state: SessionState;
+  createdBy: string;
+  createdAt: string;
+  /** Who joined, was admitted, muted, moved...: the hearing's own audit trail. */
+  events: HearingEvent[];
+}
+
+const hearingSchema = new Schema<HearingDoc>(
+  {
+    _id: String,
+    caseId: { type: String, required: true, index: true },
+    courtId: { type: String, required: true },
+    kind: { type: String, required: true },
+    startsAt: { type: String, required: true },
+    participants: [Schema.Types.Mixed],
+    state: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    events: [Schema.Types.Mixed],
+  },
+  { versionKey: false, minimize: false },
+);
+
+export function hearingModel(connection: Connection): Model<HearingDoc> {
+  return (connection.models.Hearing as Model<HearingDoc> | undefined) ?? connection.model<HearingDoc>('Hearing', hearingSchema, 'hearings');
+}

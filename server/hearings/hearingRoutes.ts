@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { authenticate, currentUser } from '../auth/middleware.js';
+import type { AppContext } from '../context.js';
+import { parseInput } from '../http/validate.js';
+import type { HearingDoc } from './hearingModel.js';
+import type { HearingService } from './hearingService.js';
+import type { HearingSessions } from './hearingSessions.js';
+
+const ROLE = z.enum(['judge', 'clerk', 'mediator', 'party', 'representative', 'witness', 'interpreter', 'observer']);
+
+export const scheduleSchema = z
+  .object({
+    kind: z.enum(['hearing', 'mediation']),
+    startsAt: z.iso.datetime({ offset: true }),
+    participants: z
+      .array(
+        z
+          .object({
+            userId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id'),
+            role: ROLE,
+            side: z.enum(['plaintiff', 'defendant']).optional(),
+          })
+          .strict(),
+      )
+      .min(2)
+      .max(50),
+  })
+  .strict();
+
+function hearingView(h: HearingDoc, liveState?: string) {
+  return {
+    id: h._id,
+    caseId: h.caseId,
+    kind: h.kind,
+    startsAt: h.startsAt,
+    state: liveState ?? h.state,
+    participants: h.participants,
+    createdAt: h.createdAt,
+  };
+}
+
+export function hearingRoutes(ctx: AppContext, service: HearingService, sessions: HearingSessions): Router {
+  const router = Router();
+  const auth = authenticate(ctx);
+  const tags = ['hearings'];
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/hearings', summary: 'Schedule a hearing or mediation session (clerk, judge or mediator of the case)', tags, auth: true, body: scheduleSchema, responses: { 201: { description: 'The hearing' }, 403: { description: 'Not staff of this court' }, 409: { description: 'The case is not at a stage for a hearing' } } });
+  router.post('/api/cases/:id/hearings', auth, async (req, res) => {
+    const input = parseInput(scheduleSchema, req.body);
+    const hearing = await service.schedule(currentUser(req), String(req.params.id), input);
+    res.status(201).json(hearingView(hearing));
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id/hearings', summary: 'Hearings of a case', tags, auth: true, responses: { 200: { description: '{ hearings }' } } });
+  router.get('/api/cases/:id/hearings', auth, async (req, res) => {
+    const hearings = await service.listForCase(currentUser(req), String(req.params.id));
+    res.json({ hearings: hearings.map((h) => hearingView(h, sessions.stateOf(h._id))) });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/hearings/:id', summary: 'One hearing', tags, auth: true, responses: { 200: { description: 'The hearing' }, 404: { description: 'Not visible to you' } } });
+  router.get('/api/hearings/:id', auth, async (req, res) => {
+    const hearing = await service.get(currentUser(req), String(req.params.id));
+    res.json(hearingView(hearing, sessions.stateOf(hearing._id)));
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/hearings/:id/join-token', summary: 'A short-lived token for joining this hearing in your role', tags, auth: true, responses: { 200: { description: '{ token, expiresIn, role }' }, 403: { description: 'Not a participant' } } });
+  router.post('/api/hearings/:id/join-token', auth, async (req, res) => {
+    res.json(await service.joinToken(currentUser(req), String(req.params.id)));
+  });
+
+  return router;
+}

@@ -1,0 +1,125 @@
+import crypto from 'node:crypto';
+import type { Connection, Model } from 'mongoose';
+import type { AuthUser } from '../auth/tokens.js';
+import type { CaseService } from '../cases/caseService.js';
+import { errors } from '../errors.js';
+import type { HearingKind, HearingRole, Side } from '../protocol/hearing.js';
+import { userModel } from '../users/userModel.js';
+import { hearingModel, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
+import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
+
+export interface ScheduleInput {
+  kind: HearingKind;
+  startsAt: string;
+  participants: { userId: string; role: HearingRole; side?: Side }[];
+}
+
+const HOST_ROLE: Record<HearingKind, HearingRole> = { hearing: 'judge', mediation: 'mediator' };
+const STAFF = ['clerk', 'judge', 'mediator'] as const;
+
+/** Scheduling and access to hearings and mediation sessions (the REST side; live sessions are in hearingSession.ts). */
+export class HearingService {
+  private readonly hearings: Model<HearingDoc>;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly cases: CaseService,
+    private readonly jwtSecret: string,
+    private readonly now: () => Date,
+  ) {
+    this.hearings = hearingModel(connection);
+  }
+
+  async schedule(user: AuthUser, caseId: string, input: ScheduleInput): Promise<HearingDoc> {
+    const caseDoc = await this.cases.get(user, caseId);
+    if (!STAFF.some((r) => user.roles.includes(r)) || user.courtId !== caseDoc.courtId) {
+      throw errors.forbidden('Only the clerk, judge or mediator of the case can schedule a hearing.');
+    }
+    if (input.kind === 'mediation' && !user.roles.includes('mediator') && !user.roles.includes('clerk')) {
+      throw errors.forbidden('A mediation session is scheduled by the mediator or the clerk.');
+    }
+    if (Date.parse(input.startsAt) <= this.now().getTime() - 60_000) {
+      throw errors.validation('The start time must not be in the past.', undefined, 'STARTS_IN_PAST');
+    }
+    const participants = await this.resolveParticipants(input);
+    const at = this.now().toISOString();
+    const hearing: HearingDoc = {
+      _id: crypto.randomUUID(),
+      caseId,
+      courtId: caseDoc.courtId,
+      kind: input.kind,
+      startsAt: new Date(input.startsAt).toISOString(),
+      participants,
+      state: 'scheduled',
+      createdBy: user.id,
+      createdAt: at,
+      events: [{ type: 'SCHEDULED', at, actorId: user.id }],
+    };
+    await this.hearings.create(hearing);
+    try {
+      if (input.kind === 'hearing') {
+        await this.cases.scheduleHearing(user, caseId, hearing._id, hearing.startsAt);
+      } else {
+        await this.cases.recordNote(caseId, 'MEDIATION_SCHEDULED', { userId: user.id, role: 'mediator' }, { hearingId: hearing._id, startsAt: hearing.startsAt });
+      }
+    } catch (err) {
+      // The case refused (wrong stage): no hearing may exist without its case record.
+      await this.hearings.deleteOne({ _id: hearing._id }).exec();
+      throw err;
+    }
+    return hearing;
+  }
+
+  async listForCase(user: AuthUser, caseId: string): Promise<HearingDoc[]> {
+    await this.cases.get(user, caseId);
+    return this.hearings.find({ caseId }).sort({ startsAt: 1 }).lean<HearingDoc[]>().exec();
+  }
+
+  async get(user: AuthUser, hearingId: string): Promise<HearingDoc> {
+    const hearing = await this.hearings.findById(hearingId).lean<HearingDoc>().exec();
+    const staffOfCourt = hearing && user.courtId === hearing.courtId && STAFF.some((r) => user.roles.includes(r));
+    if (!hearing || (!staffOfCourt && !hearing.participants.some((p) => p.userId === user.id))) {
+      throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
+    }
+    return hearing;
+  }
+
+  async load(hearingId: string): Promise<HearingDoc | null> {
+    return this.hearings.findById(hearingId).lean<HearingDoc>().exec();
+  }
+
+  /** A short-lived token for this hearing and the caller's role in it. */
+  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole }> {
+    const hearing = await this.hearings.findById(hearingId).lean<HearingDoc>().exec();
+    if (!hearing) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
+    const me = hearing.participants.find((p) => p.userId === user.id);
+    if (!me) throw errors.forbidden('You are not a participant of this hearing.', 'NOT_A_PARTICIPANT');
+    if (hearing.state === 'closed') throw errors.invalidState('This hearing has closed.', 'HEARING_CLOSED');
+    return { token: signJoinToken({ userId: user.id, hearingId, role: me.role }, this.jwtSecret), expiresIn: JOIN_TOKEN_TTL_SECONDS, role: me.role };
+  }
+
+  /** The live session's changes of state and its audit events. */
+  async record(hearingId: string, event: HearingEvent, state?: HearingDoc['state']): Promise<void> {
+    await this.hearings
+      .updateOne({ _id: hearingId }, { $push: { events: event }, ...(state ? { $set: { state } } : {}) })
+      .exec();
+  }
+
+  private async resolveParticipants(input: ScheduleInput): Promise<HearingParticipant[]> {
+    const ids = [...new Set(input.participants.map((p) => p.userId))];
+    if (ids.length !== input.participants.length) throw errors.validation('Each participant may be listed once.', undefined, 'DUPLICATE_PARTICIPANT');
+    const users = await userModel(this.connection).find({ _id: { $in: ids } }).lean().exec();
+    const names = new Map(users.map((u) => [String(u._id), u.name as string]));
+    const unknown = ids.filter((id) => !names.has(id));
+    if (unknown.length > 0) throw errors.validation(`Unknown participant(s): ${unknown.join(', ')}.`, undefined, 'UNKNOWN_PARTICIPANT');
+    if (!input.participants.some((p) => p.role === HOST_ROLE[input.kind])) {
+      throw errors.validation(`A ${input.kind} needs a ${HOST_ROLE[input.kind]} to host it.`, undefined, 'HOST_REQUIRED');
+    }
+    for (const p of input.participants) {
+      if (input.kind === 'mediation' && (p.role === 'party' || p.role === 'representative') && !p.side) {
+        throw errors.validation('In a mediation every party and representative needs a side (plaintiff or defendant) for the caucus rooms.', undefined, 'SIDE_REQUIRED');
+      }
+    }
+    return input.participants.map((p) => ({ userId: p.userId, name: names.get(p.userId) ?? '', role: p.role, ...(p.side ? { side: p.side } : {}) }));
+  }
+}

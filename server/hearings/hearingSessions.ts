@@ -1,0 +1,104 @@
+import type { Namespace } from 'socket.io';
+import type { WorkerPool } from '../../media/workerPool.js';
+import type { CaseService } from '../cases/caseService.js';
+import { errors } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { HearingClientToServer, HearingServerToClient } from '../protocol/hearing.js';
+import type { HearingEvent } from './hearingModel.js';
+import { HearingSession } from './hearingSession.js';
+import type { HearingService } from './hearingService.js';
+
+export type HearingNamespace = Namespace<HearingClientToServer, HearingServerToClient>;
+
+export const userChannel = (hearingId: string, userId: string) => `u:${hearingId}:${userId}`;
+export const hearingChannel = (hearingId: string) => `h:${hearingId}`;
+
+/** The live sessions of this process, created on first join (serialised per hearing). */
+export class HearingSessions {
+  private readonly sessions = new Map<string, Promise<HearingSession>>();
+  private namespace?: HearingNamespace;
+  /** Audit writes of one hearing happen in order. */
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: { pool: WorkerPool; logger: Logger; hearings: HearingService; cases: CaseService; now: () => Date },
+  ) {}
+
+  attach(namespace: HearingNamespace): void {
+    this.namespace = namespace;
+  }
+
+  stateOf(hearingId: string): HearingSession['state'] | undefined {
+    return this.live.get(hearingId)?.state;
+  }
+
+  private readonly live = new Map<string, HearingSession>();
+
+  get(hearingId: string): Promise<HearingSession> {
+    let pending = this.sessions.get(hearingId);
+    if (!pending) {
+      pending = this.open(hearingId);
+      this.sessions.set(hearingId, pending);
+      pending.catch(() => this.sessions.delete(hearingId));
+    }
+    return pending;
+  }
+
+  private async open(hearingId: string): Promise<HearingSession> {
+    const doc = await this.deps.hearings.load(hearingId);
+    if (!doc) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
+    if (doc.state === 'closed') throw errors.invalidState('This hearing has closed.', 'HEARING_CLOSED');
+    const ns = () => {
+      if (!this.namespace) throw new Error('hearing namespace not attached');
+      return this.namespace;
+    };
+    const session = new HearingSession(doc, {
+      pool: this.deps.pool,
+      logger: this.deps.logger,
+      now: this.deps.now,
+      toUser: (userId) => ({
+        emit: (event, ...args) => void ns().to(userChannel(hearingId, userId)).emit(event, ...args),
+        disconnect: () => void ns().in(userChannel(hearingId, userId)).disconnectSockets(true),
+      }),
+      toAll: () => ({ emit: (event, ...args) => void ns().to(hearingChannel(hearingId)).emit(event, ...args) }),
+      record: (event, state) => this.record(hearingId, event, state),
+      caseHook: (what) => void this.tellCase(doc.caseId, doc.kind, hearingId, what),
+    });
+    this.live.set(hearingId, session);
+    return session;
+  }
+
+  private record(hearingId: string, event: HearingEvent, state?: HearingSession['state']): void {
+    const previous = this.writes.get(hearingId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.deps.hearings.record(hearingId, event, state))
+      .catch((err: unknown) => this.deps.logger.error({ err, hearing: hearingId }, 'could not record a hearing event'));
+    this.writes.set(hearingId, next);
+  }
+
+  private async tellCase(caseId: string, kind: string, hearingId: string, what: 'started' | 'ended'): Promise<void> {
+    try {
+      if (kind === 'hearing') {
+        await this.deps.cases.recordSystemEvent(caseId, { type: what === 'started' ? 'HEARING_STARTED' : 'HEARING_ENDED', hearingId });
+      } else {
+        await this.deps.cases.recordNote(caseId, what === 'started' ? 'MEDIATION_SESSION_STARTED' : 'MEDIATION_SESSION_ENDED', { userId: 'system', role: 'system' }, { hearingId });
+      }
+    } catch (err) {
+      // The case may have moved on (e.g. withdrawn); the hearing's own log still has the event.
+      this.deps.logger.warn({ err, caseId, hearingId, what }, 'case did not accept the hearing event');
+    }
+  }
+
+  /** Server shutdown: close every room; pending audit writes are awaited. */
+  async closeAll(): Promise<void> {
+    const sessions = await Promise.all([...this.sessions.values()].map((s) => s.catch(() => undefined)));
+    await Promise.all(sessions.map((s) => s?.shutdown('The server is restarting.')));
+    await Promise.all(this.writes.values());
+  }
+
+  /** Drop a closed session so a later request reloads it from the database. */
+  forget(hearingId: string): void {
+    this.sessions.delete(hearingId);
+    this.live.delete(hearingId);
+  }
+}
