@@ -1,0 +1,471 @@
+/**
+ * Bridge between werift (a pure TypeScript WebRTC stack) and a mediasoup
+ * WebRtcTransport, the way mediasoup-client's browser handlers do it, so that
+ * tests can send and receive real SRTP through the SFU without a browser.
+ *
+ * - Sending: werift creates the offer (one sendonly m-section per track); the
+ *   mediasoup RtpParameters (payload type, SSRC, MID, header extensions) are
+ *   read from that local offer, and the answer is written from the mediasoup
+ *   transport's ICE/DTLS parameters (ICE-lite, `a=setup:passive`).
+ * - Receiving: the remote offer is written from the consumers' RtpParameters
+ *   (one sendonly m-section per consumer, `a=setup:actpass`) and werift answers.
+ *
+ * In both directions werift is the ICE controlling agent (mediasoup is
+ * ICE-lite) and the DTLS client; mediasoup is the DTLS server.
+ */
+import type { types } from 'mediasoup';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  SessionDescription,
+  useAbsSendTime,
+  useSdesMid,
+  type MediaDescription,
+  type RTCPeerConnectionConfig,
+  type RTCRtpTransceiver,
+} from 'werift';
+
+export type MediaKind = 'audio' | 'video';
+
+/** What `media:createTransport` returns (mediasoup WebRtcTransport parameters). */
+export interface RemoteTransportParams {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+/** Called once per transport, before any DTLS packet can reach mediasoup (media:connectTransport). */
+export type ConnectTransport = (dtlsParameters: types.DtlsParameters) => Promise<void>;
+
+export interface WeriftTransportOptions {
+  /**
+   * Local addresses werift gathers host candidates on, in addition to its
+   * non-loopback interfaces (werift skips loopback by default, but a test
+   * mediasoup usually listens on 127.0.0.1).
+   */
+  iceAddresses?: string[];
+}
+
+const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+/** Header extensions we let mediasoup put on consumer RTP (werift can parse them all). */
+const RECV_HEADER_EXTENSIONS = new Set<string>([MID_URI, ABS_SEND_TIME_URI, AUDIO_LEVEL_URI]);
+/**
+ * RTCP feedback we accept from mediasoup on consumers. transport-cc and
+ * goog-remb are left out: werift would have to answer them for mediasoup's
+ * bandwidth estimation, and counting packets does not need congestion control.
+ */
+const RECV_FEEDBACK = new Set(['nack', 'nack pli', 'ccm fir']);
+/** Codecs the werift peers handle; everything else in the router is ignored. */
+const SUPPORTED_MIME = new Set(['audio/opus', 'video/vp8', 'video/rtx']);
+
+function videoFeedback() {
+  return [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+}
+
+function peerConfig(direction: 'send' | 'recv', opts: WeriftTransportOptions): RTCPeerConnectionConfig {
+  const video = [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: videoFeedback() })];
+  // RTX only where mediasoup sends it (retransmissions towards the receiver);
+  // the werift sender retransmits on the media SSRC, which mediasoup accepts.
+  if (direction === 'recv') video.push(new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 }));
+  return {
+    // No STUN: gathering would wait up to 5 s for a server that tests cannot reach.
+    iceServers: [],
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: opts.iceAddresses ?? ['127.0.0.1'],
+    bundlePolicy: 'max-bundle',
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
+      video,
+    },
+    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useAbsSendTime()] },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// SDP helpers
+// ---------------------------------------------------------------------------
+
+function fmtpToObject(fmtp: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!fmtp) return out;
+  for (const part of fmtp.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const key = part.slice(0, eq).trim();
+    const raw = part.slice(eq + 1).trim();
+    out[key] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+function objectToFmtp(params: Record<string, unknown> | undefined): string {
+  return Object.entries(params ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(';');
+}
+
+function subtypeOf(mimeType: string): string {
+  return mimeType.split('/')[1] ?? mimeType;
+}
+
+function rtpmapLine(pt: number, mimeType: string, clockRate: number, channels?: number): string {
+  return `a=rtpmap:${pt} ${subtypeOf(mimeType)}/${clockRate}${channels && channels > 1 ? `/${channels}` : ''}`;
+}
+
+/** The transport-level lines every m-section of a mediasoup SDP carries (BUNDLE on one ICE/DTLS transport). */
+function transportLines(remote: RemoteTransportParams, setup: 'actpass' | 'passive'): string[] {
+  const lines = [
+    `a=ice-ufrag:${remote.iceParameters.usernameFragment}`,
+    `a=ice-pwd:${remote.iceParameters.password}`,
+  ];
+  // mediasoup offers every hash; one that werift surely computes is enough.
+  const fps = remote.dtlsParameters.fingerprints;
+  const chosen = fps.filter((f) => f.algorithm === 'sha-256');
+  for (const fp of chosen.length > 0 ? chosen : fps) lines.push(`a=fingerprint:${fp.algorithm} ${fp.value.toUpperCase()}`);
+  lines.push(`a=setup:${setup}`);
+  for (const c of remote.iceCandidates) {
+    if (c.protocol !== 'udp') continue; // werift does not do ICE-TCP here
+    lines.push(`a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address ?? c.ip} ${c.port} typ host`);
+  }
+  lines.push('a=end-of-candidates', 'a=rtcp-mux', 'a=rtcp-rsize');
+  return lines;
+}
+
+function sessionLines(sessionId: number, version: number, mids: string[]): string[] {
+  return [
+    'v=0',
+    `o=mediasoup ${sessionId} ${version} IN IP4 0.0.0.0`,
+    's=-',
+    't=0 0',
+    'a=ice-lite',
+    `a=group:BUNDLE ${mids.join(' ')}`,
+    'a=msid-semantic: WMS *',
+  ];
+}
+
+function firstCandidateAddress(remote: RemoteTransportParams): string {
+  const c = remote.iceCandidates.find((x) => x.protocol === 'udp') ?? remote.iceCandidates[0];
+  return c?.address ?? c?.ip ?? '127.0.0.1';
+}
+
+/** mediasoup DtlsParameters of a werift description (its certificate fingerprints and the role it took). */
+export function dtlsParametersOf(sdp: SessionDescription, role: 'client' | 'server'): types.DtlsParameters {
+  const fingerprints = sdp.media.find((m) => m.dtlsParams)?.dtlsParams?.fingerprints ?? sdp.dtlsFingerprints;
+  if (fingerprints.length === 0) throw new Error('werift description has no DTLS fingerprint');
+  return {
+    role,
+    fingerprints: fingerprints.map((f) => ({
+      algorithm: f.algorithm as types.FingerprintAlgorithm,
+      value: f.value,
+    })),
+  };
+}
+
+/** mediasoup producer RtpParameters of one sendonly m-section of a werift offer. */
+export function producerRtpParameters(media: MediaDescription): types.RtpParameters {
+  const mid = media.rtp.muxId;
+  const codec = media.rtp.codecs.find((c) => subtypeOf(c.mimeType).toLowerCase() !== 'rtx');
+  const ssrc = media.ssrc[0];
+  if (!mid || !codec || !ssrc) throw new Error(`werift m-section lacks mid, codec or ssrc: ${media.toString()}`);
+  return {
+    mid,
+    codecs: [
+      {
+        mimeType: codec.mimeType,
+        payloadType: codec.payloadType,
+        clockRate: codec.clockRate,
+        ...(codec.channels !== undefined ? { channels: codec.channels } : {}),
+        parameters: fmtpToObject(codec.parameters),
+        rtcpFeedback: codec.rtcpFeedback.map((f) => ({ type: f.type, ...(f.parameter ? { parameter: f.parameter } : {}) })),
+      },
+    ],
+    headerExtensions: media.rtp.headerExtensions.map((e) => ({ uri: e.uri as types.RtpHeaderExtensionUri, id: e.id })),
+    encodings: [{ ssrc: ssrc.ssrc }],
+    rtcp: { ...(ssrc.cname ? { cname: ssrc.cname } : {}), reducedSize: true },
+  };
+}
+
+/** The answer mediasoup would give to a werift send offer: every m-section accepted as recvonly. */
+export function buildSendAnswer(offer: SessionDescription, remote: RemoteTransportParams, version: number): string {
+  const mids = offer.media.map((m) => m.rtp.muxId ?? '');
+  const lines = sessionLines(1, version, mids.filter((m) => m));
+  const address = firstCandidateAddress(remote);
+  for (const media of offer.media) {
+    const codecs = media.rtp.codecs;
+    const rejected = media.port === 0 || codecs.length === 0;
+    lines.push(
+      `m=${media.kind} ${rejected ? 0 : 7} UDP/TLS/RTP/SAVPF ${codecs.map((c) => c.payloadType).join(' ') || '0'}`,
+      `c=IN IP4 ${address}`,
+      `a=mid:${media.rtp.muxId ?? ''}`,
+      rejected ? 'a=inactive' : 'a=recvonly',
+      ...transportLines(remote, 'passive'),
+    );
+    for (const c of codecs) {
+      lines.push(rtpmapLine(c.payloadType, c.mimeType, c.clockRate, c.channels));
+      if (c.parameters) lines.push(`a=fmtp:${c.payloadType} ${c.parameters}`);
+      for (const fb of c.rtcpFeedback) lines.push(`a=rtcp-fb:${c.payloadType} ${fb.type}${fb.parameter ? ` ${fb.parameter}` : ''}`);
+    }
+    for (const e of media.rtp.headerExtensions) lines.push(`a=extmap:${e.id} ${e.uri}`);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export interface RecvSection {
+  mid: string;
+  kind: MediaKind;
+  rtpParameters: types.RtpParameters;
+  /** false once the consumer is closed: the m-section stays, inactive, so that MIDs keep their place. */
+  active: boolean;
+  streamId: string;
+}
+
+/** The offer mediasoup-client would build for a receiving transport: one sendonly m-section per consumer. */
+export function buildRecvOffer(remote: RemoteTransportParams, sections: RecvSection[], version: number): string {
+  const lines = sessionLines(2, version, sections.map((s) => s.mid));
+  const address = firstCandidateAddress(remote);
+  for (const s of sections) {
+    const p = s.rtpParameters;
+    lines.push(
+      `m=${s.kind} 7 UDP/TLS/RTP/SAVPF ${p.codecs.map((c) => c.payloadType).join(' ')}`,
+      `c=IN IP4 ${address}`,
+      `a=mid:${s.mid}`,
+      s.active ? 'a=sendonly' : 'a=inactive',
+      ...transportLines(remote, 'actpass'),
+    );
+    for (const c of p.codecs) {
+      lines.push(rtpmapLine(c.payloadType, c.mimeType, c.clockRate, c.channels));
+      const fmtp = objectToFmtp(c.parameters);
+      if (fmtp) lines.push(`a=fmtp:${c.payloadType} ${fmtp}`);
+      for (const fb of c.rtcpFeedback ?? []) lines.push(`a=rtcp-fb:${c.payloadType} ${fb.type}${fb.parameter ? ` ${fb.parameter}` : ''}`);
+    }
+    for (const e of p.headerExtensions ?? []) lines.push(`a=extmap:${e.id} ${e.uri}`);
+    const enc = p.encodings?.[0];
+    if (s.active && enc?.ssrc !== undefined) {
+      const cname = p.rtcp?.cname ?? 'mediasoup';
+      const trackId = `track-${s.mid}`;
+      lines.push(`a=msid:${s.streamId} ${trackId}`);
+      if (enc.rtx) lines.push(`a=ssrc-group:FID ${enc.ssrc} ${enc.rtx.ssrc}`);
+      // Media SSRC first: werift takes the second one of the m-section as the RTX SSRC.
+      lines.push(`a=ssrc:${enc.ssrc} cname:${cname}`, `a=ssrc:${enc.ssrc} msid:${s.streamId} ${trackId}`);
+      if (enc.rtx) lines.push(`a=ssrc:${enc.rtx.ssrc} cname:${cname}`, `a=ssrc:${enc.rtx.ssrc} msid:${s.streamId} ${trackId}`);
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * The RtpCapabilities a werift receiver announces in media:consume: the
+ * router's Opus/VP8 (+RTX) codecs and the header extensions werift can parse.
+ */
+export function weriftRecvRtpCapabilities(routerCaps: types.RtpCapabilities): types.RtpCapabilities {
+  const codecs = (routerCaps.codecs ?? [])
+    .filter((c) => SUPPORTED_MIME.has(c.mimeType.toLowerCase()))
+    .map((c) => ({
+      ...c,
+      rtcpFeedback: (c.rtcpFeedback ?? []).filter((fb) => RECV_FEEDBACK.has(fb.parameter ? `${fb.type} ${fb.parameter}` : fb.type)),
+    }));
+  const primaries = new Set(codecs.filter((c) => !c.mimeType.toLowerCase().endsWith('/rtx')).map((c) => c.preferredPayloadType));
+  return {
+    codecs: codecs.filter((c) => !c.mimeType.toLowerCase().endsWith('/rtx') || primaries.has(Number(c.parameters?.apt))),
+    headerExtensions: (routerCaps.headerExtensions ?? []).filter((e) => RECV_HEADER_EXTENSIONS.has(e.uri)),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Transports
+// ---------------------------------------------------------------------------
+
+/** Runs async steps one after another (SDP negotiations must not interleave). */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+abstract class WeriftTransport {
+  readonly pc: RTCPeerConnection;
+  protected readonly queue = new SerialQueue();
+  protected connected = false;
+  protected version = 1;
+  protected closed = false;
+
+  constructor(
+    readonly remote: RemoteTransportParams,
+    protected readonly connect: ConnectTransport,
+    direction: 'send' | 'recv',
+    opts: WeriftTransportOptions,
+  ) {
+    this.pc = new RTCPeerConnection(peerConfig(direction, opts));
+  }
+
+  get id(): string {
+    return this.remote.id;
+  }
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  /** Resolves when ICE and DTLS are up (after the first produce/consume). */
+  async waitConnected(timeoutMs = 10_000): Promise<void> {
+    if (this.pc.connectionState === 'connected') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.unSubscribe();
+        reject(new Error(`werift transport ${this.id} not connected after ${timeoutMs} ms (state ${this.pc.connectionState})`));
+      }, timeoutMs);
+      const sub = this.pc.connectionStateChange.subscribe((state) => {
+        if (state === 'connected' || state === 'failed' || state === 'closed') {
+          clearTimeout(timer);
+          sub.unSubscribe();
+          if (state === 'connected') resolve();
+          else reject(new Error(`werift transport ${this.id} ${state}`));
+        }
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pc.close().catch(() => undefined);
+  }
+
+  protected assertOpen(): void {
+    if (this.closed) throw new Error(`werift transport ${this.id} is closed`);
+  }
+}
+
+export interface LocalProducer {
+  kind: MediaKind;
+  track: MediaStreamTrack;
+  transceiver: RTCRtpTransceiver;
+  rtpParameters: types.RtpParameters;
+}
+
+/** A werift peer that sends tracks to a mediasoup WebRtcTransport. */
+export class WeriftSendTransport extends WeriftTransport {
+  constructor(remote: RemoteTransportParams, connect: ConnectTransport, opts: WeriftTransportOptions = {}) {
+    super(remote, connect, 'send', opts);
+  }
+
+  /**
+   * Adds a sendonly track, renegotiates, and returns the RtpParameters to give
+   * to `transport.produce()` (media:produce). Write RTP into `track` with
+   * `track.writeRtp(packet)`: werift rewrites SSRC, payload type and header
+   * extensions to the negotiated ones.
+   */
+  produce(kind: MediaKind): Promise<LocalProducer> {
+    return this.queue.run(async () => {
+      this.assertOpen();
+      const track = new MediaStreamTrack({ kind });
+      const transceiver = this.pc.addTransceiver(track, { direction: 'sendonly' });
+      await this.pc.setLocalDescription(await this.pc.createOffer());
+      const sdp = this.pc.localDescription?.sdp;
+      if (!sdp) throw new Error('werift has no local description');
+      const local = SessionDescription.parse(sdp);
+      if (!this.connected) {
+        // mediasoup is the DTLS server: it must know our fingerprint before our ClientHello arrives.
+        await this.connect(dtlsParametersOf(local, 'client'));
+        this.connected = true;
+      }
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: buildSendAnswer(local, this.remote, ++this.version) });
+      const media = local.media.find((m) => m.rtp.muxId === transceiver.mid);
+      if (!media) throw new Error(`no m-section for mid ${String(transceiver.mid)}`);
+      return { kind, track, transceiver, rtpParameters: producerRtpParameters(media) };
+    });
+  }
+}
+
+export interface RemoteConsumer {
+  consumerId: string;
+  kind: MediaKind;
+  rtpParameters: types.RtpParameters;
+}
+
+/** A werift peer that receives consumers from a mediasoup WebRtcTransport and counts their RTP. */
+export class WeriftRecvTransport extends WeriftTransport {
+  private readonly sections: (RecvSection & { consumerId: string })[] = [];
+  private readonly consumerBySsrc = new Map<number, string>();
+  private readonly packets = new Map<string, number>();
+  private readonly bytes = new Map<string, number>();
+  private nextMid = 0;
+  /** Called for every RTP packet received, with the consumer it belongs to. */
+  onPacket: ((consumerId: string, payloadBytes: number) => void) | undefined;
+
+  constructor(remote: RemoteTransportParams, connect: ConnectTransport, opts: WeriftTransportOptions = {}) {
+    super(remote, connect, 'recv', opts);
+    this.pc.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => {
+        // RTX is unwrapped by werift onto the media SSRC; count by the track's SSRC.
+        const consumerId = this.consumerBySsrc.get(track.ssrc ?? rtp.header.ssrc);
+        if (!consumerId) return;
+        this.packets.set(consumerId, (this.packets.get(consumerId) ?? 0) + 1);
+        this.bytes.set(consumerId, (this.bytes.get(consumerId) ?? 0) + rtp.payload.length);
+        this.onPacket?.(consumerId, rtp.payload.length);
+      });
+    });
+  }
+
+  /** Adds an m-section for a consumer and renegotiates; resume the consumer afterwards. */
+  consume(consumer: RemoteConsumer): Promise<void> {
+    return this.queue.run(async () => {
+      this.assertOpen();
+      const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+      if (ssrc === undefined) throw new Error(`consumer ${consumer.consumerId} has no SSRC`);
+      // mediasoup numbers consumer MIDs per transport; fall back to our own counter.
+      const mid = consumer.rtpParameters.mid ?? `r${this.nextMid++}`;
+      if (this.sections.some((s) => s.mid === mid)) throw new Error(`duplicate MID ${mid}`);
+      this.sections.push({
+        mid,
+        kind: consumer.kind,
+        rtpParameters: consumer.rtpParameters,
+        active: true,
+        streamId: `stream-${consumer.consumerId}`,
+        consumerId: consumer.consumerId,
+      });
+      this.consumerBySsrc.set(ssrc, consumer.consumerId);
+      await this.negotiate();
+    });
+  }
+
+  /** Marks the consumer's m-section inactive (its MID is never reused). */
+  closeConsumer(consumerId: string): Promise<void> {
+    return this.queue.run(async () => {
+      const section = this.sections.find((s) => s.consumerId === consumerId && s.active);
+      if (!section || this.closed) return;
+      section.active = false;
+      for (const [ssrc, id] of this.consumerBySsrc) if (id === consumerId) this.consumerBySsrc.delete(ssrc);
+      await this.negotiate();
+    });
+  }
+
+  packetsOf(consumerId: string): number {
+    return this.packets.get(consumerId) ?? 0;
+  }
+
+  bytesOf(consumerId: string): number {
+    return this.bytes.get(consumerId) ?? 0;
+  }
+
+  private async negotiate(): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: buildRecvOffer(this.remote, this.sections, ++this.version) });
+    const answer = await this.pc.createAnswer();
+    if (!this.connected) {
+      const parsed = SessionDescription.parse(answer.sdp);
+      const setup = /a=setup:(\w+)/.exec(answer.sdp)?.[1];
+      // Our answer's setup: 'active' makes werift the DTLS client, 'passive' the server.
+      await this.connect(dtlsParametersOf(parsed, setup === 'passive' ? 'server' : 'client'));
+      this.connected = true;
+    }
+    await this.pc.setLocalDescription(answer);
+  }
+}
