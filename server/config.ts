@@ -29,6 +29,9 @@ export const configSchema = z
       z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 256-bit key)').optional(),
     ),
     CLIENT_DIST_DIR: z.string().min(1).default('./client/dist'),
+    PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+    MAIL_FROM: z.string().min(3).default('microcourt <no-reply@microcourt.local>'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
@@ -66,6 +69,11 @@ export interface Config {
   jwtSecret: string;
   dataEncryptionKey: Buffer;
   clientDistDir: string;
+  /** Base URL people reach the platform at, for links in emails, SMS and summonses; defaults to the listening address. */
+  publicUrl: string | undefined;
+  /** SMTP server for outgoing mail; unset = mail is recorded as not sent (no channel). */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   /** Largest accepted uploaded file, in bytes. */
   uploadMaxBytes: number;
   mediasoup: {
@@ -110,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataEncryptionKey: Buffer.from(c.DATA_ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'hex'),
     clientDistDir: path.resolve(c.CLIENT_DIST_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
     mediasoup: {
       numWorkers: c.MEDIASOUP_WORKERS,
       listenIp: c.MEDIASOUP_LISTEN_IP,

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Config } from './config.js';
 import type { ApiRegistry } from './http/openapi.js';
 import type { Logger } from './logger.js';
+import type { Mailer } from './mail/mailer.js';
 
 /**
  * What route and service factories receive. Models are bound to this
@@ -13,4 +14,7 @@ export interface AppContext {
   connection: Connection;
   /** Routes register their operations here; served as GET /api/openapi.json. */
   api: ApiRegistry;
+  mailer: Mailer;
+  /** Base URL for links sent to people (PUBLIC_URL, or the address the server listens on). */
+  publicUrl(): string;
 }

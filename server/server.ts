@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { ApiRegistry } from './http/openapi.js';
+import { createMailer } from './mail/mailer.js';
 import { apiRouters, createServices } from './http/routes.js';
 import { connectDatabase, startEmbeddedDatabase, type Database } from './db/database.js';
 import { healthRoutes } from './http/health.js';
@@ -49,7 +50,17 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     workers.on('workerFailed', (index, err) => logger.fatal({ worker: index, err }, 'mediasoup worker could not be replaced'));
     logger.info({ workers: workers.size }, 'mediasoup workers started');
 
-    const context: AppContext = { config, logger, connection: db.connection, api: new ApiRegistry() };
+    const mailer = createMailer(config.smtpUrl, config.mailFrom);
+    cleanups.push(() => mailer.close());
+    let listeningUrl = `http://127.0.0.1:${config.port}`;
+    const context: AppContext = {
+      config,
+      logger,
+      connection: db.connection,
+      api: new ApiRegistry(),
+      mailer,
+      publicUrl: () => config.publicUrl ?? listeningUrl,
+    };
     const services = createServices(context, workers);
 
     // Entries a crash left between the case log and the case documents are applied before serving.
@@ -83,6 +94,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     });
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+    listeningUrl = url;
     logger.info({ url }, 'microcourt listening');
 
     let closing: Promise<void> | undefined;
