@@ -28,6 +28,7 @@ interface PeerMedia {
 export interface MediaRoomEvents {
   /** A consumer of `peerId` was closed because its producer went away. */
   consumerClosed: [peerId: string, consumerId: string];
+  producerClosed: [peerId: string, producerId: string];
   producerPaused: [peerId: string, producerId: string];
   producerResumed: [peerId: string, producerId: string];
   activeSpeaker: [peerId: string | null];
@@ -118,7 +119,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const producer = await this.transport(peerId, transportId).produce({ kind, rtpParameters, paused: startPaused, appData: { peerId } });
     const media = this.peer(peerId);
     media.producers.set(producer.id, producer);
-    producer.observer.once('close', () => media.producers.delete(producer.id));
+    producer.observer.once('close', () => {
+      media.producers.delete(producer.id);
+      this.emit('producerClosed', peerId, producer.id);
+    });
     producer.observer.on('pause', () => this.emit('producerPaused', peerId, producer.id));
     producer.observer.on('resume', () => this.emit('producerResumed', peerId, producer.id));
     if (kind === 'audio') await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);

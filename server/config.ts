@@ -32,6 +32,7 @@ export const configSchema = z
     PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
     MAIL_FROM: z.string().min(3).default('microcourt <no-reply@microcourt.local>'),
+    RECORDINGS_DIR: z.string().min(1).default('./recordings'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
@@ -74,6 +75,8 @@ export interface Config {
   /** SMTP server for outgoing mail; unset = mail is recorded as not sent (no channel). */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Where hearing recordings are written (one WebM per participant and segment). */
+  recordingsDir: string;
   /** Largest accepted uploaded file, in bytes. */
   uploadMaxBytes: number;
   mediasoup: {
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataEncryptionKey: Buffer.from(c.DATA_ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'hex'),
     clientDistDir: path.resolve(c.CLIENT_DIST_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
+    recordingsDir: path.resolve(c.RECORDINGS_DIR),
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,

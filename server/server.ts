@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { attachHearingNamespace } from './signalling/hearingNamespace.js';
+import { attachUserNamespace } from './signalling/userNamespace.js';
 import { createSocketServer, type SystemServer } from './signalling/socketServer.js';
 import { WorkerPool } from '../media/workerPool.js';
 
@@ -74,8 +75,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);
     attachHearingNamespace(io, services.sessions, config.jwtSecret, logger);
-    // Rooms close before the workers and the database (cleanups run in reverse order).
-    cleanups.push(() => services.sessions.closeAll());
+    services.userPush.connect(attachUserNamespace(io, config.jwtSecret, logger));
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {
@@ -84,6 +84,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
           void io.close(() => resolve());
         }),
     );
+    // Cleanups run in reverse order: sessions first, so recordings are finalised while
+    // media still flows; then sockets, workers and the database.
+    cleanups.push(() => services.sessions.closeAll());
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);

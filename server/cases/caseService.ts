@@ -276,6 +276,44 @@ export class CaseService {
     return this.transition(doc, { ...event, actor: { userId: 'system', role: 'system' }, at: this.nowIso() });
   }
 
+  /**
+   * Electronic service on the defendant took effect (service/effects.ts): the answer period
+   * starts from `servedAt`. Only a clerk of the court may send SERVE_DEFENDANT, so the clerk
+   * who made the service is the actor.
+   */
+  async serveDefendant(caseId: string, servedAt: string, clerk: { userId: string; courtId: string }): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return this.transition(doc, { type: 'SERVE_DEFENDANT', servedAt, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() });
+  }
+
+  /**
+   * A mediation officer moves the case through mediation (offer, parties accepted,
+   * declined, failed); the machine checks the stage and that they belong to the court.
+   */
+  async mediationStep(
+    user: AuthUser,
+    caseId: string,
+    step: { type: 'OFFER_MEDIATION' | 'MEDIATION_ACCEPTED' } | { type: 'MEDIATION_DECLINED'; reason?: string } | { type: 'MEDIATION_FAILED'; reason: string },
+  ): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const actor = this.actor(user, user.roles.includes('mediator') ? 'mediator' : 'clerk', doc.courtId);
+    return this.transition(doc, { ...step, actor, at: this.nowIso() } as CaseEvent);
+  }
+
+  /**
+   * A signed agreement took effect: the case is settled. The machine lets only a
+   * mediation officer of the court send MEDIATION_SETTLED (not 'system'), so the
+   * officer who drafted the agreement is the actor. Returns null when the case is
+   * not in mediation (already settled, or it moved on): nothing to settle then.
+   */
+  async settleByAgreement(caseId: string, agreementId: string, officer: { userId: string; role: 'mediator' | 'clerk'; courtId: string }): Promise<CaseDoc | null> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    if (doc.status !== 'inMediation') return null;
+    return this.transition(doc, { type: 'MEDIATION_SETTLED', agreementId, actor: officer, at: this.nowIso() });
+  }
+
   /** A fact for the case record that is not a change of status (mediation sessions, recordings...). */
   async recordNote(caseId: string, type: string, actor: { userId: string; role: string }, data: Record<string, unknown>): Promise<CaseDoc> {
     const doc = await this.deps.store.get(caseId);

@@ -14,6 +14,7 @@ import { applySessionEvent, createSession, type SessionEvent, type SessionSnapsh
 import { errors, type AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HearingServerToClient, JoinResult, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../protocol/hearing.js';
+import type { HearingRecorder } from '../recordings/hearingRecorder.js';
 import type { HearingDoc, HearingEvent, HearingParticipant } from './hearingModel.js';
 
 type Emit = <E extends keyof HearingServerToClient>(event: E, ...args: Parameters<HearingServerToClient[E]>) => void;
@@ -28,6 +29,8 @@ export interface SessionDeps {
   record(event: HearingEvent, state?: SessionState): void;
   /** Tell the case that the session started or ended. */
   caseHook(what: 'started' | 'ended'): void;
+  /** Records the joint room; never given a caucus room. */
+  recorder: HearingRecorder;
   now: () => Date;
 }
 
@@ -55,6 +58,7 @@ export class HearingSession {
   private session: SessionSnapshotJson;
   private readonly live = new Map<string, Live>();
   private readonly rooms = new Map<RoomName, Promise<MediaRoom>>();
+  private readonly recordingConsent = new Map<string, boolean>();
   private closed = false;
 
   constructor(
@@ -94,7 +98,7 @@ export class HearingSession {
     if (this.state === 'scheduled') this.applySession({ type: 'OPEN' }, userId);
     if (host) this.hostReturned(userId);
     this.broadcastParticipants();
-    return { hearing: this.hearingView(), me: this.view(p), participants: this.participantViews() };
+    return { hearing: this.hearingView(), me: this.view(p), participants: this.participantViews(), recording: this.recordingState() };
   }
 
   /** The participant's socket went away: keep its place for the grace period. */
@@ -197,6 +201,42 @@ export class HearingSession {
     return this.state;
   }
 
+  // ---- recording ------------------------------------------------------------------------
+
+  recordingState() {
+    const startedAt = this.deps.recorder.startedAt;
+    return { active: this.deps.recorder.active, ...(startedAt ? { startedAt } : {}) };
+  }
+
+  setRecordingConsent(userId: string, consent: boolean): void {
+    const p = this.participant(userId);
+    if (p.info.role !== 'party' && p.info.role !== 'representative') throw errors.validation('Only parties give or refuse consent to recording.', undefined, 'NOT_A_PARTY');
+    this.recordingConsent.set(userId, consent);
+    this.audit(consent ? 'RECORDING_CONSENTED' : 'RECORDING_CONSENT_REFUSED', userId);
+  }
+
+  async recording(actorId: string, action: 'start' | 'stop') {
+    const actor = this.participant(actorId);
+    if (!this.isHost(actor)) throw errors.forbidden('Only the judge (or the mediator) controls recording.', 'NOT_HOST');
+    if (action === 'start') {
+      if (this.doc.kind === 'mediation') {
+        const parties = [...this.live.values()].filter((p) => p.info.role === 'party' || p.info.role === 'representative');
+        const missing = parties.filter((p) => this.recordingConsent.get(p.info.userId) !== true);
+        if (missing.length > 0) {
+          throw errors.invalidState(`A mediation is recorded only with every party's consent; still missing: ${missing.map((p) => p.info.name).join(', ')}.`, 'CONSENT_MISSING');
+        }
+      }
+      // The joint room only, whatever anyone asks: caucus rooms are never recorded.
+      await this.deps.recorder.start(await this.room('joint'));
+    } else {
+      await this.deps.recorder.stop();
+    }
+    this.audit(action === 'start' ? 'RECORDING_STARTED' : 'RECORDING_STOPPED', actorId);
+    const state = this.recordingState();
+    this.deps.toAll().emit('hearing:recording', state);
+    return state;
+  }
+
   setHand(userId: string, raised: boolean): void {
     this.participant(userId).handRaised = raised;
     this.broadcastParticipants();
@@ -243,6 +283,7 @@ export class HearingSession {
       if (other.info.userId === userId || other.room !== p.room || !mayReceiveMedia(other.status, this.state)) continue;
       this.deps.toUser(other.info.userId).emit('media:newProducer', { producerId: info.producerId, participantId: userId, kind });
     }
+    if (p.room === 'joint') void this.deps.recorder.mediaChanged(userId);
     return info.producerId;
   }
 
@@ -292,6 +333,7 @@ export class HearingSession {
     room.on('producerPaused', (peerId, producerId) => this.emitToRoom(name, 'media:producerPaused', { producerId, byHost: this.live.get(peerId)?.mutedByHost ?? false }));
     room.on('producerResumed', (_peerId, producerId) => this.emitToRoom(name, 'media:producerResumed', { producerId }));
     room.on('activeSpeaker', (peerId) => this.emitToRoom(name, 'media:activeSpeaker', { userId: peerId }));
+    if (name === 'joint') room.on('producerClosed', (peerId) => void this.deps.recorder.mediaChanged(peerId));
     room.once('lost', () => void this.replaceLostRoom(name));
     return room;
   }
@@ -316,7 +358,10 @@ export class HearingSession {
   }
 
   private async closeMedia(p: Live): Promise<void> {
-    (await this.existingRoom(p.room))?.closePeer(p.info.userId);
+    const room = await this.existingRoom(p.room);
+    if (!room) return;
+    if (p.room === 'joint') await this.deps.recorder.participantLeaving(p.info.userId);
+    room.closePeer(p.info.userId);
   }
 
   private async setStatus(p: Live, status: ParticipantStatus): Promise<void> {
@@ -331,6 +376,8 @@ export class HearingSession {
     if (this.closed) return;
     this.closed = true;
     for (const p of this.live.values()) clearTimeout(p.graceTimer);
+    // Finalise recordings while their routers still exist.
+    await this.deps.recorder.stop();
     const rooms = await Promise.all([...this.rooms.values()].map((r) => r.catch(() => undefined)));
     for (const room of rooms) room?.close();
     this.rooms.clear();

@@ -4,6 +4,8 @@ import type { CaseService } from '../cases/caseService.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HearingClientToServer, HearingServerToClient } from '../protocol/hearing.js';
+import type { Connection } from 'mongoose';
+import { HearingRecorder } from '../recordings/hearingRecorder.js';
 import type { HearingEvent } from './hearingModel.js';
 import { HearingSession } from './hearingSession.js';
 import type { HearingService } from './hearingService.js';
@@ -21,7 +23,15 @@ export class HearingSessions {
   private readonly writes = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly deps: { pool: WorkerPool; logger: Logger; hearings: HearingService; cases: CaseService; now: () => Date },
+    private readonly deps: {
+      pool: WorkerPool;
+      logger: Logger;
+      hearings: HearingService;
+      cases: CaseService;
+      connection: Connection;
+      recordingsDir: string;
+      now: () => Date;
+    },
   ) {}
 
   attach(namespace: HearingNamespace): void {
@@ -52,7 +62,38 @@ export class HearingSessions {
       if (!this.namespace) throw new Error('hearing namespace not attached');
       return this.namespace;
     };
+    const names = new Map(doc.participants.map((p) => [p.userId, p.name]));
+    const hosts = doc.participants.filter((p) => p.role === 'judge' || p.role === 'clerk' || p.role === 'mediator');
+    const recorder = new HearingRecorder({
+      connection: this.deps.connection,
+      logger: this.deps.logger,
+      dir: this.deps.recordingsDir,
+      hearingId,
+      caseId: doc.caseId,
+      nameOf: (userId) => names.get(userId) ?? userId,
+      alert: (message, participantId) => {
+        this.deps.logger.error({ hearing: hearingId, participantId }, message);
+        for (const h of hosts) void ns().to(userChannel(hearingId, h.userId)).emit('recording:alert', { message, participantId });
+        this.record(hearingId, { type: 'RECORDING_FAILED', at: this.deps.now().toISOString(), actorId: 'system', data: { participantId, message } });
+      },
+      finalised: (rec) =>
+        void this.deps.cases
+          .recordNote(doc.caseId, 'RECORDING_FINALISED', { userId: 'system', role: 'system' }, {
+            recordingId: rec._id,
+            hearingId,
+            participantId: rec.participantId,
+            segment: rec.segment,
+            sha256: rec.sha256,
+            size: rec.size,
+            durationSeconds: rec.durationSeconds,
+            codecs: rec.codecs,
+            startedAt: rec.startedAt,
+            endedAt: rec.endedAt,
+          })
+          .catch((err: unknown) => this.deps.logger.error({ err, recording: rec._id }, 'could not log a recording in the case')),
+    });
     const session = new HearingSession(doc, {
+      recorder,
       pool: this.deps.pool,
       logger: this.deps.logger,
       now: this.deps.now,
@@ -94,6 +135,11 @@ export class HearingSessions {
     const sessions = await Promise.all([...this.sessions.values()].map((s) => s.catch(() => undefined)));
     await Promise.all(sessions.map((s) => s?.shutdown('The server is restarting.')));
     await Promise.all(this.writes.values());
+  }
+
+  /** Wait until every audit write and state change of this hearing so far is stored. */
+  async flush(hearingId: string): Promise<void> {
+    await this.writes.get(hearingId);
   }
 
   /** Drop a closed session so a later request reloads it from the database. */

@@ -10,8 +10,14 @@ import { feeRoutes } from '../fees/feeRoutes.js';
 import { HearingService } from '../hearings/hearingService.js';
 import { HearingSessions } from '../hearings/hearingSessions.js';
 import { hearingRoutes } from '../hearings/hearingRoutes.js';
+import { recordingRoutes } from '../recordings/recordingRoutes.js';
 import type { WorkerPool } from '../../media/workerPool.js';
 import { OfflinePaymentProvider } from '../payments/paymentProvider.js';
+import { agreementRoutes } from '../agreements/agreementRoutes.js';
+import { AgreementService } from '../agreements/agreementService.js';
+import { mediationRoutes } from '../agreements/mediationRoutes.js';
+import { notificationRoutes } from '../notifications/notificationRoutes.js';
+import { createNotificationService, UserPushRelay, type NotificationService } from '../notifications/notificationService.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
 
 export interface Services {
@@ -19,6 +25,11 @@ export interface Services {
   caseStore: CaseStore;
   hearings: HearingService;
   sessions: HearingSessions;
+  /** In-app, live and email notifications: `services.notifications.notify(userId, {...})`. */
+  notifications: NotificationService;
+  /** Live pushes reach the /user namespace once server.ts connects it. */
+  userPush: UserPushRelay;
+  agreements: AgreementService;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -34,8 +45,11 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   });
   const now = () => new Date();
   const hearings = new HearingService(context.connection, cases, context.config.jwtSecret, now);
-  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now });
-  return { cases, caseStore, hearings, sessions };
+  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
+  const userPush = new UserPushRelay();
+  const notifications = createNotificationService(context, userPush.push);
+  const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
+  return { cases, caseStore, hearings, sessions, notifications, userPush, agreements };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -50,5 +64,9 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     feeRoutes(context),
     caseRoutes(context, services.cases, createPersonalDataCipher(context.config.dataEncryptionKey)),
     hearingRoutes(context, services.hearings, services.sessions),
+    recordingRoutes(context, services.cases),
+    notificationRoutes(context, services.notifications),
+    agreementRoutes(context, services.agreements),
+    mediationRoutes(context, services.cases, services.notifications, createPersonalDataCipher(context.config.dataEncryptionKey)),
   ];
 }

@@ -38,10 +38,17 @@ export interface HearingView {
   startsAt: string;
 }
 
+export interface RecordingState {
+  active: boolean;
+  startedAt?: string;
+}
+
 export interface JoinResult {
   hearing: HearingView;
   me: ParticipantView;
   participants: ParticipantView[];
+  /** Told on joining, before any media of the participant enters the room. */
+  recording: RecordingState;
 }
 
 export interface TransportInfo {
@@ -91,6 +98,10 @@ export interface HearingClientToServer {
   'host:lowerAllHands': Req<Empty, Empty>;
   /** Mediation: the mediator moves itself or a party between the joint room and a side's caucus. */
   'host:move': Req<{ userId: string; room: RoomName }, Empty>;
+  /** The judge; in a mediation the mediator, once every party has consented. Caucus rooms are never recorded. */
+  'host:recording': Req<{ action: 'start' | 'stop' }, RecordingState>;
+  /** A party's consent to the mediator recording the joint session. */
+  'recording:consent': Req<{ consent: boolean }, Empty>;
   'hand:raise': Req<Empty, Empty>;
   'hand:lower': Req<Empty, Empty>;
 }
@@ -109,4 +120,8 @@ export interface HearingServerToClient {
   /** The media server hosting my room was replaced: create transports again and re-produce. */
   'hearing:rejoin': (p: { reason: string }) => void;
   'hearing:removed': (p: { reason: string }) => void;
+  /** Everyone sees whether the hearing is being recorded. */
+  'hearing:recording': (p: RecordingState) => void;
+  /** To the host: recording of a participant failed and was restarted in a new segment. */
+  'recording:alert': (p: { message: string; participantId: string }) => void;
 }

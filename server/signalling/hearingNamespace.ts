@@ -132,8 +132,17 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
     });
     on('host:session', schemas.session, async ({ action }) => {
       const state = await joined().sessionAction(userId, action);
-      if (state === 'closed') sessions.forget(hearingId);
+      if (state === 'closed') {
+        // Acknowledge a close only once it is stored: no join token may be issued after it.
+        await sessions.flush(hearingId);
+        sessions.forget(hearingId);
+      }
       return { state };
+    });
+    on('host:recording', z.object({ action: z.enum(['start', 'stop']) }).strict(), ({ action }) => joined().recording(userId, action));
+    on('recording:consent', z.object({ consent: z.boolean() }).strict(), ({ consent }) => {
+      joined().setRecordingConsent(userId, consent);
+      return {};
     });
     on('hand:raise', empty, () => {
       joined().setHand(userId, true);

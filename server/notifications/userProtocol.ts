@@ -1,0 +1,13 @@
+import type { NotificationView } from './notificationModel.js';
+
+/**
+ * Socket.io namespace /user: live events for one signed-in user, whichever
+ * page they are on. Handshake: `auth: { token }` with the login (access) JWT.
+ * Shared with the client through `import type`.
+ */
+export interface UserServerToClient {
+  'notification:new': (notification: NotificationView) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- push only: reading and marking go through REST
+export interface UserClientToServer {}

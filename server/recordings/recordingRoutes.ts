@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { Router } from 'express';
+import type { Connection } from 'mongoose';
+import { authenticate, currentUser } from '../auth/middleware.js';
+import type { AuthUser } from '../auth/tokens.js';
+import type { CaseService } from '../cases/caseService.js';
+import type { AppContext } from '../context.js';
+import { AppError, errors } from '../errors.js';
+import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
+import { sha256File } from './probe.js';
+import { recordingModel, type RecordingDoc } from './recordingModel.js';
+
+const HEARING_ROLES_THAT_MAY_PLAY = new Set(['judge', 'clerk', 'mediator', 'party', 'representative']);
+const COURT_ROLES_THAT_MAY_PLAY = ['judge', 'clerk'] as const;
+
+/**
+ * Recordings are for the judge and the clerk of the court, the parties of the
+ * case and the people who took part in that hearing (e.g. its mediator);
+ * anyone else gets 404, so whether a recording exists is not disclosed either.
+ */
+async function accessible(connection: Connection, cases: CaseService, user: AuthUser, rec: RecordingDoc): Promise<boolean> {
+  const hearing = await hearingModel(connection).findById(rec.hearingId).lean<HearingDoc>().exec();
+  if (!hearing) return false;
+  if (hearing.participants.some((p) => p.userId === user.id && HEARING_ROLES_THAT_MAY_PLAY.has(p.role))) return true;
+  if (user.courtId === hearing.courtId && COURT_ROLES_THAT_MAY_PLAY.some((r) => user.roles.includes(r))) return true;
+  try {
+    return (await cases.get(user, rec.caseId)).filerId === user.id;
+  } catch (err) {
+    if (err instanceof AppError && err.kind === 'notFound') return false;
+    throw err;
+  }
+}
+
+function view(rec: RecordingDoc) {
+  return {
+    id: rec._id,
+    hearingId: rec.hearingId,
+    caseId: rec.caseId,
+    participantId: rec.participantId,
+    participantName: rec.participantName,
+    segment: rec.segment,
+    status: rec.status,
+    startedAt: rec.startedAt,
+    endedAt: rec.endedAt,
+    sha256: rec.sha256,
+    size: rec.size,
+    durationSeconds: rec.durationSeconds,
+    codecs: rec.codecs,
+    clean: rec.clean,
+  };
+}
+
+export function recordingRoutes(ctx: AppContext, cases: CaseService): Router {
+  const router = Router();
+  const auth = authenticate(ctx);
+  const recordings = recordingModel(ctx.connection);
+  const tags = ['recordings'];
+  const load = async (user: AuthUser, id: string): Promise<RecordingDoc> => {
+    const rec = await recordings.findById(id).lean<RecordingDoc>().exec();
+    if (!rec || !(await accessible(ctx.connection, cases, user, rec))) throw errors.notFound('The recording', 'RECORDING_NOT_FOUND');
+    return rec;
+  };
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id/recordings', summary: 'Recordings of the hearings of a case', tags, auth: true, responses: { 200: { description: '{ recordings }' } } });
+  router.get('/api/cases/:id/recordings', auth, async (req, res) => {
+    await cases.get(currentUser(req), String(req.params.id));
+    const list = await recordings.find({ caseId: String(req.params.id) }).sort({ startedAt: 1 }).lean<RecordingDoc[]>().exec();
+    res.json({ recordings: list.map(view) });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/recordings/:id', summary: 'One recording segment: participant, times, SHA-256, size, duration, codecs', tags, auth: true, responses: { 200: { description: 'The recording' }, 404: { description: 'Not yours to see' } } });
+  router.get('/api/recordings/:id', auth, async (req, res) => {
+    res.json(view(await load(currentUser(req), String(req.params.id))));
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/recordings/:id/media', summary: 'The WebM file; supports HTTP Range so players can seek', tags, auth: true, responses: { 200: { description: 'video/webm' }, 206: { description: 'A byte range' } } });
+  router.get('/api/recordings/:id/media', auth, async (req, res, next) => {
+    const rec = await load(currentUser(req), String(req.params.id));
+    if (rec.status !== 'finalised') throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
+    res.setHeader('x-content-sha256', rec.sha256 ?? '');
+    res.sendFile(path.join(ctx.config.recordingsDir, rec.file), { acceptRanges: true, headers: { 'content-type': 'video/webm' } }, (err) => {
+      if (err && !res.headersSent) next(errors.notFound('The recording file', 'RECORDING_FILE_MISSING'));
+    });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/recordings/:id/verify', summary: 'Re-hash the file and compare with the stored SHA-256', tags, auth: true, responses: { 200: { description: '{ valid, sha256, storedSha256 }' } } });
+  router.get('/api/recordings/:id/verify', auth, async (req, res) => {
+    const rec = await load(currentUser(req), String(req.params.id));
+    if (rec.status !== 'finalised' || !rec.sha256) throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
+    const actual = await sha256File(path.join(ctx.config.recordingsDir, rec.file)).catch(() => undefined);
+    res.json({
+      valid: actual?.sha256 === rec.sha256 && actual?.size === rec.size,
+      storedSha256: rec.sha256,
+      sha256: actual?.sha256 ?? null,
+      size: actual?.size ?? null,
+      storedSize: rec.size,
+    });
+  });
+  return router;
+}
