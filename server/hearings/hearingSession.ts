@@ -92,7 +92,8 @@ export class HearingSession {
       p.status = reconnectOutcome(p.disconnectedAt ?? 0, this.deps.now().getTime(), p.previous ?? 'waiting', host);
       this.audit('RECONNECTED', userId, { status: p.status });
     } else if (!wasConnected && p.status === 'absent') {
-      p.status = host ? 'admitted' : 'waiting';
+      // The host and the clerk assisting it are court staff: they never wait to be admitted.
+      p.status = host || p.info.role === 'clerk' ? 'admitted' : 'waiting';
       this.audit('JOINED', userId, { status: p.status });
     }
     if (this.state === 'scheduled') this.applySession({ type: 'OPEN' }, userId);
