@@ -18,6 +18,8 @@ export const hearingChannel = (hearingId: string) => `h:${hearingId}`;
 /** The live sessions of this process, created on first join (serialised per hearing). */
 export class HearingSessions {
   private readonly sessions = new Map<string, Promise<HearingSession>>();
+  /** The same sessions once opened, for synchronous look-ups (REST shows the live state). */
+  private readonly live = new Map<string, HearingSession>();
   private namespace?: HearingNamespace;
   /** Audit writes of one hearing happen in order. */
   private readonly writes = new Map<string, Promise<void>>();
@@ -41,8 +43,6 @@ export class HearingSessions {
   stateOf(hearingId: string): HearingSession['state'] | undefined {
     return this.live.get(hearingId)?.state;
   }
-
-  private readonly live = new Map<string, HearingSession>();
 
   get(hearingId: string): Promise<HearingSession> {
     let pending = this.sessions.get(hearingId);
