@@ -19,6 +19,11 @@ import { mediationRoutes } from '../agreements/mediationRoutes.js';
 import { notificationRoutes } from '../notifications/notificationRoutes.js';
 import { createNotificationService, UserPushRelay, type NotificationService } from '../notifications/notificationService.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
+import { createElectronicService } from '../service/createElectronicService.js';
+import type { ElectronicService } from '../service/electronicService.js';
+import { Inbox } from '../service/inbox.js';
+import { inboxRoutes } from '../service/inboxRoutes.js';
+import { serviceRoutes } from '../service/serviceRoutes.js';
 
 export interface Services {
   cases: CaseService;
@@ -30,6 +35,8 @@ export interface Services {
   /** Live pushes reach the /user namespace once server.ts connects it. */
   userPush: UserPushRelay;
   agreements: AgreementService;
+  /** Electronic service (电子送达): consent, court documents, deliveries, receipts. */
+  electronicService: ElectronicService;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -49,7 +56,8 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
-  return { cases, caseStore, hearings, sessions, notifications, userPush, agreements };
+  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now });
+  return { cases, caseStore, hearings, sessions, notifications, userPush, agreements, electronicService };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -68,5 +76,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     notificationRoutes(context, services.notifications),
     agreementRoutes(context, services.agreements),
     mediationRoutes(context, services.cases, services.notifications, createPersonalDataCipher(context.config.dataEncryptionKey)),
+    serviceRoutes(context, services.electronicService),
+    inboxRoutes(context, new Inbox(services.electronicService)),
   ];
 }

@@ -1,0 +1,195 @@
+/**
+ * When service on a recipient takes effect, and what follows from it. Re-evaluated after
+ * every step and rebuttal; the result is recorded only when it changes, as a new version with
+ * a unique `_id`, so of several concurrent evaluators exactly one carries out the consequences:
+ *   - the periods the service starts (answer, appeals) with the court's holiday calendar;
+ *   - on the case: SERVE_DEFENDANT when a defendant is first served the complaint or summons
+ *     while the case awaits service (the answer deadline then appears on the case), otherwise
+ *     a case-log note with the periods;
+ *   - a 电子送达凭证 filed into the case and registered for public verification.
+ */
+import { effectiveService, periodsFromService, type ServiceEffect } from '../../state-machines/service/effectiveService.js';
+import { maskIdNumber } from '../../state-machines/rules/idNumber.js';
+import { findUserById } from '../users/userService.js';
+import type { CaseFiling } from './caseFiling.js';
+import { retryCaseChange } from './caseFiling.js';
+import { foldDeliveries, latestRebuttal, type FoldedDelivery } from './deliveryLog.js';
+import { generateReceipt } from './receipts.js';
+import type { ServiceDeps } from './serviceDeps.js';
+import { insertOnce, type EffectDoc, type ServiceDoc } from './serviceModels.js';
+
+type Effective = Extract<ServiceEffect, { effective: true }>;
+
+const SYSTEM = { userId: 'system', role: 'system' };
+/** Served content that starts the defendant's answer period (CPL Art. 128). */
+const STARTS_ANSWER_PERIOD = new Set(['summons', 'complaint']);
+
+function sameEffect(a: Effective, b: Effective): boolean {
+  return a.effectiveAt === b.effectiveAt && a.basis === b.basis && a.presumed === b.presumed && a.channel === b.channel;
+}
+
+/** 张三 -> 张*: what the public verification page may show of a name. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? chars.join('') : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
+}
+
+export interface RecipientState {
+  deliveries: FoldedDelivery[];
+  rebuttal?: { provenArrivalAt: string; note?: string };
+  effect: ServiceEffect;
+}
+
+export class ServiceEffects {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly filing: CaseFiling,
+  ) {}
+
+  /** The recipient's deliveries and the effect they have now, from the log alone. */
+  async stateOf(serviceId: string, recipientId: string): Promise<RecipientState> {
+    const entries = await this.deps.log.entries(serviceId);
+    const deliveries = [...foldDeliveries(entries).values()].filter((d) => d.recipientId === recipientId);
+    const rebuttal = latestRebuttal(entries, recipientId);
+    return { deliveries, ...(rebuttal ? { rebuttal } : {}), effect: effectiveService(deliveries.map((d) => d.record), rebuttal) };
+  }
+
+  async latest(serviceId: string, recipientId: string): Promise<EffectDoc | null> {
+    return this.deps.models.effects.findOne({ serviceId, recipientId }).sort({ version: -1 }).lean<EffectDoc>().exec();
+  }
+
+  /** Record the effect if it is new or changed, then carry out what follows. */
+  async evaluate(service: ServiceDoc, recipientId: string): Promise<EffectDoc | null> {
+    let state: RecipientState;
+    try {
+      state = await this.stateOf(service._id, recipientId);
+    } catch (err) {
+      // A rebuttal is checked against the log before it is recorded, so this is not expected.
+      this.deps.logger.error({ err, serviceId: service._id }, 'service effect could not be computed');
+      return null;
+    }
+    const { effect } = state;
+    if (!effect.effective) return null;
+    const previous = await this.latest(service._id, recipientId);
+    if (previous && sameEffect(previous.effect, effect)) return previous;
+    const version = (previous?.version ?? 0) + 1;
+    const doc: EffectDoc = {
+      _id: `${service._id}:${recipientId}:${version}`,
+      serviceId: service._id,
+      caseId: service.caseId,
+      recipientId,
+      version,
+      effect,
+      periods: periodsFromService(effect.effectiveAt, this.deps.calendar),
+      recordedAt: this.deps.now().toISOString(),
+    };
+    if (!(await insertOnce(this.deps.models.effects, doc))) return null;
+    await this.deps.log.append(service._id, () => ({
+      type: 'EFFECTIVE',
+      actor: SYSTEM,
+      data: { recipientId, version, effect, periods: doc.periods, ...(previous ? { replaces: previous.effect.effectiveAt } : {}) },
+    }));
+    try {
+      const caseRecord = await this.recordOnCase(service, doc, previous);
+      const receiptId = await this.issueReceipt(service, doc, state);
+      await this.deps.models.effects.updateOne({ _id: doc._id }, { $set: { caseRecord, receiptId } }).exec();
+      return { ...doc, caseRecord, receiptId };
+    } catch (err) {
+      // The effect itself is on record and in the log; what failed here can be redone from it.
+      this.deps.logger.error({ err, serviceId: service._id, effect: doc._id }, 'consequences of service could not be completed');
+      return doc;
+    }
+  }
+
+  private async recordOnCase(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): Promise<'SERVE_DEFENDANT' | 'NOTE'> {
+    const recipient = service.recipients.find((r) => r.userId === doc.recipientId);
+    if (!previous && recipient?.side === 'defendant' && STARTS_ANSWER_PERIOD.has(service.document.kind)) {
+      const current = await this.deps.caseStore.get(service.caseId);
+      if (current?.status === 'feeSettled') {
+        try {
+          // SERVE_DEFENDANT is the clerk's act (casePermits): the clerk who made the service.
+          await retryCaseChange(() => this.deps.cases.serveDefendant(service.caseId, doc.effect.effectiveAt, { userId: service.createdBy, courtId: service.courtId }));
+          return 'SERVE_DEFENDANT';
+        } catch (err) {
+          this.deps.logger.warn({ err, serviceId: service._id }, 'the case refused SERVE_DEFENDANT; recording a note instead');
+        }
+      }
+    }
+    const data = {
+      serviceId: service._id,
+      recipientId: doc.recipientId,
+      document: { title: service.document.title, sha256: service.document.sha256 },
+      effectiveAt: doc.effect.effectiveAt,
+      presumed: doc.effect.presumed,
+      basis: doc.effect.basis,
+      channel: doc.effect.channel,
+      periods: doc.periods,
+      ...(previous ? { replaces: previous.effect.effectiveAt } : {}),
+    };
+    await retryCaseChange(() => this.deps.cases.recordNote(service.caseId, previous ? 'SERVICE_EFFECT_REVISED' : 'SERVICE_EFFECTIVE', SYSTEM, data));
+    return 'NOTE';
+  }
+
+  private async issueReceipt(service: ServiceDoc, doc: EffectDoc, state: RecipientState): Promise<string> {
+    const user = await findUserById(this.deps, doc.recipientId);
+    const name = user?.name ?? service.recipients.find((r) => r.userId === doc.recipientId)?.name ?? '';
+    const idNumberMasked = user ? maskIdNumber(this.deps.cipher.decrypt(user.idNumberEnc)) : undefined;
+    const consent = consentAtSending(state.deliveries);
+    const courtNameZh = await this.filing.courtName(service.courtId);
+    const receipt = await generateReceipt({
+      courtNameZh,
+      caseNumber: service.caseNumber,
+      serviceId: service._id,
+      issuedAt: doc.recordedAt,
+      version: doc.version,
+      document: { title: service.document.title, sha256: service.document.sha256, ...(service.document.contentHash ? { contentHash: service.document.contentHash } : {}) },
+      recipient: { name, ...(idNumberMasked ? { idNumberMasked } : {}) },
+      ...(consent ? { consent } : {}),
+      deliveries: state.deliveries.map((d) => d.record),
+      effect: doc.effect,
+      periods: doc.periods,
+      ...(state.rebuttal ? { rebuttal: state.rebuttal } : {}),
+      verifyBaseUrl: this.deps.publicUrl(),
+    });
+    const filed = await this.filing.file(
+      service.caseId,
+      { filename: receipt.filename, bytes: receipt.bytes, title: '电子送达凭证', documentType: 'serviceReceipt', contentHash: receipt.contentHash },
+      {
+        type: 'SERVICE_RECEIPT_FILED',
+        actor: SYSTEM,
+        data: { serviceId: service._id, recipientId: doc.recipientId, version: doc.version, effectiveAt: doc.effect.effectiveAt, presumed: doc.effect.presumed, periods: doc.periods },
+      },
+    );
+    await this.filing.registerVerifiable({
+      _id: receipt.sha256,
+      contentHash: receipt.contentHash,
+      type: 'serviceReceipt',
+      caseId: service.caseId,
+      caseNumber: service.caseNumber,
+      courtNameZh,
+      title: '电子送达凭证',
+      documentId: filed.stored.id,
+      issuedAt: doc.recordedAt,
+      receipt: {
+        serviceId: service._id,
+        served: { title: service.document.title, sha256: service.document.sha256 },
+        recipient: { name: maskName(name), ...(idNumberMasked ? { idNumber: idNumberMasked } : {}) },
+        effectiveAt: doc.effect.effectiveAt,
+        presumed: doc.effect.presumed,
+        basis: doc.effect.basis,
+        channel: doc.effect.channel,
+        version: doc.version,
+      },
+    });
+    return filed.stored.id;
+  }
+}
+
+/** The consent recorded with the deliveries when they were created (not whatever holds now). */
+function consentAtSending(deliveries: FoldedDelivery[]) {
+  for (const d of deliveries) {
+    const consent = d.details.find((x) => x.step === 'created')?.detail?.consent as { ground: 'A' | 'B' | 'C' | 'D'; channel: string; capturedAt: string } | undefined;
+    if (consent) return consent;
+  }
+  return undefined;
+}

@@ -1,0 +1,123 @@
+/**
+ * Electronic service, the recipient's and the public's side: the platform inbox (opening an
+ * item is the read receipt, acknowledging is the reply that it was received), the link in
+ * emails and text messages, and the public check of a served document or receipt by its hash.
+ */
+import type { AuthUser } from '../auth/tokens.js';
+import { errors } from '../errors.js';
+import { tokenHash } from './dispatch.js';
+import type { ElectronicService } from './electronicService.js';
+import type { DeliveryDoc, EffectDoc, ServiceDoc, VerifiableDoc } from './serviceModels.js';
+import { inboxItemView, latestEffects } from './views.js';
+
+const HASH = /^[0-9a-f]{64}$/;
+
+export class Inbox {
+  constructor(private readonly service: ElectronicService) {}
+
+  private get deps() {
+    return this.service.deps;
+  }
+
+  /** Every document served on the caller, newest first. */
+  async list(user: AuthUser) {
+    const deliveries = await this.deps.models.deliveries.find({ recipientId: user.id }).sort({ createdAt: -1 }).limit(1000).lean<DeliveryDoc[]>().exec();
+    const serviceIds = [...new Set(deliveries.map((d) => d.serviceId))].slice(0, 200);
+    const services = await this.deps.models.services.find({ _id: { $in: serviceIds } }).lean<ServiceDoc[]>().exec();
+    const entries = await this.deps.log.entriesOf(serviceIds);
+    const effects = latestEffects(await this.deps.models.effects.find({ serviceId: { $in: serviceIds }, recipientId: user.id }).lean<EffectDoc[]>().exec());
+    const byId = new Map(services.map((s) => [s._id, s]));
+    return serviceIds.flatMap((id) => {
+      const s = byId.get(id);
+      return s ? [inboxItemView(s, user.id, entries.get(id) ?? [], effects)] : [];
+    });
+  }
+
+  /** The caller's own delivery; anyone else's is 404 (whether it exists is not disclosed). */
+  private async own(user: AuthUser, deliveryId: string): Promise<{ delivery: DeliveryDoc; service: ServiceDoc }> {
+    const delivery = await this.deps.models.deliveries.findById(deliveryId).lean<DeliveryDoc>().exec();
+    if (!delivery || delivery.recipientId !== user.id) throw errors.notFound('The served document', 'DELIVERY_NOT_FOUND');
+    const service = await this.deps.models.services.findById(delivery.serviceId).lean<ServiceDoc>().exec();
+    if (!service) throw errors.notFound('The served document', 'DELIVERY_NOT_FOUND');
+    return { delivery, service };
+  }
+
+  private async item(service: ServiceDoc, recipientId: string) {
+    const entries = await this.deps.log.entries(service._id);
+    const effects = latestEffects(await this.deps.models.effects.find({ serviceId: service._id, recipientId }).lean<EffectDoc[]>().exec());
+    return inboxItemView(service, recipientId, entries, effects);
+  }
+
+  /** Opening an inbox item is its read receipt. */
+  async open(user: AuthUser, deliveryId: string) {
+    const { delivery, service } = await this.own(user, deliveryId);
+    if (delivery.channel === 'inbox') await this.service.dispatcher.step(service, delivery._id, 'read', { userId: user.id, role: 'party' });
+    return this.item(service, user.id);
+  }
+
+  /**
+   * The recipient replies that they received it (C1 Art. 31 Case 2(i)). No read is implied:
+   * the reply is the firmer fact, and recording a read a moment before it would turn a
+   * complete service into a presumed one.
+   */
+  async acknowledge(user: AuthUser, deliveryId: string) {
+    const { delivery, service } = await this.own(user, deliveryId);
+    if (delivery.channel !== 'inbox') throw errors.invalidState('Only a platform inbox item can be acknowledged here.', 'NOT_AN_INBOX_ITEM');
+    await this.service.dispatcher.step(service, delivery._id, 'acknowledged', { userId: user.id, role: 'party' });
+    return this.item(service, user.id);
+  }
+
+  /** The served file itself; downloading it from the inbox is reading it. */
+  async document(user: AuthUser, deliveryId: string) {
+    const { delivery, service } = await this.own(user, deliveryId);
+    if (delivery.channel === 'inbox') await this.service.dispatcher.step(service, delivery._id, 'read', { userId: user.id, role: 'party' });
+    const bytes = await this.deps.documents.read(service.document.documentId);
+    return { bytes, filename: service.document.filename, sha256: service.document.sha256 };
+  }
+
+  /** The link in an email or text message was followed: that delivery's read receipt. */
+  async followLink(token: string) {
+    const delivery = await this.deps.models.deliveries.findOne({ tokenHash: tokenHash(token) }).lean<DeliveryDoc>().exec();
+    const service = delivery ? await this.deps.models.services.findById(delivery.serviceId).lean<ServiceDoc>().exec() : null;
+    if (!delivery || !service) throw errors.notFound('The link', 'LINK_NOT_FOUND');
+    await this.service.dispatcher.step(service, delivery._id, 'read', { userId: delivery.recipientId, role: 'recipient-link' });
+    return { service, delivery };
+  }
+
+  /**
+   * Is a document or receipt with this hash (its file SHA-256, or the fingerprint printed on
+   * it) one this platform issued or served? Answers without login; says no more about people
+   * than the paper itself does, masked.
+   */
+  async verify(hash: string) {
+    const h = hash.trim().toLowerCase();
+    if (!HASH.test(h)) throw errors.validation('A hash is 64 hexadecimal characters (SHA-256).', undefined, 'INVALID_HASH');
+    const found =
+      (await this.deps.models.verifiable.findById(h).lean<VerifiableDoc>().exec()) ??
+      (await this.deps.models.verifiable.findOne({ contentHash: h }).lean<VerifiableDoc>().exec());
+    if (!found) return { genuine: false as const };
+    const base = {
+      genuine: true as const,
+      type: found.type,
+      matched: found._id === h ? ('file' as const) : ('fingerprint' as const),
+      title: found.title,
+      caseNumber: found.caseNumber,
+      court: found.courtNameZh,
+      issuedAt: found.issuedAt,
+      sha256: found._id,
+      ...(found.contentHash ? { contentHash: found.contentHash } : {}),
+    };
+    if (found.type !== 'serviceReceipt' || !found.receipt) return base;
+    const r = found.receipt;
+    return {
+      ...base,
+      served: r.served,
+      recipient: r.recipient,
+      channel: r.channel,
+      effectiveAt: r.effectiveAt,
+      presumed: r.presumed,
+      basis: r.basis,
+      revision: r.version,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { Connection } from 'mongoose';
+import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
+import type { CaseService } from '../cases/caseService.js';
+import type { CaseStore } from '../cases/caseStore.js';
+import type { DocumentStore } from '../documents/documentStore.js';
+import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { PersonalDataCipher } from '../privacy/personalData.js';
+import type { ConsentStore } from './consents.js';
+import type { ServiceLog } from './deliveryLog.js';
+import type { ServiceModels } from './serviceModels.js';
+import type { SmsProvider } from './smsProvider.js';
+
+/** One in-platform notice to one user (the notifications module's `notify`). */
+export interface Notice {
+  type: string;
+  caseId?: string;
+  titleZh: string;
+  titleEn: string;
+  bodyZh: string;
+  bodyEn: string;
+  link?: string;
+}
+
+/**
+ * How served documents are announced live on the platform. Defined here, not imported, so
+ * this module does not depend on the notifications module; its NotificationService fits.
+ */
+export interface Notifier {
+  /** `key` makes a retried notice idempotent. */
+  notify(userId: string, notice: Notice, options?: { key?: string }): Promise<unknown>;
+}
+
+export interface ServiceDeps {
+  connection: Connection;
+  models: ServiceModels;
+  log: ServiceLog;
+  consents: ConsentStore;
+  cases: CaseService;
+  caseStore: CaseStore;
+  documents: DocumentStore;
+  cipher: PersonalDataCipher;
+  mailer: Mailer;
+  sms: SmsProvider;
+  notifier: Notifier;
+  calendar: HolidayCalendar;
+  logger: Logger;
+  publicUrl: () => string;
+  now: () => Date;
+}

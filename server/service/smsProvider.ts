@@ -1,0 +1,57 @@
+/**
+ * Text messages. A real deployment plugs in its carrier gateway behind `SmsProvider`; the
+ * built-in one keeps each message in the database (`sms_outbox`), which is what a court
+ * without a gateway, a demo and the tests need: the message, its link and its time are
+ * recorded, and it reports the message as sent and delivered at once.
+ */
+import crypto from 'node:crypto';
+import { maskPhone } from '../../state-machines/rules/idNumber.js';
+import type { PersonalDataCipher } from '../privacy/personalData.js';
+import type { ServiceModels } from './serviceModels.js';
+
+export interface SmsMessage {
+  to: string;
+  text: string;
+  /** Our delivery id, echoed back by gateways in their delivery reports. */
+  reference: string;
+}
+
+export interface SmsResult {
+  sent: boolean;
+  /** The gateway reported the message delivered to the handset. */
+  delivered: boolean;
+  providerMessageId?: string;
+  error?: string;
+}
+
+export interface SmsProvider {
+  readonly name: string;
+  send(message: SmsMessage): Promise<SmsResult>;
+}
+
+export class OutboxSmsProvider implements SmsProvider {
+  readonly name = 'outbox';
+
+  constructor(
+    private readonly models: ServiceModels,
+    private readonly cipher: PersonalDataCipher,
+    private readonly now: () => Date,
+  ) {}
+
+  async send(message: SmsMessage): Promise<SmsResult> {
+    const id = crypto.randomUUID();
+    try {
+      await this.models.smsOutbox.collection.insertOne({
+        _id: id as never,
+        toEnc: this.cipher.encrypt(message.to),
+        toMasked: maskPhone(message.to),
+        text: message.text,
+        reference: message.reference,
+        createdAt: this.now().toISOString(),
+      });
+      return { sent: true, delivered: true, providerMessageId: id };
+    } catch (err) {
+      return { sent: false, delivered: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}
