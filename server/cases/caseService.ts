@@ -15,7 +15,7 @@ import { shanghaiDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser, Role } from '../auth/tokens.js';
 import { findCourt, type Court } from '../courts/courtModel.js';
 import { DocumentStore, type IncomingFile } from '../documents/documentStore.js';
-import { errors, type AppError } from '../errors.js';
+import { AppError, errors } from '../errors.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
 import { paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
@@ -47,6 +47,8 @@ export interface CaseServiceDeps {
 /** Type code of an online first-instance civil filing (民事一审). Other procedures are docketed by staff. */
 const FIRST_INSTANCE_CIVIL = '民初';
 const STAFF_ROLES: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
+/** How often a note is retried when other writers keep taking the next log entry. */
+const NOTE_ATTEMPTS = 10;
 
 /**
  * Application service for cases: every change goes request -> machine event ->
@@ -316,10 +318,18 @@ export class CaseService {
 
   /** A fact for the case record that is not a change of status (mediation sessions, recordings...). */
   async recordNote(caseId: string, type: string, actor: { userId: string; role: string }, data: Record<string, unknown>): Promise<CaseDoc> {
-    const doc = await this.deps.store.get(caseId);
-    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    const at = this.nowIso();
-    return this.deps.store.commit(doc, { type, actor, at, data, state: { ...stateOf(doc), updatedAt: at } });
+    // A note changes no state, so when another writer got the next log entry first
+    // (e.g. two recordings finalised at once) it is simply appended after it.
+    for (let attempt = 1; ; attempt++) {
+      const doc = await this.deps.store.get(caseId);
+      if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+      const at = this.nowIso();
+      try {
+        return await this.deps.store.commit(doc, { type, actor, at, data, state: { ...stateOf(doc), updatedAt: at } });
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'CASE_CHANGED') || attempt >= NOTE_ATTEMPTS) throw err;
+      }
+    }
   }
 
   async verifyLog(user: AuthUser, caseId: string) {

@@ -77,7 +77,7 @@ export class HearingSessions {
         this.record(hearingId, { type: 'RECORDING_FAILED', at: this.deps.now().toISOString(), actorId: 'system', data: { participantId, message } });
       },
       finalised: (rec) =>
-        void this.deps.cases
+        this.deps.cases
           .recordNote(doc.caseId, 'RECORDING_FINALISED', { userId: 'system', role: 'system' }, {
             recordingId: rec._id,
             hearingId,
@@ -90,7 +90,10 @@ export class HearingSessions {
             startedAt: rec.startedAt,
             endedAt: rec.endedAt,
           })
-          .catch((err: unknown) => this.deps.logger.error({ err, recording: rec._id }, 'could not log a recording in the case')),
+          .then(
+            () => undefined,
+            (err: unknown) => this.deps.logger.error({ err, recording: rec._id }, 'could not log a recording in the case'),
+          ),
     });
     const session = new HearingSession(doc, {
       recorder,

@@ -17,8 +17,8 @@ export interface HearingRecorderDeps {
   nameOf(userId: string): string;
   /** Tell the host something went wrong (ffmpeg died, file stalled). */
   alert(message: string, participantId: string): void;
-  /** A segment was finalised: its facts go into the case log. */
-  finalised(doc: RecordingDoc): void;
+  /** A segment was finalised: its facts go into the case log (awaited: a stop is acknowledged after it). */
+  finalised(doc: RecordingDoc): Promise<void>;
 }
 
 const START_SETTLE_MS = 800;
@@ -157,6 +157,6 @@ export class HearingRecorder {
         : {}),
     };
     await recordingModel(this.deps.connection).replaceOne({ _id: doc._id }, doc).exec();
-    this.deps.finalised(doc);
+    await this.deps.finalised(doc);
   }
 }
