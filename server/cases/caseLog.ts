@@ -98,24 +98,44 @@ export interface ChainVerification {
   firstInvalid?: { seq: number; reason: string };
 }
 
-/** Recompute the chain: each entry's hash, its link to the previous one, and its indexed copies. */
-export function verifyChain(caseId: string, entries: CaseLogEntry[]): ChainVerification {
+/** What every hash-chained log entry has (case log, service delivery log). */
+export interface ChainedEntry {
+  seq: number;
+  type: string;
+  at: string;
+  payload: string;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * Recompute a chain: each entry's hash, its link to the previous one, and
+ * that its indexed copies (seq, type, time, owner) match the hashed content.
+ */
+export function verifyHashChain<P extends { seq: number; type: string; at: string }>(
+  entries: ChainedEntry[],
+  belongsToOwner: (payload: P) => boolean,
+): ChainVerification {
   let prevHash = GENESIS_HASH;
   for (const [i, e] of entries.entries()) {
     const fail = (reason: string): ChainVerification => ({ valid: false, entries: entries.length, firstInvalid: { seq: e.seq, reason } });
     if (e.seq !== i + 1) return fail(`entry ${i + 1} is missing`);
     if (e.prevHash !== prevHash) return fail('does not link to the previous entry');
     if (entryHash(e.prevHash, e.payload) !== e.hash) return fail('content does not match its hash');
-    let payload: LogPayload;
+    let payload: P;
     try {
-      payload = JSON.parse(e.payload) as LogPayload;
+      payload = JSON.parse(e.payload) as P;
     } catch {
       return fail('content is not valid JSON');
     }
-    if (payload.caseId !== caseId || payload.seq !== e.seq || payload.type !== e.type || payload.at !== e.at) {
+    if (!belongsToOwner(payload) || payload.seq !== e.seq || payload.type !== e.type || payload.at !== e.at) {
       return fail('indexed fields differ from the hashed content');
     }
     prevHash = e.hash;
   }
   return { valid: true, entries: entries.length };
+}
+
+export function verifyChain(caseId: string, entries: CaseLogEntry[]): ChainVerification {
+  return verifyHashChain<LogPayload>(entries, (p) => p.caseId === caseId);
 }

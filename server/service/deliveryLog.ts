@@ -8,7 +8,7 @@
  */
 import { applyDeliveryStep, type DeliveryRecord, type DeliveryStep } from '../../state-machines/service/delivery.js';
 import type { ServiceChannel } from '../../state-machines/service/consent.js';
-import { GENESIS_HASH, canonicalJson, entryHash } from '../cases/caseLog.js';
+import { GENESIS_HASH, canonicalJson, entryHash, verifyHashChain, type ChainVerification } from '../cases/caseLog.js';
 import { errors } from '../errors.js';
 import { insertOnce, type ServiceLogEntry, type ServiceModels } from './serviceModels.js';
 
@@ -38,11 +38,7 @@ export interface Appendable {
   data: Record<string, unknown>;
 }
 
-export interface LogVerification {
-  valid: boolean;
-  entries: number;
-  firstInvalid?: { seq: number; reason: string };
-}
+export type LogVerification = ChainVerification;
 
 const MAX_ATTEMPTS = 25;
 
@@ -108,26 +104,8 @@ export function buildServiceEntry(payload: ServiceLogPayload, prevHash: string):
   };
 }
 
-/** Recompute the chain: each entry's hash, its link to the one before, and its indexed copies. */
 export function verifyServiceLog(serviceId: string, entries: ServiceLogEntry[]): LogVerification {
-  let prevHash = GENESIS_HASH;
-  for (const [i, e] of entries.entries()) {
-    const fail = (reason: string): LogVerification => ({ valid: false, entries: entries.length, firstInvalid: { seq: e.seq, reason } });
-    if (e.seq !== i + 1) return fail(`entry ${i + 1} is missing`);
-    if (e.prevHash !== prevHash) return fail('does not link to the previous entry');
-    if (entryHash(e.prevHash, e.payload) !== e.hash) return fail('content does not match its hash');
-    let payload: ServiceLogPayload;
-    try {
-      payload = JSON.parse(e.payload) as ServiceLogPayload;
-    } catch {
-      return fail('content is not valid JSON');
-    }
-    if (payload.serviceId !== serviceId || payload.seq !== e.seq || payload.type !== e.type || payload.at !== e.at) {
-      return fail('indexed fields differ from the hashed content');
-    }
-    prevHash = e.hash;
-  }
-  return { valid: true, entries: entries.length };
+  return verifyHashChain<ServiceLogPayload>(entries, (p) => p.serviceId === serviceId);
 }
 
 export function payloadOf(e: ServiceLogEntry): ServiceLogPayload {
