@@ -1,0 +1,142 @@
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { homeFor, useSession } from './api/session.js';
+import { useI18n } from './i18n/i18n.js';
+import { Link, match, navigate, usePath } from './router.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { RegisterPage } from './pages/RegisterPage.js';
+import { MyCases } from './pages/party/MyCases.js';
+import { FilingWizard } from './pages/party/FilingWizard.js';
+import { CaseDetail } from './pages/case/CaseDetail.js';
+import { ReviewQueue } from './pages/staff/ReviewQueue.js';
+import { Docket } from './pages/staff/Docket.js';
+import { Loading } from './components/common.js';
+
+// The hearing room brings mediasoup-client and socket.io: loaded only when someone enters a hearing.
+const HearingPage = lazy(() => import('./hearing/HearingPage.js').then((m) => ({ default: m.HearingPage })));
+
+const LARGE_TEXT_KEY = 'microcourt.largeText';
+
+function useLargeText(): [boolean, (on: boolean) => void] {
+  const [on, setOn] = useState(() => localStorage.getItem(LARGE_TEXT_KEY) === '1');
+  useEffect(() => {
+    document.documentElement.classList.toggle('large-text', on);
+    localStorage.setItem(LARGE_TEXT_KEY, on ? '1' : '0');
+  }, [on]);
+  return [on, setOn];
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function Header() {
+  const { t, lang, setLang } = useI18n();
+  const { user, logout, hasRole } = useSession();
+  const [large, setLarge] = useLargeText();
+  const path = usePath();
+  const nav: { href: string; label: string }[] = [];
+  if (user) {
+    if (hasRole('party')) nav.push({ href: '/cases', label: t('nav.myCases') }, { href: '/cases/new', label: t('nav.file') });
+    if (hasRole('clerk')) nav.push({ href: '/queue', label: t('nav.queue') });
+    if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
+  }
+  return (
+    <header className="app-header">
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <Link className="brand" href="/">
+        <span aria-hidden="true" className="brand-mark">
+          ⚖
+        </span>
+        {t('app.brand')}
+      </Link>
+      {nav.length > 0 && (
+        <nav aria-label={t('nav.label')}>
+          <ul>
+            {nav.map((n) => (
+              <li key={n.href}>
+                <Link href={n.href} aria-current={path === n.href ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <div className="header-tools">
+        <button type="button" className="link-button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} lang={lang === 'zh' ? 'en' : 'zh-CN'} data-testid="lang-switch">
+          {t('app.otherLanguage')}
+        </button>
+        <button type="button" className="link-button" aria-pressed={large} onClick={() => setLarge(!large)}>
+          {t('app.largeText')}
+        </button>
+        {user && (
+          <>
+            <span className="user-name" data-testid="user-name">
+              {user.name}
+            </span>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                logout();
+                navigate('/login');
+              }}
+            >
+              {t('nav.logout')}
+            </button>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}
+
+function Routes(): ReactNode {
+  const path = usePath();
+  const { user } = useSession();
+  if (path === '/login') return user ? <Redirect to={homeFor(user)} /> : <LoginPage />;
+  if (path === '/register') return <RegisterPage />;
+  if (!user) return <Redirect to="/login" />;
+  if (path === '/' || path === '') return <Redirect to={homeFor(user)} />;
+  if (path === '/cases') return <MyCases />;
+  if (path === '/cases/new') return <FilingWizard />;
+  if (path === '/queue') return <ReviewQueue />;
+  if (path === '/docket') return <Docket />;
+  const caseRoute = match('/cases/:id', path);
+  if (caseRoute?.id) return <CaseDetail key={caseRoute.id} caseId={caseRoute.id} />;
+  const hearingRoute = match('/hearings/:id', path);
+  if (hearingRoute?.id) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <HearingPage key={hearingRoute.id} hearingId={hearingRoute.id} />
+      </Suspense>
+    );
+  }
+  return <NotFound />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
+      <p>
+        <Link href="/">{t('notFound.home')}</Link>
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Routes />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,139 @@
+/** The JSON shapes of the REST API as the client reads them (see server/cases/caseView.ts and friends). */
+
+export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
+
+export interface User {
+  id: string;
+  name: string;
+  roles: Role[];
+  courtId?: string;
+}
+
+export type CaseType = 'property' | 'divorce' | 'personality' | 'nonProperty' | 'ipNoAmount' | 'labour';
+export const CASE_TYPES: readonly CaseType[] = ['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour'];
+
+export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other';
+
+export interface Finding {
+  code: string;
+  message: string;
+  messageZh?: string;
+  field?: string;
+}
+
+export interface Deadline {
+  kind: string;
+  date: string;
+  endsAt: string;
+  labelZh: string;
+  labelEn: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  type: string;
+  at: string;
+  by: string;
+  status: string;
+  details: Record<string, unknown>;
+}
+
+export interface CaseDocument {
+  id: string;
+  kind: DocumentKind;
+  filename: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  readable: boolean;
+  uploadedAt: string;
+}
+
+export interface Money {
+  amount: string;
+  currency: 'CNY';
+}
+
+export interface CaseSummary {
+  id: string;
+  status: string;
+  caseNumber?: string;
+  courtId: string;
+  caseType: CaseType;
+  claimAmount?: string;
+  fee?: Money;
+  deadlines: Deadline[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaseView extends CaseSummary {
+  typeCode: string;
+  claims: string[];
+  facts: string;
+  defendants: { name: string; idNumber?: string; phone?: string }[];
+  findings: Finding[];
+  correction?: { source: 'automatic' | 'clerk'; reasons: string[]; deadline: string; issuedAt: string };
+  rejectionReasons?: string[];
+  documents: CaseDocument[];
+  timeline: TimelineEntry[];
+  allowedActions: string[];
+  version: number;
+}
+
+export interface FeeLine {
+  code: string;
+  labelZh: string;
+  labelEn: string;
+  amount: string;
+}
+
+export interface FeeQuote {
+  fee: string;
+  exact: string;
+  currency: 'CNY';
+  breakdown: FeeLine[];
+}
+
+export interface Payment {
+  _id: string;
+  caseId: string;
+  amount: string;
+  status: 'awaitingConfirmation' | 'confirmed';
+  payerId: string;
+  providerReference: string;
+  createdAt: string;
+  instructionsZh?: string;
+  instructionsEn?: string;
+}
+
+export interface HearingParticipantRecord {
+  userId: string;
+  name: string;
+  role: string;
+  side?: 'plaintiff' | 'defendant';
+}
+
+export interface Hearing {
+  id: string;
+  caseId: string;
+  kind: 'hearing' | 'mediation';
+  startsAt: string;
+  state: string;
+  participants: HearingParticipantRecord[];
+}
+
+export interface Recording {
+  id: string;
+  hearingId: string;
+  caseId: string;
+  participantId: string;
+  participantName: string;
+  segment: number;
+  status: 'recording' | 'finalised';
+  startedAt: string;
+  endedAt?: string;
+  sha256?: string;
+  size?: number;
+  durationSeconds?: number;
+}

@@ -1,0 +1,104 @@
+import { useEffect } from 'react';
+import { get } from '../../api/http.js';
+import { useSession } from '../../api/session.js';
+import type { CaseView } from '../../api/types.js';
+import { Deadlines, Findings, Timeline } from '../../components/caseBits.js';
+import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components/common.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { Documents } from './Documents.js';
+import { HearingsList } from './HearingsList.js';
+import { CorrectionPanel, PaymentPanel } from './PartyPanels.js';
+import { ConfirmPaymentPanel, ReviewPanel } from './ClerkPanels.js';
+import { Recordings } from './Recordings.js';
+import { ScheduleHearing } from './ScheduleHearing.js';
+
+// No push channel tells a case page that the court acted (see the report), so it looks again now and then.
+const REFRESH_MS = 8000;
+
+export function CaseDetail({ caseId }: { caseId: string }) {
+  const { t, money } = useI18n();
+  const { hasRole } = useSession();
+  const { data: c, error, reload, setData } = useLoad(() => get<CaseView>(`/api/cases/${caseId}`), [caseId]);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+
+  if (error && !c) return <ErrorBox error={error} />;
+  if (!c) return <Loading />;
+  const justFiled = new URLSearchParams(location.search).has('filed');
+  const isParty = hasRole('party');
+  const isStaff = hasRole('clerk', 'judge', 'mediator', 'admin');
+  const can = (action: string) => c.allowedActions.includes(action);
+
+  return (
+    <article className="case-page">
+      <header className="page-head">
+        <h1 tabIndex={-1} data-testid="case-number">
+          {c.caseNumber ?? t('case.noNumberYet')}
+        </h1>
+        <StatusBadge status={c.status} />
+      </header>
+      {justFiled && c.status === 'underReview' && (
+        <p className="notice ok" role="status">
+          {t('case.filedNotice')}
+        </p>
+      )}
+      <dl className="facts-grid">
+        <dt>{t('field.caseType')}</dt>
+        <dd>{t(`caseType.${c.caseType}`)}</dd>
+        {c.claimAmount && (
+          <>
+            <dt>{t('field.claimAmount')}</dt>
+            <dd>{money(c.claimAmount)}</dd>
+          </>
+        )}
+        {c.fee && (
+          <>
+            <dt>{t('case.fee')}</dt>
+            <dd data-testid="case-fee">{money(c.fee.amount)}</dd>
+          </>
+        )}
+        <dt>{t('filing.defendants')}</dt>
+        <dd>{c.defendants.map((d) => d.name).join(t('common.listSeparator'))}</dd>
+      </dl>
+      <section aria-labelledby="deadlines-title">
+        <h2 id="deadlines-title">{t('case.deadlines')}</h2>
+        {c.deadlines.length > 0 ? <Deadlines deadlines={c.deadlines} /> : <p className="muted">{t('case.noDeadlines')}</p>}
+      </section>
+
+      {isParty && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
+      {isParty && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
+      {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
+      {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
+      {isStaff && can('SCHEDULE_HEARING') && <ScheduleHearing c={c} onScheduled={reload} />}
+
+      <HearingsList caseId={c.id} version={c.version} />
+      <Recordings caseId={c.id} version={c.version} />
+
+      {!can('REVIEW_ACCEPT') && (
+        <section aria-labelledby="findings-title">
+          <h2 id="findings-title">{t('case.findings')}</h2>
+          <Findings findings={c.findings} />
+        </section>
+      )}
+      <section aria-labelledby="claims-title">
+        <h2 id="claims-title">{t('filing.claims')}</h2>
+        <ol>
+          {c.claims.map((cl, i) => (
+            <li key={i}>{cl}</li>
+          ))}
+        </ol>
+        <h3>{t('filing.facts')}</h3>
+        <p className="pre">{c.facts}</p>
+      </section>
+      <Documents c={c} />
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t('case.timeline')}</h2>
+        <Timeline entries={c.timeline} />
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,38 @@
+import { get } from '../../api/http.js';
+import { useSession } from '../../api/session.js';
+import type { Hearing } from '../../api/types.js';
+import { ErrorBox, useLoad } from '../../components/common.js';
+import { hasKey, useI18n } from '../../i18n/i18n.js';
+import { Link } from '../../router.js';
+
+export function HearingsList({ caseId, version }: { caseId: string; version: number }) {
+  const { t, dateTime } = useI18n();
+  const { user } = useSession();
+  const { data, error } = useLoad(() => get<{ hearings: Hearing[] }>(`/api/cases/${caseId}/hearings`), [caseId, version]);
+  if (!data || data.hearings.length === 0) return error ? <ErrorBox error={error} /> : null;
+  return (
+    <section aria-labelledby="hearings-title" data-testid="hearings">
+      <h2 id="hearings-title">{t('hearings.title')}</h2>
+      <ul className="hearing-list">
+        {data.hearings.map((h) => {
+          const me = h.participants.find((p) => p.userId === user?.id);
+          const stateKey = `sessionState.${h.state}`;
+          return (
+            <li key={h.id} className="card">
+              <p>
+                <strong>{t(`hearingKind.${h.kind}`)}</strong> · <time dateTime={h.startsAt}>{dateTime(h.startsAt)}</time> ·{' '}
+                <span className="badge">{hasKey(stateKey) ? t(stateKey) : h.state}</span>
+              </p>
+              <p className="muted">{t('hearings.who', { names: h.participants.map((p) => p.name).join(t('common.listSeparator')) })}</p>
+              {me && h.state !== 'closed' && (
+                <Link href={`/hearings/${h.id}`} className="button primary" data-testid="join-hearing">
+                  {me.role === 'judge' || me.role === 'mediator' ? t('hearings.openBench') : t('hearings.join')}
+                </Link>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { get } from '../../api/http.js';
+import type { CaseSummary, CaseView } from '../../api/types.js';
+import { Findings } from '../../components/caseBits.js';
+import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components/common.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { Link } from '../../router.js';
+import { ReviewPanel } from '../case/ClerkPanels.js';
+
+/** One filing in the queue: its automatic findings at a glance, the decision one click away. */
+function QueueItem({ summary, onDecided }: { summary: CaseSummary; onDecided: () => void }) {
+  const { t, dateTime } = useI18n();
+  const { data: c, error } = useLoad(() => get<CaseView>(`/api/cases/${summary.id}`), [summary.id]);
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="card queue-item" data-case-id={summary.id}>
+      <div className="case-row-head">
+        <Link href={`/cases/${summary.id}`} className="case-link">
+          {t('queue.filing', { type: t(`caseType.${summary.caseType}`), at: dateTime(summary.createdAt) })}
+        </Link>
+        <StatusBadge status={summary.status} />
+      </div>
+      <ErrorBox error={error} />
+      {!c && !error && <Loading />}
+      {c && (
+        <>
+          <p className="muted">{t('queue.parties', { defendants: c.defendants.map((d) => d.name).join(t('common.listSeparator')), documents: c.documents.length })}</p>
+          <h3 className="visually-hidden">{t('review.findings')}</h3>
+          <Findings findings={c.findings} />
+          {open ? (
+            <ReviewPanel
+              c={c}
+              showFindings={false}
+              onChanged={() => {
+                setOpen(false);
+                onDecided();
+              }}
+            />
+          ) : (
+            <button type="button" className="primary" onClick={() => setOpen(true)} aria-expanded={false}>
+              {t('queue.review')}
+            </button>
+          )}
+        </>
+      )}
+    </li>
+  );
+}
+
+export function ReviewQueue() {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(() => get<{ cases: CaseSummary[] }>('/api/cases?status=underReview'), []);
+  return (
+    <section>
+      <div className="page-head">
+        <h1 tabIndex={-1}>{t('queue.title')}</h1>
+        <button type="button" onClick={reload}>
+          {t('common.refresh')}
+        </button>
+      </div>
+      <p className="lead">{t('queue.lead')}</p>
+      <ErrorBox error={error} />
+      {!data && !error && <Loading />}
+      {data && data.cases.length === 0 && <p role="status">{t('queue.empty')}</p>}
+      {data && (
+        <ul className="case-list" aria-label={t('queue.title')}>
+          {data.cases.map((c) => (
+            <QueueItem key={c.id} summary={c} onDecided={reload} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
