@@ -15,7 +15,7 @@
  * the ActiveSpeakerObserver fed with the audio producers) and a bare
  * mediasoup worker + router with the same codecs, each with plain RTP and
  * with SRTP on every transport; then, per transport, ours and bare measured
- * alternately at the same load. The worker is pinned to CPU 0, this process
+ * alternately at the same load on fresh worker processes. The worker is pinned to CPU 0, this process
  * (the sinks) and the ffmpeg processes to CPU 1.
  */
 import crypto from 'node:crypto';
@@ -45,10 +45,12 @@ const MEASURE_MS = 3_000;
 const RUN_BUDGET_MS = 45_000;
 /** Past 60 % CPU the next step aims straight at this, so that one step lands above the limit to interpolate. */
 const OVERSHOOT_PCT = 92;
-/** The equal-load comparison: ours and bare alternately, this many times each, at this share of the bare capacity. */
+/** The equal-load comparison: ours and bare alternately, this many fresh workers each, at this share of the bare capacity. */
 const AB_ROUNDS = 3;
 const AB_LOAD = 0.7;
 const LOSS_LIMIT = 0.01;
+/** This process's CPU from which loss on the way out is blamed on the sinks. */
+const SINK_SATURATED_PCT = 85;
 const CPU_LIMIT_PCT = 85;
 const SINKS = 4;
 const SRTP_SUITE: types.SrtpCryptoSuite = 'AES_CM_128_HMAC_SHA1_80';
@@ -271,6 +273,14 @@ interface Reading {
   /** Packets lost between the worker and the sinks (sequence gaps per consumer stream). */
   egressLossPct: number;
   lossPct: number;
+  /**
+   * Loss on the way out while this process (the sinks) used a whole core:
+   * the load generator, not the SFU, dropped those packets (on loopback the
+   * worker never drops after the fact; a saturated worker loses on the way in).
+   */
+  sinkLimited: boolean;
+  /** The loss the limits judge: all of it, or only the ingress loss when sinkLimited. */
+  sfuLossPct: number;
   /** Worker CPU time per forwarded packet, in microseconds. */
   cpuUsPerPacket: number;
   /** Audio packets sent per second (received + lost at the producers) over the 50/s of real time: 1 when the senders keep time. */
@@ -317,7 +327,7 @@ interface CpuFit {
 }
 
 function fitCpu(readings: Reading[]): CpuFit | undefined {
-  const points = readings.filter((r) => r.generatorOk && r.lossPct <= LOSS_LIMIT * 100);
+  const points = readings.filter((r) => r.generatorOk && r.sfuLossPct <= LOSS_LIMIT * 100);
   if (points.length < 3) return undefined;
   const mx = points.reduce((n, r) => n + r.consumers, 0) / points.length;
   const my = points.reduce((n, r) => n + r.cpuPct, 0) / points.length;
@@ -399,8 +409,8 @@ class Rig {
     return { packets, lost, audio };
   }
 
-  /** A receiver: one PlainTransport to a sink, consuming the audio and video of every speaker but "its own". */
-  private async addReceiver(): Promise<void> {
+  /** A receiver: one PlainTransport to a sink, consuming the audio and video of every speaker but "its own" (fewer if `deadline` passes). */
+  private async addReceiver(deadline: number): Promise<void> {
     // Taken before the first await: receivers are added 8 at a time.
     const index = this.nextReceiver++;
     const transport = await this.sfu.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: this.srtp });
@@ -411,6 +421,7 @@ class Rig {
     for (const [s, speaker] of this.speakers.entries()) {
       if (s === own) continue;
       for (const producer of Object.values(speaker.producers)) {
+        if (performance.now() > deadline) return;
         await transport.consume({ producerId: producer.id, rtpCapabilities: this.sfu.router.rtpCapabilities });
         this.consumers++;
       }
@@ -418,17 +429,12 @@ class Rig {
   }
 
   /** False when `deadline` passed before all were added (a starved worker answers slowly). */
-  async addReceivers(count: number, deadline = Infinity): Promise<boolean> {
+  async addReceivers(count: number, deadline: number): Promise<boolean> {
     for (let i = 0; i < count; i += 8) {
+      await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => this.addReceiver(deadline)));
       if (performance.now() > deadline) return false;
-      await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => this.addReceiver()));
     }
     return true;
-  }
-
-  /** Pause or resume every producer: the equal-load comparison runs one rig at a time. */
-  async setActive(active: boolean): Promise<void> {
-    await Promise.all(this.producers.map((p) => (active ? p.resume() : p.pause())));
   }
 
   async measure(): Promise<Reading> {
@@ -450,6 +456,8 @@ class Rig {
     const cpuMs = b.cpuMs - a.cpuMs;
     const ownUs = b.own.user + b.own.system - (a.own.user + a.own.system);
     const generatorRate = (b.producers.audio - a.producers.audio) / seconds / (AUDIO_PPS * SPEAKERS);
+    const sinkCpuPct = ownUs / 1e4 / seconds;
+    const sinkLimited = egress > LOSS_LIMIT * 100 && sinkCpuPct >= SINK_SATURATED_PCT;
     return {
       receivers: this.receivers.length,
       consumers: this.consumers,
@@ -458,10 +466,12 @@ class Rig {
       ingressLossPct: round(ingress, 2) ?? 0,
       egressLossPct: round(egress, 2) ?? 0,
       lossPct: round(100 - ((100 - ingress) * (100 - egress)) / 100, 2) ?? 0,
+      sinkLimited,
+      sfuLossPct: round(sinkLimited ? ingress : 100 - ((100 - ingress) * (100 - egress)) / 100, 2) ?? 0,
       cpuUsPerPacket: round(received > 0 ? (cpuMs * 1000) / received : 0, 2) ?? 0,
       generatorRate: round(generatorRate, 3) ?? 0,
       generatorOk: Math.abs(generatorRate - 1) <= GENERATOR_TOLERANCE,
-      sinkCpuPct: round(ownUs / 1e4 / seconds, 1) ?? 0,
+      sinkCpuPct: round(sinkCpuPct, 1) ?? 0,
       udpRcvbufErrors: b.drops - a.drops,
       load1: loadAverage()[0],
     };
@@ -476,7 +486,7 @@ class Rig {
 }
 
 const describe = (r: Reading) =>
-  `${r.consumers} consumers, worker CPU ${r.cpuPct}%, ${r.forwardedPps} pkt/s, ${r.cpuUsPerPacket} us/pkt, loss ${r.lossPct}% (in ${r.ingressLossPct}, out ${r.egressLossPct}), ` +
+  `${r.consumers} consumers, worker CPU ${r.cpuPct}%, ${r.forwardedPps} pkt/s, ${r.cpuUsPerPacket} us/pkt, loss ${r.lossPct}% (in ${r.ingressLossPct}, out ${r.egressLossPct}${r.sinkLimited ? ', sinks saturated' : ''}), ` +
   `senders ${r.generatorRate}x, sinks CPU ${r.sinkCpuPct}%, load ${r.load1}`;
 
 /** Add receivers step by step until the worker's CPU or the loss passes its limit (or time is up). */
@@ -503,7 +513,7 @@ async function ramp(flavour: Flavour, srtp: boolean, clip: string): Promise<Run>
       }
       readings.push(r);
       progress(`capacity ${rig.label}: ${describe(r)}`);
-      if (r.generatorOk) lossy = r.lossPct > LOSS_LIMIT * 100 ? lossy + 1 : 0;
+      if (r.generatorOk) lossy = r.sfuLossPct > LOSS_LIMIT * 100 ? lossy + 1 : 0;
       if (r.generatorOk && r.cpuPct > CPU_LIMIT_PCT) {
         stopReason = `worker CPU above ${CPU_LIMIT_PCT}%`;
         break;
@@ -530,7 +540,7 @@ async function ramp(flavour: Flavour, srtp: boolean, clip: string): Promise<Run>
       }
       target = Math.min(MAX_RECEIVERS, n + Math.max(MIN_STEP_RECEIVERS, Math.round(step)));
     }
-    const good = readings.filter((r) => r.generatorOk && r.lossPct <= LOSS_LIMIT * 100 && r.cpuPct <= CPU_LIMIT_PCT);
+    const good = readings.filter((r) => r.generatorOk && r.sfuLossPct <= LOSS_LIMIT * 100 && r.cpuPct <= CPU_LIMIT_PCT);
     const capacity = good.reduce<Reading | undefined>((best, r) => (!best || r.consumers > best.consumers ? r : best), undefined);
     const limitedBy = stopReason.startsWith('worker CPU') ? 'cpu' : stopReason.startsWith('loss') ? 'loss' : 'extrapolated';
     const fit = fitCpu(readings);
@@ -564,33 +574,27 @@ interface Comparison {
 }
 
 /**
- * Ours and bare side by side at the same load, measured alternately (the idle
- * one has its producers paused), so that a drift in background load or CPU
- * speed hits both alike: single ramp steps scatter by 10-20 % on a VM.
+ * Ours and bare at the same load, alternately, each reading on a fresh worker
+ * process: the cost per packet differs by up to 15 % from one worker process
+ * to the next (and drifts with background load), more than between ours and
+ * bare, so one ramp each cannot tell them apart.
  */
 async function compare(srtp: boolean, clip: string, consumers: number): Promise<Comparison> {
   const receivers = Math.max(START_RECEIVERS, Math.floor(consumers / CONSUMERS_PER_RECEIVER));
-  const rigs: Rig[] = [];
   const readings: Record<Flavour, Reading[]> = { ours: [], bare: [] };
-  try {
-    for (const flavour of ['ours', 'bare'] as const) {
-      for (const other of rigs) await other.setActive(false);
+  for (let round = 0; round < AB_ROUNDS; round++) {
+    for (const flavour of round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const)) {
       const rig = await Rig.start(flavour, srtp, clip);
-      rigs.push(rig);
-      await rig.addReceivers(receivers);
-    }
-    for (let round = 0; round < AB_ROUNDS; round++) {
-      for (const rig of round % 2 === 0 ? rigs : [...rigs].reverse()) {
-        for (const other of rigs) if (other !== rig) await other.setActive(false);
-        await rig.setActive(true);
+      try {
+        if (!(await rig.addReceivers(receivers, performance.now() + 30_000))) throw new Error(`${rig.label}: adding ${receivers} receivers took over 30 s`);
         await sleep(SETTLE_MS);
         const r = await rig.measure();
-        readings[rig.flavour].push(r);
+        readings[flavour].push(r);
         progress(`capacity compare ${rig.label}: ${describe(r)}`);
+      } finally {
+        await rig.close();
       }
     }
-  } finally {
-    for (const rig of rigs) await rig.close();
   }
   const usPerPacket = (rs: Reading[]) => {
     const ok = rs.filter((r) => r.generatorOk && r.forwardedPps > 0);
@@ -625,7 +629,13 @@ export async function capacityBench(): Promise<BenchReport> {
     for (const srtp of [false, true]) {
       for (const flavour of ['ours', 'bare'] as const) runs.push(await ramp(flavour, srtp, clip));
       const base = runs.at(-1)!.consumersAtLimit || runs.at(-2)!.consumersAtLimit;
-      if (base > 0) comparisons.push(await compare(srtp, clip, base * AB_LOAD));
+      if (base > 0) {
+        try {
+          comparisons.push(await compare(srtp, clip, base * AB_LOAD));
+        } catch (err) {
+          progress(`capacity: equal-load comparison (${srtp ? 'SRTP' : 'RTP'}) skipped: ${(err as Error).message}`);
+        }
+      }
     }
     const find = (flavour: Flavour, srtp: boolean) => runs.find((r) => r.flavour === flavour && r.srtp === srtp)!;
     const ratio = (srtp: boolean) => {
@@ -694,7 +704,7 @@ export async function capacityBench(): Promise<BenchReport> {
           rows,
         },
         {
-          title: `capacity: ours and bare alternately at the same load (${AB_ROUNDS} readings each), worker CPU per forwarded packet`,
+          title: `capacity: ours and bare alternately at the same load (${AB_ROUNDS} fresh workers each), worker CPU per forwarded packet`,
           columns: ['transport', 'consumers', 'ours us/pkt', 'ours range', 'bare us/pkt', 'bare range', 'ours/bare'],
           rows: comparisons.map((c) => [c.srtp ? 'SRTP' : 'RTP', c.consumers, c.oursUsPerPacket ?? '-', spread(c.ours), c.bareUsPerPacket ?? '-', spread(c.bare), c.ratio ?? '-']),
         },
@@ -715,8 +725,8 @@ export async function capacityBench(): Promise<BenchReport> {
       notes: [
         `Each speaker streams a pre-encoded ${CLIP.width}x${CLIP.height}@${CLIP.fps} VP8 ${CLIP.videoKbps} kbit/s + Opus ${CLIP.audioKbps} kbit/s clip with ffmpeg -re -c copy; each receiver is one PlainTransport with ${CONSUMERS_PER_RECEIVER} consumers.`,
         `"consumers at ${CPU_LIMIT_PCT} %": interpolated between the last step under the CPU limit and the first above it (extrapolated along the CPU fit if a run ran out of time); "from CPU fit": where a least-squares line of worker CPU over consumers, through every step without loss, reaches ${CPU_LIMIT_PCT} %.`,
-        `The equal-load comparison runs at ${AB_LOAD * 100} % of the bare capacity, ours and bare in turn (the idle one's producers paused); it is the steadier ours/bare figure, since single steps scatter by 10-20 % on this VM.`,
-        'Loss = ingress loss (producers\' packetsLost) combined with egress loss (sequence gaps in every consumer stream at the sinks), so it includes drops in the kernel and in the sinks; sinkCpuPct and udpRcvbufErrors in the JSON tell those apart.',
+        `The equal-load comparison runs at ${AB_LOAD * 100} % of the bare capacity, ours and bare in turn, ${AB_ROUNDS} fresh worker processes each: per-packet cost differs by up to 15 % between two worker processes of the same code, so this mean is the steadier ours/bare figure.`,
+        `Loss = ingress loss (producers' packetsLost) combined with egress loss (sequence gaps in every consumer stream at the sinks). On loopback a saturated worker loses on the way in; loss on the way out while the sinks' process used >= ${SINK_SATURATED_PCT} % of its core is the load generator's and does not stop a ramp (sinkLimited in the JSON). With plain RTP the sinks reach a full core at about 100k packets/s.`,
         'Worker CPU is utime+stime from /proc/<pid>/stat over the measuring window; a step whose ffmpeg senders were off real time by more than 10 % (starved, then bursting) is measured again and never counts as capacity.',
         'PlainTransports have no ICE, DTLS, RTCP feedback or congestion control, so a WebRTC consumer costs somewhat more than measured here; the machine figure also leaves no CPU for the Node process.',
         'Goal: ours/bare >= 0.9 and >= 12 eight-party hearings on 2 cores.',
