@@ -81,19 +81,8 @@ export interface CaseView extends CaseSummary {
   version: number;
 }
 
-export interface FeeLine {
-  code: string;
-  labelZh: string;
-  labelEn: string;
-  amount: string;
-}
-
-export interface FeeQuote {
-  fee: string;
-  exact: string;
-  currency: 'CNY';
-  breakdown: FeeLine[];
-}
+// The fee quote is exactly what the rules module computes; one definition for server and client.
+export type { FeeLine, FeeQuote } from '../../../state-machines/rules/fees.js';
 
 export interface Payment {
   _id: string;
