@@ -616,6 +616,9 @@ async function compare(srtp: boolean, clip: string, consumers: number): Promise<
 
 export async function capacityBench(): Promise<BenchReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-'));
+  // Also when run.ts exits at once on Ctrl-C, without running this function's finally.
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   // Counted before pinning: afterwards this process may use one CPU only.
   const cores = os.availableParallelism();
   const originalCpus = allowedCpus();
@@ -734,6 +737,7 @@ export async function capacityBench(): Promise<BenchReport> {
     };
   } finally {
     if (pinned) await pin(process.pid, originalCpus);
-    fs.rmSync(dir, { recursive: true, force: true });
+    process.off('exit', removeDir);
+    removeDir();
   }
 }
