@@ -36,8 +36,20 @@ export class ApiClient {
   }
 
   async post<T = Record<string, unknown>>(path: string, body: unknown = {}): Promise<Reply<T>> {
+    return this.send<T>('POST', path, body);
+  }
+
+  async put<T = Record<string, unknown>>(path: string, body: unknown): Promise<Reply<T>> {
+    return this.send<T>('PUT', path, body);
+  }
+
+  async patch<T = Record<string, unknown>>(path: string, body: unknown): Promise<Reply<T>> {
+    return this.send<T>('PATCH', path, body);
+  }
+
+  private async send<T>(method: 'POST' | 'PUT' | 'PATCH', path: string, body: unknown): Promise<Reply<T>> {
     const res = await fetch(`${this.baseUrl}${path}`, {
-      method: 'POST',
+      method,
       headers: this.headers({ 'content-type': 'application/json' }),
       body: JSON.stringify(body),
     });

@@ -96,12 +96,3 @@ export async function waitForNotification(
   }
 }
 
-/** PUT with a JSON body as this client (the shared ApiClient has no put). */
-export async function putJson<T = Record<string, unknown>>(server: TestServer, client: ApiClient, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', ...(client.token ? { authorization: `Bearer ${client.token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}

@@ -10,7 +10,6 @@ import {
   feeSettledCase,
   nextNotification,
   openUserSocket,
-  putJson,
   waitForNotification,
   type MediationFixture,
   type UserSocket,
@@ -75,11 +74,11 @@ describe('notifications: inbox, live push and email', () => {
 
   it('validates and stores settings; the address is encrypted at rest', async () => {
     expect((await fx.plaintiff.get('/api/notifications/settings')).body).toEqual({ language: 'zh' });
-    const bad = await putJson<{ error: { code: string } }>(server, fx.plaintiff, '/api/notifications/settings', { email: 'not-an-address', language: 'zh' });
+    const bad = await fx.plaintiff.put<{ error: { code: string } }>('/api/notifications/settings', { email: 'not-an-address', language: 'zh' });
     expect(bad.status).toBe(400);
-    expect((await putJson(server, fx.plaintiff, '/api/notifications/settings', { email: 'a@b.c', language: 'fr' })).status).toBe(400);
+    expect((await fx.plaintiff.put('/api/notifications/settings', { email: 'a@b.c', language: 'fr' })).status).toBe(400);
 
-    const saved = await putJson(server, fx.plaintiff, '/api/notifications/settings', { email: 'plaintiff@court-users.example', language: 'zh' });
+    const saved = await fx.plaintiff.put('/api/notifications/settings', { email: 'plaintiff@court-users.example', language: 'zh' });
     expect(saved.status).toBe(200);
     expect((await fx.plaintiff.get('/api/notifications/settings')).body).toEqual({ email: 'plaintiff@court-users.example', language: 'zh' });
     const raw = await server.db.connection.collection('notification_settings').findOne({ _id: fx.ids.plaintiff as never });
@@ -87,8 +86,8 @@ describe('notifications: inbox, live push and email', () => {
     expect(raw?.emailEnc).toMatch(/^v1:/);
 
     // Leaving the address out removes it.
-    await putJson(server, fx.defendant, '/api/notifications/settings', { email: 'defendant@court-users.example', language: 'en' });
-    expect((await putJson(server, fx.defendant, '/api/notifications/settings', { language: 'en' })).body).toEqual({ language: 'en' });
+    await fx.defendant.put('/api/notifications/settings', { email: 'defendant@court-users.example', language: 'en' });
+    expect((await fx.defendant.put('/api/notifications/settings', { language: 'en' })).body).toEqual({ language: 'en' });
     expect((await fx.defendant.get('/api/notifications/settings')).body).toEqual({ language: 'en' });
   });
 
@@ -169,7 +168,7 @@ describe('notifications: inbox, live push and email', () => {
 
   it('records a refused email as failed and no address as none', async () => {
     const other = await feeSettledCase(server, 2);
-    await putJson(server, other.plaintiff, '/api/notifications/settings', { email: 'nobody@bounce.example', language: 'en' });
+    await other.plaintiff.put('/api/notifications/settings', { email: 'nobody@bounce.example', language: 'en' });
     await other.mediator.post(`/api/cases/${other.caseId}/mediation`, { action: 'offer' });
     const failed = await waitFor(async () => {
       const n = await waitForNotification(other.plaintiff, (x) => x.type === 'mediation.offer');

@@ -156,12 +156,3 @@ export function linkToken(text: string): string {
   return m[1];
 }
 
-/** PUT with JSON (the shared ApiClient has get/post only). */
-export async function putJson<T = Record<string, unknown>>(server: TestServer, client: ApiClient, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', ...(client.token ? { authorization: `Bearer ${client.token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}

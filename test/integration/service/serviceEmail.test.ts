@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPeriod, chineseHolidayCalendar, shanghaiDate } from '../../../state-machines/rules/periods.js';
 import { ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { feeSettledCase, linkToken, putJson, serve, startSmtp, waitFor, type ServiceCase, type ServiceView, type Smtp } from './fixture.js';
+import { feeSettledCase, linkToken, serve, startSmtp, waitFor, type ServiceCase, type ServiceView, type Smtp } from './fixture.js';
 
 interface CaseView {
   status: string;
@@ -30,17 +30,17 @@ describe('electronic service by email: consent, real SMTP, the answer deadline, 
   });
 
   it('the defendant gives an email address for service on the platform; every change is a new version', async () => {
-    const bad = await putJson(server, c.defendant, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: false }] });
+    const bad = await c.defendant.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: false }] });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'CONSENT_INVALID' } });
-    const forOther = await putJson(server, c.defendant, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.plaintiff, ground: 'A', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: true }] });
+    const forOther = await c.defendant.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.plaintiff, ground: 'A', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: true }] });
     expect(forOther.status).toBe(403);
-    const byClerkOnPlatform = await putJson(server, c.clerk, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'A', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: true }] });
+    const byClerkOnPlatform = await c.clerk.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'A', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: true }] });
     expect(byClerkOnPlatform.body).toMatchObject({ error: { code: 'CONSENT_CHANNEL_MISMATCH' } });
 
-    const first = await putJson(server, c.defendant, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'email', value: 'old@example.com', confirmedByRecipient: true }] });
+    const first = await c.defendant.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'email', value: 'old@example.com', confirmedByRecipient: true }] });
     expect(first.status).toBe(200);
-    const second = await putJson(server, c.defendant, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: true }] });
+    const second = await c.defendant.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'email', value: email, confirmedByRecipient: true }] });
     expect(second.body).toMatchObject({ consent: { version: 2, active: true, ground: 'C', addresses: [{ channel: 'email', value: email }] } });
     const history = await c.clerk.get<{ versions: { version: number; addresses: { value: string }[] }[] }>(`/api/cases/${c.caseId}/service-consent?userId=${c.ids.defendant}`);
     expect(history.body.versions.map((v) => [v.version, v.addresses[0]?.value])).toEqual([

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { ApiClient, login, registerParty } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { feeSettledCase, linkToken, me, putJson, serve, type InboxItem, type ServiceCase } from './fixture.js';
+import { feeSettledCase, linkToken, me, serve, type InboxItem, type ServiceCase } from './fixture.js';
 
 interface SmsRow {
   toMasked: string;
@@ -72,7 +72,7 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
   });
 
   it('an inbox address the recipient confirmed (consent): effective on delivery', async () => {
-    const consent = await putJson(server, c.plaintiff, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.plaintiff, ground: 'A', channel: 'platform', addresses: [{ channel: 'inbox', value: c.ids.plaintiff, confirmedByRecipient: true }] });
+    const consent = await c.plaintiff.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.plaintiff, ground: 'A', channel: 'platform', addresses: [{ channel: 'inbox', value: c.ids.plaintiff, confirmedByRecipient: true }] });
     expect(consent.status).toBe(200);
     const service = await serve(c.clerk, c.caseId, { document: { kind: 'feeNotice' }, recipients: [{ userId: c.ids.plaintiff }], channels: ['inbox'] });
     const r = service.recipients[0]!;
@@ -144,7 +144,7 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
   });
 
   it('SMS to a number the recipient confirmed (consent ground C): effective on delivery', async () => {
-    const consent = await putJson(server, c.defendant, `/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'sms', value: '+86 137-1000-0002', confirmedByRecipient: true }] });
+    const consent = await c.defendant.put(`/api/cases/${c.caseId}/service-consent`, { userId: c.ids.defendant, ground: 'C', channel: 'platform', addresses: [{ channel: 'sms', value: '+86 137-1000-0002', confirmedByRecipient: true }] });
     expect(consent.status).toBe(200);
     const service = await serve(c.clerk, c.caseId, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: c.ids.defendant }], channels: ['sms'] });
     const r = service.recipients[0]!;
