@@ -8,6 +8,7 @@ import {
   type CaseEvent,
   type CaseEventType,
   type CaseRole,
+  type CaseStatus,
 } from '../../state-machines/case/caseMachine.js';
 import { FeeInputError, quoteFee, type FeeCaseType } from '../../state-machines/rules/fees.js';
 import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
@@ -47,6 +48,12 @@ export interface CaseServiceDeps {
 /** Type code of an online first-instance civil filing (民事一审). Other procedures are docketed by staff. */
 const FIRST_INSTANCE_CIVIL = '民初';
 const STAFF_ROLES: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
+/** The period that can run out in each status, and the machine's step when it does. */
+const EXPIRY_BY_STATUS: Partial<Record<CaseStatus, 'CORRECTION_PERIOD_EXPIRED' | 'FEE_PERIOD_EXPIRED' | 'ANSWER_PERIOD_EXPIRED'>> = {
+  correctionRequested: 'CORRECTION_PERIOD_EXPIRED',
+  docketed: 'FEE_PERIOD_EXPIRED',
+  servedOnDefendant: 'ANSWER_PERIOD_EXPIRED',
+};
 /** How often a note is retried when other writers keep taking the next log entry. */
 const NOTE_ATTEMPTS = 10;
 
@@ -290,6 +297,16 @@ export class CaseService {
   }
 
   /**
+   * The effective time of that service was revised (a proven arrival): the answer
+   * period runs again from `servedAt`. `details` (the service, the receipt) go into the log entry.
+   */
+  async reviseService(caseId: string, servedAt: string, clerk: { userId: string; courtId: string }, details: Record<string, unknown>): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return this.transition(doc, { type: 'SERVICE_EFFECT_REVISED', servedAt, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() }, {}, details);
+  }
+
+  /**
    * A mediation officer moves the case through mediation (offer, parties accepted,
    * declined, failed); the machine checks the stage and that they belong to the court.
    */
@@ -314,6 +331,36 @@ export class CaseService {
     if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
     if (doc.status !== 'inMediation') return null;
     return this.transition(doc, { type: 'MEDIATION_SETTLED', agreementId, actor: officer, at: this.nowIso() });
+  }
+
+  /**
+   * The deadline sweep (server/scheduler.ts): every case whose correction, fee or
+   * answer period ended before `at` takes the machine's expiry step. A fee period
+   * does not expire while a payment waits for a clerk's confirmation: the party
+   * paid in time as far as they can tell. Returns the cases that moved.
+   */
+  async expireDeadlines(at: Date): Promise<{ caseId: string; type: CaseEventType }[]> {
+    const atIso = at.toISOString();
+    const system: CaseActor = { userId: 'system', role: 'system' };
+    const running = await this.deps.store.model
+      .find({ status: { $in: Object.keys(EXPIRY_BY_STATUS) as CaseStatus[] } }, { _id: 1 })
+      .lean<{ _id: string }[]>()
+      .exec();
+    const moved: { caseId: string; type: CaseEventType }[] = [];
+    for (const { _id } of running) {
+      const doc = await this.deps.store.get(_id);
+      const type = doc ? EXPIRY_BY_STATUS[doc.status] : undefined;
+      if (!doc || !type || !allowedEventTypes(doc.snapshot, system, this.deps.calendar, atIso).includes(type)) continue;
+      if (type === 'FEE_PERIOD_EXPIRED' && (await paymentModel(this.deps.connection).exists({ caseId: _id, status: 'awaitingConfirmation' }))) continue;
+      try {
+        await this.transition(doc, { type, actor: system, at: atIso } as CaseEvent);
+        moved.push({ caseId: _id, type });
+      } catch (err) {
+        // Someone acted on the case meanwhile (paid, corrected): the next sweep looks again.
+        if (!(err instanceof AppError && err.code === 'CASE_CHANGED')) throw err;
+      }
+    }
+    return moved;
   }
 
   /** A fact for the case record that is not a change of status (mediation sessions, recordings...). */

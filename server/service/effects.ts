@@ -101,7 +101,7 @@ export class ServiceEffects {
     }
   }
 
-  private async recordOnCase(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): Promise<'SERVE_DEFENDANT' | 'NOTE'> {
+  private async recordOnCase(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): Promise<NonNullable<EffectDoc['caseRecord']>> {
     const recipient = service.recipients.find((r) => r.userId === doc.recipientId);
     if (!previous && recipient?.side === 'defendant' && STARTS_ANSWER_PERIOD.has(service.document.kind)) {
       const current = await this.deps.caseStore.get(service.caseId);
@@ -115,7 +115,25 @@ export class ServiceEffects {
         }
       }
     }
-    const data = {
+    const clerk = { userId: service.createdBy, courtId: service.courtId };
+    if (previous?.caseRecord === 'SERVE_DEFENDANT' || previous?.caseRecord === 'SERVICE_EFFECT_REVISED') {
+      // This service started the answer period: its revised time moves that period too.
+      const current = await this.deps.caseStore.get(service.caseId);
+      if (current?.status === 'servedOnDefendant' || current?.status === 'defaultPending') {
+        try {
+          await retryCaseChange(() => this.deps.cases.reviseService(service.caseId, doc.effect.effectiveAt, clerk, this.noteData(service, doc, previous)));
+          return 'SERVICE_EFFECT_REVISED';
+        } catch (err) {
+          this.deps.logger.warn({ err, serviceId: service._id }, 'the case refused SERVICE_EFFECT_REVISED; recording a note instead');
+        }
+      }
+    }
+    await retryCaseChange(() => this.deps.cases.recordNote(service.caseId, previous ? 'SERVICE_EFFECT_REVISED' : 'SERVICE_EFFECTIVE', SYSTEM, this.noteData(service, doc, previous)));
+    return 'NOTE';
+  }
+
+  private noteData(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): Record<string, unknown> {
+    return {
       serviceId: service._id,
       recipientId: doc.recipientId,
       document: { title: service.document.title, sha256: service.document.sha256 },
@@ -126,8 +144,6 @@ export class ServiceEffects {
       periods: doc.periods,
       ...(previous ? { replaces: previous.effect.effectiveAt } : {}),
     };
-    await retryCaseChange(() => this.deps.cases.recordNote(service.caseId, previous ? 'SERVICE_EFFECT_REVISED' : 'SERVICE_EFFECTIVE', SYSTEM, data));
-    return 'NOTE';
   }
 
   private async issueReceipt(service: ServiceDoc, doc: EffectDoc, state: RecipientState): Promise<string> {

@@ -96,8 +96,8 @@ export interface EffectDoc {
   effect: Extract<ServiceEffect, { effective: true }>;
   periods: { answerBy: string; appealAgainstJudgmentBy: string; appealAgainstRulingBy: string };
   recordedAt: string;
-  /** What the case got: SERVE_DEFENDANT or a note; set once done. */
-  caseRecord?: 'SERVE_DEFENDANT' | 'NOTE';
+  /** What the case got: SERVE_DEFENDANT, SERVICE_EFFECT_REVISED (the answer period moved) or a note; set once done. */
+  caseRecord?: 'SERVE_DEFENDANT' | 'SERVICE_EFFECT_REVISED' | 'NOTE';
   receiptId?: string;
 }
 

@@ -1,8 +1,8 @@
 import { assign, setup } from 'xstate';
 import { authorizationFailure } from './casePermits.js';
-import { initialContext, recordEvent } from './caseRecord.js';
+import { answerByFrom, initialContext, recordEvent } from './caseRecord.js';
 import type { CaseContext, CaseInput, CaseMachineEvent, CaseStatus } from './caseTypes.js';
-import { dataFailure } from './caseValidation.js';
+import { dataFailure, deadlinePassed } from './caseValidation.js';
 
 /**
  * Every transition is guarded by the same `permitted` guard, so the machine
@@ -29,6 +29,9 @@ export const caseMachine = setup({
   guards: {
     permitted: ({ context, event }) => permitted(context, event),
     hasFindings: ({ context }) => context.findings.length > 0,
+    // A revised service time that leaves the new answer period running undoes a default.
+    permittedAndAnswerRuns: ({ context, event }) =>
+      permitted(context, event) && event.type === 'SERVICE_EFFECT_REVISED' && !deadlinePassed(answerByFrom(event), event.at),
   },
   actions: {
     record: assign(({ context, event }) => recordEvent(context, event)),
@@ -77,11 +80,19 @@ export const caseMachine = setup({
       on: {
         ANSWER_FILED: step('answered'),
         ANSWER_PERIOD_EXPIRED: step('defaultPending'),
+        SERVICE_EFFECT_REVISED: step('servedOnDefendant'),
         ...withdrawable,
       },
     },
     answered: { on: { ...toMediation, ...toHearing, ...withdrawable } },
-    defaultPending: { on: { ...toMediation, ...toHearing, ...withdrawable } },
+    defaultPending: {
+      on: {
+        SERVICE_EFFECT_REVISED: [{ target: 'servedOnDefendant', guard: 'permittedAndAnswerRuns', actions: 'record' }, step('defaultPending')],
+        ...toMediation,
+        ...toHearing,
+        ...withdrawable,
+      },
+    },
     mediationOffered: {
       on: {
         MEDIATION_ACCEPTED: step('inMediation'),

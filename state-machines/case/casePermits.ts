@@ -35,6 +35,7 @@ export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
   FEE_DEFERRED: { court: CLERK },
   FEE_PERIOD_EXPIRED: { system: true },
   SERVE_DEFENDANT: { court: CLERK },
+  SERVICE_EFFECT_REVISED: { court: CLERK },
   // A clerk may record an answer delivered on paper.
   ANSWER_FILED: { otherParty: true, court: CLERK },
   ANSWER_PERIOD_EXPIRED: { system: true },

@@ -1,5 +1,6 @@
 import { addPeriod, shanghaiDate } from '../rules/periods.js';
 import type { HolidayCalendar } from '../rules/periods.js';
+import { deadlinePassed } from './caseValidation.js';
 import type { CaseContext, CaseDeadlines, CaseInput, CaseMachineEvent, CaseTimestamp, Finding } from './caseTypes.js';
 
 /** Statutory periods, in days, counted from the day after the triggering day. */
@@ -26,6 +27,11 @@ export function initialContext(input: CaseInput): CaseContext {
   };
 }
 
+/** The defendant's answer period, counted from the effective time of service. */
+export function answerByFrom(event: { servedAt: string; calendar: HolidayCalendar }): string {
+  return daysAfter(event.servedAt, PERIODS.answer, event.calendar);
+}
+
 function daysAfter(instant: string, days: number, calendar: HolidayCalendar): string {
   return addPeriod(shanghaiDate(instant), days, 'day', calendar);
 }
@@ -34,6 +40,12 @@ function stamp(context: CaseContext, at: string, ...names: CaseTimestamp[]): Cas
   const timestamps = { ...context.timestamps };
   for (const name of names) timestamps[name] = at;
   return timestamps;
+}
+
+/** A settled fee leaves no payment period running (the case page would still show it). */
+function withoutFeeDueBy(deadlines: CaseDeadlines): CaseDeadlines {
+  const { feeDueBy: _settled, ...rest } = deadlines;
+  return rest;
 }
 
 function withoutCorrectBy(deadlines: CaseDeadlines): CaseDeadlines {
@@ -115,18 +127,21 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       return {
         ...context,
         feeSettlement: { kind: 'paid', paymentId: event.paymentId, amount: event.amount, at },
+        deadlines: withoutFeeDueBy(context.deadlines),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
     case 'FEE_WAIVED':
       return {
         ...context,
         feeSettlement: { kind: 'waived', reason: event.reason, at },
+        deadlines: withoutFeeDueBy(context.deadlines),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
     case 'FEE_DEFERRED':
       return {
         ...context,
         feeSettlement: { kind: 'deferred', reason: event.reason, until: event.until, at },
+        deadlines: withoutFeeDueBy(context.deadlines),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
     case 'FEE_PERIOD_EXPIRED':
@@ -134,9 +149,16 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
     case 'SERVE_DEFENDANT':
       return {
         ...context,
-        deadlines: { ...context.deadlines, answerBy: daysAfter(event.servedAt, PERIODS.answer, event.calendar) },
+        deadlines: { ...context.deadlines, answerBy: answerByFrom(event) },
         timestamps: { ...context.timestamps, servedAt: event.servedAt },
       };
+    case 'SERVICE_EFFECT_REVISED': {
+      const answerBy = answerByFrom(event);
+      const timestamps = { ...context.timestamps, servedAt: event.servedAt };
+      // A default recorded under the old period no longer stands while the new one runs.
+      if (!deadlinePassed(answerBy, at)) delete timestamps.defaultAt;
+      return { ...context, deadlines: { ...context.deadlines, answerBy }, timestamps };
+    }
     case 'ANSWER_FILED':
       return {
         ...context,

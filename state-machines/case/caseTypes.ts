@@ -71,6 +71,8 @@ export type CaseEvent = Envelope &
     | { type: 'FEE_DEFERRED'; reason: string; until: string }
     | { type: 'FEE_PERIOD_EXPIRED' }
     | { type: 'SERVE_DEFENDANT'; servedAt: string }
+    /** The effective time of that service was revised (a proven arrival, C7 Art. 135): the answer period runs from the new time. */
+    | { type: 'SERVICE_EFFECT_REVISED'; servedAt: string }
     | { type: 'ANSWER_FILED'; documentId?: string }
     | { type: 'ANSWER_PERIOD_EXPIRED' }
     | { type: 'OFFER_MEDIATION' }
@@ -101,6 +103,7 @@ export const CASE_EVENT_TYPES = [
   'FEE_DEFERRED',
   'FEE_PERIOD_EXPIRED',
   'SERVE_DEFENDANT',
+  'SERVICE_EFFECT_REVISED',
   'ANSWER_FILED',
   'ANSWER_PERIOD_EXPIRED',
   'OFFER_MEDIATION',

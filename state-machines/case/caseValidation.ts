@@ -31,6 +31,13 @@ export function amountInFen(amount: string): bigint | null {
   return BigInt(yuan) * 100n + BigInt(fen.padEnd(2, '0'));
 }
 
+function servedAtProblem(c: CaseContext, servedAt: string, at: string): string | null {
+  if (!isInstant(servedAt)) return 'servedAt must be an ISO instant with an offset';
+  if (Date.parse(servedAt) > Date.parse(at)) return 'servedAt cannot be later than the event itself';
+  const docketedAt = c.timestamps.docketedAt;
+  return docketedAt !== undefined && Date.parse(servedAt) < Date.parse(docketedAt) ? 'servedAt cannot be earlier than docketing' : null;
+}
+
 /** True once the whole Shanghai calendar day `deadline` is over at instant `at`. */
 export function deadlinePassed(deadline: string | undefined, at: string): boolean {
   if (deadline === undefined) return false;
@@ -94,14 +101,8 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
   FEE_DEFERRED: (_c, e) =>
     isText(e.reason) ? notBefore(e.until, e.at, 'the deferral date') : 'a reason for the deferral is required',
   FEE_PERIOD_EXPIRED: (c, e) => expiry(c.deadlines.feeDueBy, e.at, 'fee payment period'),
-  SERVE_DEFENDANT: (c, e) => {
-    if (!isInstant(e.servedAt)) return 'servedAt must be an ISO instant with an offset';
-    if (Date.parse(e.servedAt) > Date.parse(e.at)) return 'servedAt cannot be later than the event itself';
-    const docketedAt = c.timestamps.docketedAt;
-    return docketedAt !== undefined && Date.parse(e.servedAt) < Date.parse(docketedAt)
-      ? 'servedAt cannot be earlier than docketing'
-      : null;
-  },
+  SERVE_DEFENDANT: (c, e) => servedAtProblem(c, e.servedAt, e.at),
+  SERVICE_EFFECT_REVISED: (c, e) => servedAtProblem(c, e.servedAt, e.at),
   ANSWER_FILED: (_c, e) => optionalText(e.documentId, 'documentId'),
   ANSWER_PERIOD_EXPIRED: (c, e) => expiry(c.deadlines.answerBy, e.at, 'answer period'),
   OFFER_MEDIATION: () => null,

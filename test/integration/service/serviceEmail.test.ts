@@ -9,7 +9,7 @@ interface CaseView {
   status: string;
   deadlines: { kind: string; date: string }[];
   documents: { id: string; kind: string; filename: string; sha256: string }[];
-  timeline: { type: string; details: Record<string, unknown> }[];
+  timeline: { type: string; by: string; details: Record<string, unknown> }[];
 }
 
 describe('electronic service by email: consent, real SMTP, the answer deadline, receipts and the log', () => {
@@ -162,7 +162,9 @@ describe('electronic service by email: consent, real SMTP, the answer deadline, 
     expect(r.effectVersion).toBe(2);
 
     const view = await c.clerk.get<CaseView>(`/api/cases/${c.caseId}`);
-    expect(view.body.timeline.map((e) => e.type)).toContain('SERVICE_EFFECT_REVISED');
+    // The service that started the answer period was revised: the case machine moves the period (the clerk's act).
+    expect(view.body.timeline.find((e) => e.type === 'SERVICE_EFFECT_REVISED')).toMatchObject({ by: 'clerk', details: { servedAt: proven, replaces: sentAt } });
+    expect(view.body.deadlines.find((d) => d.kind === 'answerBy')?.date).toBe(addPeriod(shanghaiDate(proven), 15, 'day', chineseHolidayCalendar));
     const receipts = view.body.documents.filter((d) => d.filename.startsWith('电子送达凭证'));
     expect(receipts.map((d) => d.filename.startsWith('电子送达凭证（更正）'))).toEqual([false, true]);
     const check = await new ApiClient(server.url).get(`/api/verify/${receipts[1]!.sha256}`);

@@ -97,6 +97,21 @@ describe('feeDueBy', () => {
     const lapsed = apply(docketed, { type: 'FEE_PERIOD_EXPIRED', actor: system, at: '2025-10-10T00:00:00+08:00' });
     expect(lapsed.status).toBe('withdrawn');
   });
+
+  it('stops running once the fee is paid, waived or deferred, so no page shows it as still due', () => {
+    const docketed = docketedAt('2025-03-12T10:00:00+08:00');
+    const at = '2025-03-13T10:00:00+08:00';
+    const settled = [
+      apply(docketed, { type: 'FEE_PAID', paymentId: 'p-1', amount: '50.00', actor: clerk, at }),
+      apply(docketed, { type: 'FEE_WAIVED', reason: '经济困难', actor: clerk, at }),
+      apply(docketed, { type: 'FEE_DEFERRED', reason: '经济困难', until: '2025-06-30', actor: clerk, at }),
+    ];
+    for (const s of settled) {
+      expect(s.status).toBe('feeSettled');
+      expect(s.context.deadlines.feeDueBy).toBeUndefined();
+      expect(s.context.deadlines.docketBy).toBe(docketed.context.deadlines.docketBy);
+    }
+  });
 });
 
 describe('answerBy', () => {
@@ -129,5 +144,41 @@ describe('answerBy', () => {
     expectRefused(expire('2025-10-09T15:59:59.999Z'), 'INVALID_EVENT');
     const defaulted = expire('2025-10-09T16:00:00Z');
     expect(defaulted.ok && defaulted.status).toBe('defaultPending');
+  });
+  describe('a revised effective time of service (proven arrival)', () => {
+    const servedOn = (servedAt: string) => {
+      const result = serve(servedAt, servedAt);
+      if (!result.ok) throw new Error(result.error.message);
+      return result.snapshot;
+    };
+    const revise = (snapshot: CaseSnapshotJson, servedAt: string, at: string, actor = clerk) =>
+      applyCaseEvent(snapshot, { type: 'SERVICE_EFFECT_REVISED', servedAt, actor, at }, plainCalendar);
+
+    it('moves the answer period to run from the proven time', () => {
+      const revised = revise(servedOn('2025-03-03T10:00:00+08:00'), '2025-03-05T09:00:00+08:00', '2025-03-06T10:00:00+08:00');
+      expect(revised.ok && revised.status).toBe('servedOnDefendant');
+      expect(revised.ok && revised.context.deadlines.answerBy).toBe('2025-03-20');
+      expect(revised.ok && revised.context.timestamps.servedAt).toBe('2025-03-05T09:00:00+08:00');
+    });
+
+    it('undoes a default when the new period still runs, and keeps it when that one has ended too', () => {
+      const served = servedOn('2025-03-03T10:00:00+08:00');
+      const defaulted = apply(served, { type: 'ANSWER_PERIOD_EXPIRED', actor: system, at: '2025-03-19T00:00:00+08:00' });
+      expect(defaulted.status).toBe('defaultPending');
+      const reopened = revise(defaulted, '2025-03-10T09:00:00+08:00', '2025-03-19T10:00:00+08:00');
+      expect(reopened.ok && reopened.status).toBe('servedOnDefendant');
+      expect(reopened.ok && reopened.context.deadlines.answerBy).toBe('2025-03-25');
+      expect(reopened.ok && reopened.context.timestamps.defaultAt).toBeUndefined();
+      const stillDefault = revise(defaulted, '2025-03-04T09:00:00+08:00', '2025-03-20T10:00:00+08:00');
+      expect(stillDefault.ok && stillDefault.status).toBe('defaultPending');
+      expect(stillDefault.ok && stillDefault.context.deadlines.answerBy).toBe('2025-03-19');
+    });
+
+    it('is the clerk\'s act, and the time cannot lie in the future or before docketing', () => {
+      const served = servedOn('2025-03-03T10:00:00+08:00');
+      expectRefused(revise(served, '2025-03-05T09:00:00+08:00', '2025-03-06T10:00:00+08:00', filer), 'FORBIDDEN');
+      expectRefused(revise(served, '2025-03-07T09:00:00+08:00', '2025-03-06T10:00:00+08:00'), 'INVALID_EVENT', /later than the event/);
+      expectRefused(revise(served, '2024-01-01T09:00:00+08:00', '2025-03-06T10:00:00+08:00'), 'INVALID_EVENT', /earlier than docketing/);
+    });
   });
 });
