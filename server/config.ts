@@ -34,6 +34,7 @@ export const configSchema = z
     MAIL_FROM: z.string().min(3).default('microcourt <no-reply@microcourt.local>'),
     RECORDINGS_DIR: z.string().min(1).default('./recordings'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
     MEDIASOUP_ANNOUNCED_IP: optionalString,
@@ -79,6 +80,8 @@ export interface Config {
   recordingsDir: string;
   /** Largest accepted uploaded file, in bytes. */
   uploadMaxBytes: number;
+  /** How often deadlines are swept and reminders sent, in seconds; 0 turns the sweep off. */
+  sweepIntervalSeconds: number;
   mediasoup: {
     numWorkers: number;
     listenIp: string;
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataEncryptionKey: Buffer.from(c.DATA_ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'hex'),
     clientDistDir: path.resolve(c.CLIENT_DIST_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
+    sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS,
     recordingsDir: path.resolve(c.RECORDINGS_DIR),
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     smtpUrl: c.SMTP_URL,

@@ -4,7 +4,8 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { ApiRegistry } from './http/openapi.js';
 import { createMailer } from './mail/mailer.js';
-import { apiRouters, createServices } from './http/routes.js';
+import { apiRouters, createServices, type Services } from './http/routes.js';
+import { runPeriodically } from './scheduler.js';
 import { connectDatabase, startEmbeddedDatabase, type Database } from './db/database.js';
 import { healthRoutes } from './http/health.js';
 import { createApp } from './http/app.js';
@@ -23,6 +24,8 @@ export interface RunningServer {
   workers: WorkerPool;
   io: SystemServer;
   httpServer: http.Server;
+  /** The application services, for tests that drive what the clock drives in production (the deadline sweep). */
+  services: Services;
   /** Stop accepting, close sockets, rooms, workers and the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -67,6 +70,16 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     // Entries a crash left between the case log and the case documents are applied before serving.
     const recovered = await services.caseStore.recover();
     if (recovered > 0) logger.warn({ recovered }, 'applied case log entries left by an interrupted write');
+    // Notices of steps taken just before a stop may not have gone out; keyed, so none goes twice.
+    const catchUp = services.caseNotifier.catchUp().catch((err: unknown) => logger.error({ err }, 'case notification catch-up failed'));
+    cleanups.push(async () => {
+      await catchUp;
+      await services.caseNotifier.settled();
+    });
+    if (config.sweepIntervalSeconds > 0) {
+      const stopSweep = runPeriodically('deadline sweep', config.sweepIntervalSeconds * 1000, () => sweepDeadlines(services, new Date()), logger);
+      cleanups.push(stopSweep);
+    }
     const app = createApp({
       logger,
       clientDistDir: config.clientDistDir,
@@ -110,10 +123,18 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       workers,
       io,
       httpServer,
+      services,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/** One pass of the periodic sweep: periods that ran out take effect, then reminders go out. */
+export async function sweepDeadlines(services: Services, at: Date) {
+  const expired = await services.cases.expireDeadlines(at);
+  const reminders = await services.reminders.sweep(at);
+  return { expired, reminders };
 }

@@ -5,7 +5,6 @@ import type { CaseService } from '../cases/caseService.js';
 import { caseView } from '../cases/caseView.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
-import type { NotificationService } from '../notifications/notificationService.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 
 const reason = z.string().trim().min(1).max(2000);
@@ -35,40 +34,12 @@ function caseEvent(input: MediationAction) {
   }
 }
 
-/** What the filing party is told at each step; the reason is theirs to read too. */
-const MESSAGES: Record<MediationAction['action'], { titleZh: string; titleEn: string; bodyZh: string; bodyEn: string }> = {
-  offer: {
-    titleZh: '法院建议调解',
-    titleEn: 'The court offers mediation',
-    bodyZh: '法院建议通过调解解决本案纠纷。调解员将与您联系。',
-    bodyEn: 'The court proposes to resolve your case by mediation. The mediator will contact you.',
-  },
-  accept: {
-    titleZh: '案件进入调解',
-    titleEn: 'Your case is in mediation',
-    bodyZh: '各方同意调解，案件已进入调解程序。',
-    bodyEn: 'The parties agreed to mediate; the case is now in mediation.',
-  },
-  decline: {
-    titleZh: '调解未启动',
-    titleEn: 'Mediation declined',
-    bodyZh: '调解未能启动，案件将继续审理。',
-    bodyEn: 'Mediation was declined; the case continues to adjudication.',
-  },
-  fail: {
-    titleZh: '调解未成功',
-    titleEn: 'Mediation did not succeed',
-    bodyZh: '调解未能达成协议，案件将继续审理。',
-    bodyEn: 'No agreement was reached; the case continues to adjudication.',
-  },
-};
-
 /**
  * POST /api/cases/:id/mediation: the mediator or clerk records the mediation
  * steps the case machine knows (offer, accepted, declined, failed). Settlement
  * is not here: it happens only when a signed agreement takes effect.
  */
-export function mediationRoutes(ctx: AppContext, cases: CaseService, notifications: NotificationService, cipher: PersonalDataCipher): Router {
+export function mediationRoutes(ctx: AppContext, cases: CaseService, cipher: PersonalDataCipher): Router {
   const router = Router();
   const auth = authenticate(ctx);
 
@@ -85,18 +56,8 @@ export function mediationRoutes(ctx: AppContext, cases: CaseService, notificatio
     const input = parseInput(mediationSchema, req.body);
     const user = currentUser(req);
     const caseId = String(req.params.id);
+    // The filer hears of each step from the case notifier (cases/caseNotices.ts).
     const doc = await cases.mediationStep(user, caseId, caseEvent(input));
-    const message = MESSAGES[input.action];
-    const withReason = 'reason' in input && input.reason;
-    notifications.notifyInBackground([doc.filerId], {
-      type: `mediation.${input.action}`,
-      caseId,
-      titleZh: doc.caseNumber ? `${message.titleZh}（${doc.caseNumber}）` : message.titleZh,
-      titleEn: doc.caseNumber ? `${message.titleEn} (${doc.caseNumber})` : message.titleEn,
-      bodyZh: withReason ? `${message.bodyZh}原因：${input.reason}` : message.bodyZh,
-      bodyEn: withReason ? `${message.bodyEn} Reason: ${input.reason}` : message.bodyEn,
-      link: `/cases/${caseId}`,
-    });
     res.json(caseView(doc, await cases.timeline(caseId), cipher, cases.allowedActions(user, doc)));
   });
 

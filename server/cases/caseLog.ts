@@ -54,6 +54,8 @@ const logSchema = new Schema<CaseLogEntry>(
 // so the chain never forks.
 logSchema.index({ caseId: 1, seq: 1 }, { unique: true });
 logSchema.index({ applied: 1 });
+// Notifications catch up on recent entries after a restart (notifications/caseNotifier.ts).
+logSchema.index({ at: 1 });
 
 export function caseLogModel(connection: Connection): Model<CaseLogEntry> {
   return (

@@ -21,6 +21,17 @@ export interface Change {
   state: CaseState;
 }
 
+/** One applied log entry as listeners see it: the step and the case after it. */
+export interface AppliedEntry {
+  seq: number;
+  type: string;
+  at: string;
+  actor: LogActor;
+  data: Record<string, unknown>;
+}
+
+export type AppliedListener = (doc: CaseDoc, entry: AppliedEntry) => void;
+
 /**
  * Writes cases without multi-document transactions (the database may not have
  * them). The log entry is the commit point:
@@ -35,6 +46,7 @@ export interface Change {
 export class CaseStore {
   private readonly cases: Model<CaseDoc>;
   private readonly log: Model<CaseLogEntry>;
+  private readonly listeners = new Set<AppliedListener>();
 
   constructor(connection: Connection) {
     this.cases = caseModel(connection);
@@ -43,6 +55,16 @@ export class CaseStore {
 
   get model(): Model<CaseDoc> {
     return this.cases;
+  }
+
+  /**
+   * Called after every entry is applied, including entries rolled forward after
+   * a crash, and possibly more than once for one entry when two readers roll the
+   * same entry forward: listeners must be idempotent per (case, seq).
+   */
+  onApplied(listener: AppliedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async get(caseId: string): Promise<CaseDoc | null> {
@@ -66,6 +88,15 @@ export class CaseStore {
 
   async verify(caseId: string): Promise<ChainVerification> {
     return verifyChain(caseId, await this.entries(caseId));
+  }
+
+  /** Applied entries written at or after `since` (ISO instant), oldest first, each with the case as it stood after it. */
+  async appliedSince(since: string): Promise<{ doc: CaseDoc; entry: AppliedEntry }[]> {
+    const entries = await this.log.find({ at: { $gte: since }, applied: true }).sort({ at: 1, seq: 1 }).lean<CaseLogEntry[]>().exec();
+    return entries.map((e) => {
+      const { state, type, at, actor, data } = JSON.parse(e.payload) as LogPayload;
+      return { doc: { _id: e.caseId, version: e.seq, ...state }, entry: { seq: e.seq, type, at, actor, data } };
+    });
   }
 
   /** Start-up sweep: apply every entry a crash left unapplied. Returns how many were applied. */
@@ -102,7 +133,7 @@ export class CaseStore {
   }
 
   private async apply(entry: CaseLogEntry): Promise<CaseDoc> {
-    const { state } = JSON.parse(entry.payload) as LogPayload;
+    const { state, type, at, actor, data } = JSON.parse(entry.payload) as LogPayload;
     const doc: CaseDoc = { _id: entry.caseId, version: entry.seq, ...state };
     try {
       await this.cases
@@ -113,6 +144,7 @@ export class CaseStore {
       if (!isDuplicateKey(err)) throw err;
     }
     await this.log.updateOne({ _id: entry._id }, { $set: { applied: true } }).exec();
+    for (const listener of this.listeners) listener(doc, { seq: entry.seq, type, at, actor, data });
     return doc;
   }
 }

@@ -28,6 +28,13 @@ export const scheduleSchema = z
   })
   .strict();
 
+export const rescheduleSchema = z
+  .object({
+    startsAt: z.iso.datetime({ offset: true }),
+    reason: z.string().trim().min(1, 'say why the time changes').max(500),
+  })
+  .strict();
+
 function hearingView(h: HearingDoc, liveState?: string) {
   return {
     id: h._id,
@@ -62,6 +69,14 @@ export function hearingRoutes(ctx: AppContext, service: HearingService, sessions
   router.get('/api/hearings/:id', auth, async (req, res) => {
     const hearing = await service.get(currentUser(req), String(req.params.id));
     res.json(hearingView(hearing, sessions.stateOf(hearing._id)));
+  });
+
+  ctx.api.add({ method: 'patch', path: '/api/hearings/:id', summary: 'Move a hearing that has not opened to a new time (clerk, judge or mediator); every participant is notified', tags, auth: true, body: rescheduleSchema, responses: { 200: { description: 'The hearing' }, 403: { description: 'Not staff of this court' }, 409: { description: 'The hearing has already opened (HEARING_ALREADY_OPEN)' } } });
+  router.patch('/api/hearings/:id', auth, async (req, res) => {
+    const input = parseInput(rescheduleSchema, req.body);
+    const id = String(req.params.id);
+    const hearing = await service.reschedule(currentUser(req), id, input, sessions.stateOf(id));
+    res.json(hearingView(hearing, sessions.stateOf(id)));
   });
 
   ctx.api.add({ method: 'post', path: '/api/hearings/:id/join-token', summary: 'A short-lived token for joining this hearing in your role', tags, auth: true, responses: { 200: { description: '{ token, expiresIn, role }' }, 403: { description: 'Not a participant' } } });

@@ -3,10 +3,20 @@ import type { Connection, Model } from 'mongoose';
 import type { AuthUser } from '../auth/tokens.js';
 import type { CaseService } from '../cases/caseService.js';
 import { errors } from '../errors.js';
-import type { HearingKind, HearingRole, Side } from '../protocol/hearing.js';
+import { dateTimeZh } from '../documents/pdf.js';
+import type { NotificationService } from '../notifications/notificationService.js';
+import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
 import { userModel } from '../users/userModel.js';
 import { hearingModel, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
+
+export interface HearingServiceDeps {
+  connection: Connection;
+  cases: CaseService;
+  notifications: NotificationService;
+  jwtSecret: string;
+  now: () => Date;
+}
 
 export interface ScheduleInput {
   kind: HearingKind;
@@ -20,27 +30,20 @@ const STAFF = ['clerk', 'judge', 'mediator'] as const;
 /** Scheduling and access to hearings and mediation sessions (the REST side; live sessions are in hearingSession.ts). */
 export class HearingService {
   private readonly hearings: Model<HearingDoc>;
+  private readonly connection: Connection;
+  private readonly cases: CaseService;
+  private readonly jwtSecret: string;
+  private readonly now: () => Date;
 
-  constructor(
-    private readonly connection: Connection,
-    private readonly cases: CaseService,
-    private readonly jwtSecret: string,
-    private readonly now: () => Date,
-  ) {
-    this.hearings = hearingModel(connection);
+  constructor(private readonly deps: HearingServiceDeps) {
+    ({ connection: this.connection, cases: this.cases, jwtSecret: this.jwtSecret, now: this.now } = deps);
+    this.hearings = hearingModel(deps.connection);
   }
 
   async schedule(user: AuthUser, caseId: string, input: ScheduleInput): Promise<HearingDoc> {
     const caseDoc = await this.cases.get(user, caseId);
-    if (!STAFF.some((r) => user.roles.includes(r)) || user.courtId !== caseDoc.courtId) {
-      throw errors.forbidden('Only the clerk, judge or mediator of the case can schedule a hearing.');
-    }
-    if (input.kind === 'mediation' && !user.roles.includes('mediator') && !user.roles.includes('clerk')) {
-      throw errors.forbidden('A mediation session is scheduled by the mediator or the clerk.');
-    }
-    if (Date.parse(input.startsAt) <= this.now().getTime() - 60_000) {
-      throw errors.validation('The start time must not be in the past.', undefined, 'STARTS_IN_PAST');
-    }
+    this.assertMayArrange(user, caseDoc.courtId, input.kind);
+    this.assertNotPast(input.startsAt);
     const participants = await this.resolveParticipants(input);
     const at = this.now().toISOString();
     const hearing: HearingDoc = {
@@ -67,7 +70,38 @@ export class HearingService {
       await this.hearings.deleteOne({ _id: hearing._id }).exec();
       throw err;
     }
+    this.announce(hearing, 'scheduled');
     return hearing;
+  }
+
+  /**
+   * Moves a hearing that has not opened yet to a new time: the hearing's audit
+   * trail and the case record keep both times, and every participant is told.
+   */
+  async reschedule(user: AuthUser, hearingId: string, input: { startsAt: string; reason: string }, liveState: SessionState | undefined): Promise<HearingDoc> {
+    const hearing = await this.get(user, hearingId);
+    this.assertMayArrange(user, hearing.courtId, hearing.kind);
+    this.assertNotPast(input.startsAt);
+    if (hearing.state !== 'scheduled' || (liveState !== undefined && liveState !== 'scheduled')) {
+      throw errors.invalidState('The hearing has already opened; it can no longer be moved.', 'HEARING_ALREADY_OPEN');
+    }
+    const startsAt = new Date(input.startsAt).toISOString();
+    const at = this.now().toISOString();
+    const event = { type: 'RESCHEDULED', at, actorId: user.id, data: { from: hearing.startsAt, to: startsAt, reason: input.reason } };
+    const updated = await this.hearings
+      .findOneAndUpdate({ _id: hearingId, state: 'scheduled', startsAt: hearing.startsAt }, { $set: { startsAt }, $push: { events: event } }, { new: true })
+      .lean<HearingDoc>()
+      .exec();
+    if (!updated) throw errors.conflict('The hearing was changed at the same time. Reload it and try again.', 'HEARING_CHANGED');
+    await this.cases.recordNote(hearing.caseId, 'HEARING_RESCHEDULED', { userId: user.id, role: user.roles.find((r) => STAFF.includes(r as (typeof STAFF)[number])) ?? 'clerk' }, {
+      hearingId,
+      kind: hearing.kind,
+      from: hearing.startsAt,
+      startsAt,
+      reason: input.reason,
+    });
+    this.announce(updated, 'rescheduled', hearing.startsAt);
+    return updated;
   }
 
   async listForCase(user: AuthUser, caseId: string): Promise<HearingDoc[]> {
@@ -103,6 +137,46 @@ export class HearingService {
     await this.hearings
       .updateOne({ _id: hearingId }, { $push: { events: event }, ...(state ? { $set: { state } } : {}) })
       .exec();
+  }
+
+  private assertMayArrange(user: AuthUser, courtId: string, kind: HearingKind): void {
+    if (!STAFF.some((r) => user.roles.includes(r)) || user.courtId !== courtId) {
+      throw errors.forbidden('Only the clerk, judge or mediator of the case can schedule a hearing.');
+    }
+    if (kind === 'mediation' && !user.roles.includes('mediator') && !user.roles.includes('clerk')) {
+      throw errors.forbidden('A mediation session is scheduled by the mediator or the clerk.');
+    }
+  }
+
+  private assertNotPast(startsAt: string): void {
+    if (Date.parse(startsAt) <= this.now().getTime() - 60_000) {
+      throw errors.validation('The start time must not be in the past.', undefined, 'STARTS_IN_PAST');
+    }
+  }
+
+  /** Every participant hears of the (new) time, with the link that joins it. */
+  private announce(h: HearingDoc, what: 'scheduled' | 'rescheduled', from?: string): void {
+    const zh = h.kind === 'mediation' ? '在线调解' : '在线庭审';
+    const en = h.kind === 'mediation' ? 'Online mediation' : 'Online hearing';
+    const when = dateTimeZh(h.startsAt);
+    const moved = what === 'rescheduled' && from !== undefined;
+    this.deps.notifications.notifyInBackground(
+      h.participants.map((p) => p.userId).filter((id) => id !== h.createdBy || moved),
+      {
+        type: moved ? 'hearing.rescheduled' : 'hearing.scheduled',
+        caseId: h.caseId,
+        titleZh: moved ? `${zh}时间变更：${when}` : `${zh}已排期：${when}`,
+        titleEn: moved ? `${en} moved to ${when} (Beijing time)` : `${en} scheduled for ${when} (Beijing time)`,
+        bodyZh: moved
+          ? `原定于${dateTimeZh(from)}的${zh}改为${when}开始。请按新时间通过本平台参加。`
+          : `${zh}定于${when}开始。请提前10分钟通过本平台进入并检查摄像头和麦克风。`,
+        bodyEn: moved
+          ? `The ${en.toLowerCase()} set for ${dateTimeZh(from)} now starts at ${when} (Beijing time). Join on the platform at the new time.`
+          : `The ${en.toLowerCase()} starts at ${when} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone.`,
+        link: `/hearings/${h._id}`,
+      },
+      (userId) => `hearing:${h._id}:${h.startsAt}:${userId}`,
+    );
   }
 
   private async resolveParticipants(input: ScheduleInput): Promise<HearingParticipant[]> {

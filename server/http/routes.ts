@@ -16,6 +16,8 @@ import { OfflinePaymentProvider } from '../payments/paymentProvider.js';
 import { agreementRoutes } from '../agreements/agreementRoutes.js';
 import { AgreementService } from '../agreements/agreementService.js';
 import { mediationRoutes } from '../agreements/mediationRoutes.js';
+import { CaseNotifier } from '../notifications/caseNotifier.js';
+import { Reminders } from '../notifications/reminders.js';
 import { notificationRoutes } from '../notifications/notificationRoutes.js';
 import { createNotificationService, UserPushRelay, type NotificationService } from '../notifications/notificationService.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
@@ -32,6 +34,10 @@ export interface Services {
   sessions: HearingSessions;
   /** In-app, live and email notifications: `services.notifications.notify(userId, {...})`. */
   notifications: NotificationService;
+  /** Tells filers and clerks about each step of a case as the case log applies it. */
+  caseNotifier: CaseNotifier;
+  /** Deadline and hearing reminders, sent by the periodic sweep (server.ts). */
+  reminders: Reminders;
   /** Live pushes reach the /user namespace once server.ts connects it. */
   userPush: UserPushRelay;
   agreements: AgreementService;
@@ -51,13 +57,16 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     now: () => new Date(),
   });
   const now = () => new Date();
-  const hearings = new HearingService(context.connection, cases, context.config.jwtSecret, now);
-  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);
+  const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now });
+  caseNotifier.attach();
+  const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now });
+  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now });
-  return { cases, caseStore, hearings, sessions, notifications, userPush, agreements, electronicService };
+  const reminders = new Reminders(context.connection, notifications);
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -75,7 +84,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     recordingRoutes(context, services.cases),
     notificationRoutes(context, services.notifications),
     agreementRoutes(context, services.agreements),
-    mediationRoutes(context, services.cases, services.notifications, createPersonalDataCipher(context.config.dataEncryptionKey)),
+    mediationRoutes(context, services.cases, createPersonalDataCipher(context.config.dataEncryptionKey)),
     serviceRoutes(context, services.electronicService),
     inboxRoutes(context, new Inbox(services.electronicService)),
   ];

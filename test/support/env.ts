@@ -32,6 +32,8 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     MEDIASOUP_LISTEN_IP: '127.0.0.1',
     MEDIASOUP_WEBRTC_PORT: '0',
     MEDIASOUP_LOG_LEVEL: 'error',
+    // Tests run the deadline sweep themselves, at the instants they choose.
+    SWEEP_INTERVAL_SECONDS: '0',
     ...overrides,
   };
 }

@@ -1,0 +1,245 @@
+/**
+ * What each step of a case tells the people it concerns. Pure: from one applied
+ * log entry and the case after it, the notices to send. Delivery (store, live
+ * push, email) is the notification service's job (notifications/caseNotifier.ts).
+ *
+ * Hearing and mediation sessions are announced by the hearing service, which
+ * knows every participant; served documents by electronic service.
+ */
+import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
+import type { NotificationInput } from '../notifications/notificationModel.js';
+import type { CaseDoc } from './caseModel.js';
+
+/** Who is told: the filer, or the clerks of the case's court (the review queue). */
+export type NoticeAudience = 'filer' | 'clerks';
+
+export interface CaseNotice {
+  audience: NoticeAudience;
+  notice: NotificationInput;
+}
+
+export interface AppliedStep {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+const SUBJECT_ZH = (doc: CaseDoc) => (doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请');
+const SUBJECT_EN = (doc: CaseDoc) => (doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing');
+
+function reasonsOf(data: Record<string, unknown>): string[] {
+  return Array.isArray(data.reasons) ? data.reasons.filter((r): r is string => typeof r === 'string') : [];
+}
+
+function listZh(items: string[]): string {
+  return items.map((r, i) => `${i + 1}. ${r}`).join('；');
+}
+
+function listEn(items: string[]): string {
+  return items.map((r, i) => `${i + 1}. ${r}`).join('; ');
+}
+
+/** Mediation steps as the filer reads them; the reason given is theirs to read too. */
+const MEDIATION_MESSAGES = {
+  OFFER_MEDIATION: {
+    type: 'mediation.offer',
+    titleZh: '法院建议调解',
+    titleEn: 'The court offers mediation',
+    bodyZh: '法院建议通过调解解决本案纠纷。调解员将与您联系。',
+    bodyEn: 'The court proposes to resolve your case by mediation. The mediator will contact you.',
+  },
+  MEDIATION_ACCEPTED: {
+    type: 'mediation.accept',
+    titleZh: '案件进入调解',
+    titleEn: 'Your case is in mediation',
+    bodyZh: '各方同意调解，案件已进入调解程序。',
+    bodyEn: 'The parties agreed to mediate; the case is now in mediation.',
+  },
+  MEDIATION_DECLINED: {
+    type: 'mediation.decline',
+    titleZh: '调解未启动',
+    titleEn: 'Mediation declined',
+    bodyZh: '调解未能启动，案件将继续审理。',
+    bodyEn: 'Mediation was declined; the case continues to adjudication.',
+  },
+  MEDIATION_FAILED: {
+    type: 'mediation.fail',
+    titleZh: '调解未成功',
+    titleEn: 'Mediation did not succeed',
+    bodyZh: '调解未能达成协议，案件将继续审理。',
+    bodyEn: 'No agreement was reached; the case continues to adjudication.',
+  },
+} as const;
+
+export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
+  const deadlines = doc.snapshot.context.deadlines;
+  const base = { caseId: doc._id, link: `/cases/${doc._id}` };
+  const toFiler = (type: string, t: Omit<NotificationInput, 'type' | 'caseId' | 'link'>): CaseNotice => ({
+    audience: 'filer',
+    notice: { type, ...base, ...t },
+  });
+
+  switch (step.type) {
+    case 'SUBMIT':
+    case 'RESUBMIT': {
+      if (doc.status === 'correctionRequested') {
+        const by = deadlines.correctBy ?? '';
+        return [
+          toFiler('case.correctionRequested', {
+            titleZh: '立案材料需要补正',
+            titleEn: 'Your filing needs corrections',
+            bodyZh: `自动审查发现以下问题：${listZh(doc.findings.map((f) => f.messageZh ?? f.message))}。请于${calendarDateZh(by)}前一次性补正。`,
+            bodyEn: `The automatic check found: ${listEn(doc.findings.map((f) => f.message))}. Correct the filing in one go by ${by}.`,
+          }),
+        ];
+      }
+      if (doc.status !== 'underReview') return [];
+      return [
+        toFiler('case.received', {
+          titleZh: '立案申请已收到',
+          titleEn: 'Filing received',
+          bodyZh: `材料已通过自动审查，正在等待立案审查${deadlines.docketBy ? `，法院将于${calendarDateZh(deadlines.docketBy)}前作出决定` : ''}。`,
+          bodyEn: `The materials passed the automatic check and await the court's review${deadlines.docketBy ? `; the court decides by ${deadlines.docketBy}` : ''}.`,
+        }),
+        {
+          audience: 'clerks',
+          notice: {
+            type: 'queue.filingAwaitsReview',
+            ...base,
+            titleZh: step.type === 'RESUBMIT' ? '补正后的立案申请待审查' : '新的立案申请待审查',
+            titleEn: step.type === 'RESUBMIT' ? 'A corrected filing awaits review' : 'A new filing awaits review',
+            bodyZh: `审查期限：${deadlines.docketBy ? calendarDateZh(deadlines.docketBy) : '—'}。`,
+            bodyEn: `Decide by ${deadlines.docketBy ?? '—'}.`,
+          },
+        },
+      ];
+    }
+    case 'REVIEW_ACCEPT': {
+      const fee = doc.fee?.amount ?? '';
+      const by = deadlines.feeDueBy ?? '';
+      return [
+        toFiler('case.accepted', {
+          titleZh: `已立案：${doc.caseNumber ?? ''}`,
+          titleEn: `Case accepted: ${doc.caseNumber ?? ''}`,
+          bodyZh: `法院已受理您的起诉，案号${doc.caseNumber ?? ''}。请于${calendarDateZh(by)}前交纳诉讼费${fee}元，逾期未交按撤诉处理。`,
+          bodyEn: `The court accepted your case as ${doc.caseNumber ?? ''}. Pay the court fee of CNY ${fee} by ${by}; if it is not paid in time the case is treated as withdrawn.`,
+        }),
+      ];
+    }
+    case 'REVIEW_CORRECT': {
+      const reasons = reasonsOf(step.data);
+      const by = typeof step.data.deadline === 'string' ? step.data.deadline : (deadlines.correctBy ?? '');
+      return [
+        toFiler('case.correctionRequested', {
+          titleZh: '立案材料需要补正',
+          titleEn: 'Your filing needs corrections',
+          bodyZh: `法院要求补正：${listZh(reasons)}。请于${calendarDateZh(by)}前一次性补正，逾期不补正的视为撤回。`,
+          bodyEn: `The court asks you to correct: ${listEn(reasons)}. Correct it in one go by ${by}; otherwise the filing is treated as withdrawn.`,
+        }),
+      ];
+    }
+    case 'REVIEW_REJECT': {
+      const reasons = reasonsOf(step.data);
+      return [
+        toFiler('case.rejected', {
+          titleZh: '立案申请未被受理',
+          titleEn: 'Filing not accepted',
+          bodyZh: `法院决定不予受理，理由：${listZh(reasons)}。`,
+          bodyEn: `The court declined to docket the filing. Reasons: ${listEn(reasons)}.`,
+        }),
+      ];
+    }
+    case 'CORRECTION_PERIOD_EXPIRED':
+    case 'FEE_PERIOD_EXPIRED': {
+      const correction = step.type === 'CORRECTION_PERIOD_EXPIRED';
+      return [
+        toFiler('case.deemedWithdrawn', {
+          titleZh: `${SUBJECT_ZH(doc)}按撤回处理`,
+          titleEn: `${SUBJECT_EN(doc)} is treated as withdrawn`,
+          bodyZh: correction ? '补正期限已届满而未补正，立案申请视为撤回。' : '交费期限已届满而未交纳诉讼费，案件按撤诉处理。',
+          bodyEn: correction
+            ? 'The correction period ended without a correction, so the filing is treated as withdrawn.'
+            : 'The fee period ended without payment, so the case is treated as withdrawn.',
+        }),
+      ];
+    }
+    case 'FEE_PAID':
+    case 'FEE_WAIVED':
+    case 'FEE_DEFERRED': {
+      const how = { FEE_PAID: ['已确认收到诉讼费', 'The court fee has been received'], FEE_WAIVED: ['诉讼费已获免交', 'The court fee has been waived'], FEE_DEFERRED: ['诉讼费已获准缓交', 'Payment of the court fee has been deferred'] }[step.type];
+      return [
+        toFiler('case.feeSettled', {
+          titleZh: `${SUBJECT_ZH(doc)}：${how[0]}`,
+          titleEn: `${SUBJECT_EN(doc)}: ${how[1]}`,
+          bodyZh: `${how[0]}，案件进入送达与审理阶段。`,
+          bodyEn: `${how[1]}; the case moves on to service and trial.`,
+        }),
+      ];
+    }
+    case 'SERVE_DEFENDANT': {
+      const by = deadlines.answerBy ?? '';
+      return [
+        toFiler('case.servedOnDefendant', {
+          titleZh: `${SUBJECT_ZH(doc)}：起诉状已送达被告`,
+          titleEn: `${SUBJECT_EN(doc)}: the complaint was served on the defendant`,
+          bodyZh: `被告的答辩期至${calendarDateZh(by)}届满。`,
+          bodyEn: `The defendant's answer period ends on ${by}.`,
+        }),
+      ];
+    }
+    case 'SERVICE_EFFECT_REVISED': {
+      const by = deadlines.answerBy ?? '';
+      return [
+        toFiler('case.answerPeriodRevised', {
+          titleZh: `${SUBJECT_ZH(doc)}：被告答辩期已更正`,
+          titleEn: `${SUBJECT_EN(doc)}: the defendant's answer period was corrected`,
+          bodyZh: `经查明送达实际到达时间，被告的答辩期改为至${calendarDateZh(by)}届满。`,
+          bodyEn: `The proven time the service reached the defendant moves the end of the answer period to ${by}.`,
+        }),
+      ];
+    }
+    case 'ANSWER_FILED':
+      return [
+        toFiler('case.answerFiled', {
+          titleZh: `${SUBJECT_ZH(doc)}：被告已提交答辩状`,
+          titleEn: `${SUBJECT_EN(doc)}: the defendant filed an answer`,
+          bodyZh: '被告已在答辩期内提交答辩状。',
+          bodyEn: 'The defendant filed an answer within the answer period.',
+        }),
+      ];
+    case 'OFFER_MEDIATION':
+    case 'MEDIATION_ACCEPTED':
+    case 'MEDIATION_DECLINED':
+    case 'MEDIATION_FAILED': {
+      const m = MEDIATION_MESSAGES[step.type];
+      const reason = typeof step.data.reason === 'string' ? step.data.reason : undefined;
+      return [
+        toFiler(m.type, {
+          titleZh: doc.caseNumber ? `${m.titleZh}（${doc.caseNumber}）` : m.titleZh,
+          titleEn: doc.caseNumber ? `${m.titleEn} (${doc.caseNumber})` : m.titleEn,
+          bodyZh: reason ? `${m.bodyZh}原因：${reason}` : m.bodyZh,
+          bodyEn: reason ? `${m.bodyEn} Reason: ${reason}` : m.bodyEn,
+        }),
+      ];
+    }
+    case 'DECIDE':
+      return [
+        toFiler('case.decided', {
+          titleZh: `${SUBJECT_ZH(doc)}：已作出裁判`,
+          titleEn: `${SUBJECT_EN(doc)}: decided`,
+          bodyZh: `法院已于${dateTimeZh(doc.updatedAt)}作出裁判，裁判文书将依法送达。`,
+          bodyEn: `The court decided the case on ${dateTimeZh(doc.updatedAt)}; the judgment will be served on you.`,
+        }),
+      ];
+    case 'CLOSE':
+      return [
+        toFiler('case.closed', {
+          titleZh: `${SUBJECT_ZH(doc)}已结案`,
+          titleEn: `${SUBJECT_EN(doc)} is closed`,
+          bodyZh: '案件已结案归档。',
+          bodyEn: 'The case is closed and archived.',
+        }),
+      ];
+    default:
+      return [];
+  }
+}

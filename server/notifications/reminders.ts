@@ -1,0 +1,116 @@
+/**
+ * Reminders (features rows 20 and 45): a period the filer must act within is
+ * about to end, or a hearing starts within a day. The sweep is periodic
+ * (server/scheduler.ts) and may run any number of times: each reminder is
+ * keyed by what it is about, so a person gets it once.
+ */
+import type { Connection } from 'mongoose';
+import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
+import { endOfDayShanghai, shanghaiDate } from '../../state-machines/rules/periods.js';
+import type { CaseDoc } from '../cases/caseModel.js';
+import { caseModel } from '../cases/caseModel.js';
+import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
+import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
+import { paymentModel } from '../payments/paymentProvider.js';
+import type { NotificationInput } from './notificationModel.js';
+import type { NotificationService } from './notificationService.js';
+
+/** A period is "ending soon" in its last three days; the last day gets a reminder of its own. */
+export const DEADLINE_WARNING_MS = 3 * 24 * 60 * 60 * 1000;
+/** Participants are reminded of a hearing on the day before it. */
+export const HEARING_WARNING_MS = 24 * 60 * 60 * 1000;
+
+type FilerDeadline = 'correctBy' | 'feeDueBy';
+
+/** The periods the filer acts within, and the status in which each runs. */
+const FILER_DEADLINES: { kind: FilerDeadline; status: CaseStatus; zh: string; en: string }[] = [
+  { kind: 'correctBy', status: 'correctionRequested', zh: '补正立案材料', en: 'correct your filing' },
+  { kind: 'feeDueBy', status: 'docketed', zh: '交纳诉讼费', en: 'pay the court fee' },
+];
+
+export interface ReminderSweepResult {
+  deadlines: number;
+  hearings: number;
+}
+
+export class Reminders {
+  constructor(
+    private readonly connection: Connection,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  /** Sends the reminders due at `at` that have not been sent yet. */
+  async sweep(at: Date): Promise<ReminderSweepResult> {
+    return { deadlines: await this.deadlineReminders(at), hearings: await this.hearingReminders(at) };
+  }
+
+  private async deadlineReminders(at: Date): Promise<number> {
+    const today = shanghaiDate(at);
+    let sent = 0;
+    const cases = await caseModel(this.connection)
+      .find({ status: { $in: FILER_DEADLINES.map((d) => d.status) } })
+      .lean<CaseDoc[]>()
+      .exec();
+    for (const doc of cases) {
+      const period = FILER_DEADLINES.find((d) => d.status === doc.status);
+      const date = period && doc.snapshot.context.deadlines[period.kind];
+      if (!period || !date || date < today) continue;
+      const lastDay = date === today;
+      if (!lastDay && endOfDayShanghai(date).getTime() - at.getTime() > DEADLINE_WARNING_MS) continue;
+      // Paid but not yet confirmed by the clerk: the party has done their part.
+      if (period.kind === 'feeDueBy' && (await paymentModel(this.connection).exists({ caseId: doc._id, status: 'awaitingConfirmation' }))) continue;
+      const stage = lastDay ? 'lastDay' : 'soon';
+      await this.notifications.notify(doc.filerId, deadlineNotice(doc, period, date, lastDay), {
+        key: `reminder:${doc._id}:${period.kind}:${date}:${stage}:${doc.filerId}`,
+      });
+      sent++;
+    }
+    return sent;
+  }
+
+  private async hearingReminders(at: Date): Promise<number> {
+    const from = at.toISOString();
+    const until = new Date(at.getTime() + HEARING_WARNING_MS).toISOString();
+    const hearings = await hearingModel(this.connection)
+      .find({ state: 'scheduled', startsAt: { $gt: from, $lte: until } })
+      .lean<HearingDoc[]>()
+      .exec();
+    let sent = 0;
+    for (const h of hearings) {
+      for (const p of h.participants) {
+        // The start time is in the key: a rescheduled hearing is reminded of again.
+        await this.notifications.notify(p.userId, hearingNotice(h), { key: `hearing-reminder:${h._id}:${h.startsAt}:${p.userId}` });
+        sent++;
+      }
+    }
+    return sent;
+  }
+}
+
+function deadlineNotice(doc: CaseDoc, period: (typeof FILER_DEADLINES)[number], date: string, lastDay: boolean): NotificationInput {
+  const subjectZh = doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请';
+  const subjectEn = doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing';
+  return {
+    type: 'reminder.deadline',
+    caseId: doc._id,
+    titleZh: lastDay ? `今天是${period.zh}的最后一天` : `请于${calendarDateZh(date)}前${period.zh}`,
+    titleEn: lastDay ? `Today is the last day to ${period.en}` : `Please ${period.en} by ${date}`,
+    bodyZh: `${subjectZh}：${period.zh}的期限于${calendarDateZh(date)}24时届满，逾期将按撤回处理。`,
+    bodyEn: `${subjectEn}: the period to ${period.en} ends at midnight (Beijing time) on ${date}; after that the case is treated as withdrawn.`,
+    link: `/cases/${doc._id}`,
+  };
+}
+
+function hearingNotice(h: HearingDoc): NotificationInput {
+  const zh = h.kind === 'mediation' ? '在线调解' : '在线庭审';
+  const en = h.kind === 'mediation' ? 'online mediation' : 'online hearing';
+  return {
+    type: 'reminder.hearing',
+    caseId: h.caseId,
+    titleZh: `${zh}提醒：${dateTimeZh(h.startsAt)}`,
+    titleEn: `Reminder: ${en} at ${dateTimeZh(h.startsAt)} (Beijing time)`,
+    bodyZh: `${zh}将于${dateTimeZh(h.startsAt)}开始。请提前10分钟通过本平台进入，并检查摄像头和麦克风；进入后请在等候室等待主持人准许入场。`,
+    bodyEn: `The ${en} starts at ${dateTimeZh(h.startsAt)} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone; you will wait in the waiting room until the host admits you.`,
+    link: `/hearings/${h._id}`,
+  };
+}
