@@ -1,6 +1,6 @@
 /**
- * Reminders (features rows 20 and 45): a period the filer must act within is
- * about to end, or a hearing starts within a day. The sweep is periodic
+ * Reminders (features rows 20 and 45): a period a party must act within (the
+ * filer's correction and fee, the served defendant's answer) is about to end, or a hearing starts within a day. The sweep is periodic
  * (server/scheduler.ts) and may run any number of times: each reminder is
  * keyed by what it is about, so a person gets it once.
  */
@@ -12,6 +12,7 @@ import { caseModel } from '../cases/caseModel.js';
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
 import { paymentModel } from '../payments/paymentProvider.js';
+import { serviceModels } from '../service/serviceModels.js';
 import type { NotificationInput } from './notificationModel.js';
 import type { NotificationService } from './notificationService.js';
 
@@ -20,12 +21,22 @@ export const DEADLINE_WARNING_MS = 3 * 24 * 60 * 60 * 1000;
 /** Participants are reminded of a hearing on the day before it. */
 export const HEARING_WARNING_MS = 24 * 60 * 60 * 1000;
 
-type FilerDeadline = 'correctBy' | 'feeDueBy';
+interface PartyDeadline {
+  kind: 'correctBy' | 'feeDueBy' | 'answerBy';
+  /** The status in which the period runs. */
+  status: CaseStatus;
+  /** Who must act: the filer, or the defendants on whom the service that started the period took effect. */
+  who: 'filer' | 'servedDefendants';
+  zh: string;
+  en: string;
+  lapseZh: string;
+  lapseEn: string;
+}
 
-/** The periods the filer acts within, and the status in which each runs. */
-const FILER_DEADLINES: { kind: FilerDeadline; status: CaseStatus; zh: string; en: string }[] = [
-  { kind: 'correctBy', status: 'correctionRequested', zh: '补正立案材料', en: 'correct your filing' },
-  { kind: 'feeDueBy', status: 'docketed', zh: '交纳诉讼费', en: 'pay the court fee' },
+const DEADLINES: PartyDeadline[] = [
+  { kind: 'correctBy', status: 'correctionRequested', who: 'filer', zh: '补正立案材料', en: 'correct your filing', lapseZh: '逾期将按撤回处理', lapseEn: 'after that the filing is treated as withdrawn' },
+  { kind: 'feeDueBy', status: 'docketed', who: 'filer', zh: '交纳诉讼费', en: 'pay the court fee', lapseZh: '逾期将按撤诉处理', lapseEn: 'after that the case is treated as withdrawn' },
+  { kind: 'answerBy', status: 'servedOnDefendant', who: 'servedDefendants', zh: '提交答辩状', en: 'file your answer', lapseZh: '逾期不影响案件审理', lapseEn: 'after that the case proceeds without your answer' },
 ];
 
 export interface ReminderSweepResult {
@@ -48,11 +59,11 @@ export class Reminders {
     const today = shanghaiDate(at);
     let sent = 0;
     const cases = await caseModel(this.connection)
-      .find({ status: { $in: FILER_DEADLINES.map((d) => d.status) } })
+      .find({ status: { $in: DEADLINES.map((d) => d.status) } })
       .lean<CaseDoc[]>()
       .exec();
     for (const doc of cases) {
-      const period = FILER_DEADLINES.find((d) => d.status === doc.status);
+      const period = DEADLINES.find((d) => d.status === doc.status);
       const date = period && doc.snapshot.context.deadlines[period.kind];
       if (!period || !date || date < today) continue;
       const lastDay = date === today;
@@ -60,12 +71,22 @@ export class Reminders {
       // Paid but not yet confirmed by the clerk: the party has done their part.
       if (period.kind === 'feeDueBy' && (await paymentModel(this.connection).exists({ caseId: doc._id, status: 'awaitingConfirmation' }))) continue;
       const stage = lastDay ? 'lastDay' : 'soon';
-      await this.notifications.notify(doc.filerId, deadlineNotice(doc, period, date, lastDay), {
-        key: `reminder:${doc._id}:${period.kind}:${date}:${stage}:${doc.filerId}`,
-      });
-      sent++;
+      for (const userId of period.who === 'filer' ? [doc.filerId] : await this.servedDefendants(doc._id)) {
+        await this.notifications.notify(userId, deadlineNotice(doc, period, date, lastDay), {
+          key: `reminder:${doc._id}:${period.kind}:${date}:${stage}:${userId}`,
+        });
+        sent++;
+      }
     }
     return sent;
+  }
+
+  /** Recipients whose service started (or moved) the case's answer period. */
+  private async servedDefendants(caseId: string): Promise<string[]> {
+    const ids = await serviceModels(this.connection)
+      .effects.distinct('recipientId', { caseId, caseRecord: { $in: ['SERVE_DEFENDANT', 'SERVICE_EFFECT_REVISED'] } })
+      .exec();
+    return ids.map(String);
   }
 
   private async hearingReminders(at: Date): Promise<number> {
@@ -87,7 +108,7 @@ export class Reminders {
   }
 }
 
-function deadlineNotice(doc: CaseDoc, period: (typeof FILER_DEADLINES)[number], date: string, lastDay: boolean): NotificationInput {
+function deadlineNotice(doc: CaseDoc, period: PartyDeadline, date: string, lastDay: boolean): NotificationInput {
   const subjectZh = doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请';
   const subjectEn = doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing';
   return {
@@ -95,8 +116,8 @@ function deadlineNotice(doc: CaseDoc, period: (typeof FILER_DEADLINES)[number], 
     caseId: doc._id,
     titleZh: lastDay ? `今天是${period.zh}的最后一天` : `请于${calendarDateZh(date)}前${period.zh}`,
     titleEn: lastDay ? `Today is the last day to ${period.en}` : `Please ${period.en} by ${date}`,
-    bodyZh: `${subjectZh}：${period.zh}的期限于${calendarDateZh(date)}24时届满，逾期将按撤回处理。`,
-    bodyEn: `${subjectEn}: the period to ${period.en} ends at midnight (Beijing time) on ${date}; after that the case is treated as withdrawn.`,
+    bodyZh: `${subjectZh}：${period.zh}的期限于${calendarDateZh(date)}24时届满，${period.lapseZh}。`,
+    bodyEn: `${subjectEn}: the period to ${period.en} ends at midnight (Beijing time) on ${date}; ${period.lapseEn}.`,
     link: `/cases/${doc._id}`,
   };
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPeriod, chineseHolidayCalendar, shanghaiDate } from '../../../state-machines/rules/periods.js';
+import { sweepDeadlines } from '../../../server/server.js';
+import { addPeriod, chineseHolidayCalendar, endOfDayShanghai, shanghaiDate } from '../../../state-machines/rules/periods.js';
 import { ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { feeSettledCase, linkToken, serve, startSmtp, waitFor, type ServiceCase, type ServiceView, type Smtp } from './fixture.js';
@@ -169,6 +170,19 @@ describe('electronic service by email: consent, real SMTP, the answer deadline, 
     expect(receipts.map((d) => d.filename.startsWith('电子送达凭证（更正）'))).toEqual([false, true]);
     const check = await new ApiClient(server.url).get(`/api/verify/${receipts[1]!.sha256}`);
     expect(check.body).toMatchObject({ genuine: true, effectiveAt: proven, revision: 2 });
+  });
+
+  it('the served defendant, and only they, is reminded in the last days of the answer period', async () => {
+    const view = await c.clerk.get<CaseView>(`/api/cases/${c.caseId}`);
+    const answerBy = view.body.deadlines.find((d) => d.kind === 'answerBy')?.date ?? 'missing';
+    const swept = await sweepDeadlines(server.services, new Date(endOfDayShanghai(answerBy).getTime() - 86_400_000));
+    expect(swept.reminders.deadlines).toBe(1);
+    const reminders = async (who: ApiClient) =>
+      (await who.get<{ notifications: { type: string; caseId?: string; titleEn: string }[] }>('/api/notifications?limit=200')).body.notifications.filter(
+        (n) => n.type === 'reminder.deadline' && n.caseId === c.caseId,
+      );
+    expect((await reminders(c.defendant)).map((n) => n.titleEn)).toEqual([`Please file your answer by ${answerBy}`]);
+    expect(await reminders(c.plaintiff)).toEqual([]);
   });
 
   it('the delivery log verifies, and a tampered entry does not', async () => {
