@@ -57,6 +57,11 @@ const FILE_FIELDS: { name: DocumentKind; maxCount: number }[] = [
   { name: 'other', maxCount: 10 },
 ];
 
+const DECISION_FIELDS: { name: 'judgment' | 'ruling'; maxCount: number }[] = [
+  { name: 'judgment', maxCount: 1 },
+  { name: 'ruling', maxCount: 1 },
+];
+
 function kindedFiles(req: Request) {
   return filesOf(req).map((f) => ({ ...f, kind: f.field as DocumentKind }));
 }
@@ -120,6 +125,16 @@ export function caseRoutes(ctx: AppContext, service: CaseService, cipher: Person
   ctx.api.add({ method: 'post', path: '/api/cases/:id/documents', summary: 'Filer: further submissions into the case (multipart files evidence, complaint, idProof, other)', tags, auth: true, multipart: { files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'The case' } } });
   router.post('/api/cases/:id/documents', auth, upload, async (req, res) => {
     await service.addDocuments(currentUser(req), String(req.params.id), kindedFiles(req));
+    res.status(201).json(await view(req, String(req.params.id)));
+  });
+
+  const decisionUpload = uploads(DECISION_FIELDS, ctx.config.uploadMaxBytes);
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/decision', summary: 'Judge: decide the case by filing the signed decision, a PDF in field judgment (判决书) or ruling (裁定书)', tags, auth: true, multipart: { files: DECISION_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'The case, now decided' }, 400: err('Not exactly one readable PDF (DECISION_FILE_REQUIRED, DECISION_NOT_PDF)'), 403: err('Not a judge of this court'), 409: err('The case is not awaiting a decision') } });
+  router.post('/api/cases/:id/decision', auth, decisionUpload, async (req, res) => {
+    const files = filesOf(req);
+    const [file] = files;
+    if (files.length !== 1 || !file) throw errors.validation('Attach exactly one decision: a PDF in field "judgment" or "ruling".', undefined, 'DECISION_FILE_REQUIRED');
+    await service.decide(currentUser(req), String(req.params.id), file.field as 'judgment' | 'ruling', file);
     res.status(201).json(await view(req, String(req.params.id)));
   });
 

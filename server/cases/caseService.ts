@@ -9,6 +9,8 @@ import {
   type CaseEventType,
   type CaseRole,
   type CaseStatus,
+  type DecisionKind,
+  type PartySide,
 } from '../../state-machines/case/caseMachine.js';
 import { FeeInputError, quoteFee, type FeeCaseType } from '../../state-machines/rules/fees.js';
 import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
@@ -294,6 +296,41 @@ export class CaseService {
     const doc = await this.deps.store.get(caseId);
     if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
     return this.transition(doc, { type: 'SERVE_DEFENDANT', servedAt, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() });
+  }
+
+  /**
+   * The judge decides the case by filing the signed decision (a PDF): the case
+   * moves to decided, and serving that document starts each party's appeal period.
+   */
+  async decide(user: AuthUser, caseId: string, decisionKind: DecisionKind, file: IncomingFile): Promise<CaseDoc> {
+    const doc = await this.get(user, caseId);
+    const actor = this.actor(user, 'judge', doc.courtId);
+    this.assertAllowed(doc, actor, 'DECIDE');
+    const checked = { ...DocumentStore.check(file), kind: decisionKind };
+    if (checked.mediaType !== 'application/pdf' || !checked.readable) {
+      throw errors.validation('A decision is filed as a complete, readable PDF.', { field: file.field }, 'DECISION_NOT_PDF');
+    }
+    const at = this.nowIso();
+    const stored = await this.storeFiles(caseId, user, [checked], at);
+    try {
+      const decisionId = stored[0]?.id ?? '';
+      return await this.transition(
+        doc,
+        { type: 'DECIDE', decisionId, decisionKind, actor, at },
+        { documents: [...doc.documents, ...stored] },
+        { documents: stored.map(documentRef) },
+      );
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
+  }
+
+  /** The decision took effect as served on one party (electronic service): their appeal period starts. */
+  async decisionServed(caseId: string, served: { recipientId: string; side: PartySide; servedAt: string }, clerk: { userId: string; courtId: string }, details: Record<string, unknown>): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return this.transition(doc, { type: 'DECISION_SERVED', ...served, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() }, {}, details);
   }
 
   /**

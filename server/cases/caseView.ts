@@ -1,5 +1,5 @@
 import { endOfDayShanghai } from '../../state-machines/rules/periods.js';
-import type { CaseDeadlines } from '../../state-machines/case/caseMachine.js';
+import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machines/case/caseMachine.js';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
@@ -12,17 +12,36 @@ const DEADLINE_LABELS: Record<keyof CaseDeadlines, { zh: string; en: string }> =
   answerBy: { zh: '答辩期限', en: 'Defendant answers by' },
 };
 
-/** Deadlines as people need them: the last day, and the exact last moment (Asia/Shanghai). */
-export function deadlineView(deadlines: CaseDeadlines) {
-  return (Object.keys(DEADLINE_LABELS) as (keyof CaseDeadlines)[])
+const SIDE_LABELS: Record<AppealPeriod['side'], { zh: string; en: string }> = {
+  plaintiff: { zh: '原告', en: 'Plaintiff' },
+  defendant: { zh: '被告', en: 'Defendant' },
+  other: { zh: '其他当事人', en: 'Other party' },
+};
+
+/**
+ * Deadlines as people need them: the last day, and the exact last moment (Asia/Shanghai).
+ * Appeal periods run per party, from the service of the decision on each.
+ */
+export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>) {
+  const { deadlines } = context;
+  const caseWide = (Object.keys(DEADLINE_LABELS) as (keyof CaseDeadlines)[])
     .filter((k) => deadlines[k])
     .map((k) => ({
-      kind: k,
+      kind: k as string,
       date: deadlines[k] as string,
       endsAt: endOfDayShanghai(deadlines[k] as string).toISOString(),
       labelZh: DEADLINE_LABELS[k].zh,
       labelEn: DEADLINE_LABELS[k].en,
     }));
+  const appeals = (context.appeals ?? []).map((a) => ({
+    kind: 'appealBy',
+    date: a.appealBy,
+    endsAt: endOfDayShanghai(a.appealBy).toISOString(),
+    labelZh: `${SIDE_LABELS[a.side].zh}上诉期限`,
+    labelEn: `${SIDE_LABELS[a.side].en} may appeal until`,
+    partyId: a.recipientId,
+  }));
+  return [...caseWide, ...appeals];
 }
 
 export function timelineView(entries: CaseLogEntry[]) {
@@ -42,7 +61,7 @@ export function caseSummary(doc: CaseDoc) {
     caseType: doc.caseType,
     ...(doc.claimAmount ? { claimAmount: doc.claimAmount } : {}),
     ...(doc.fee ? { fee: { amount: doc.fee.amount, currency: doc.fee.currency } } : {}),
-    deadlines: deadlineView(context.deadlines),
+    deadlines: deadlineView(context),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -9,7 +9,8 @@ export interface FilingMaterials {
   documents: { kind: DocumentKind; filename: string; readable: boolean }[];
 }
 
-export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other';
+/** What a party files, and the decisions a judge files (judgment 判决书, ruling 裁定书). */
+export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'judgment' | 'ruling';
 
 /** Case types whose fee depends on the amount claimed. */
 const AMOUNT_REQUIRED = new Set(['property']);

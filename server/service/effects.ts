@@ -23,6 +23,8 @@ type Effective = Extract<ServiceEffect, { effective: true }>;
 const SYSTEM = { userId: 'system', role: 'system' };
 /** Served content that starts the defendant's answer period (CPL Art. 128). */
 const STARTS_ANSWER_PERIOD = new Set(['summons', 'complaint']);
+/** Decisions a judge files (cases/caseService.ts decide): serving one starts the appeal period. */
+const STARTS_APPEAL_PERIOD = new Set(['judgment', 'ruling']);
 
 function sameEffect(a: Effective, b: Effective): boolean {
   return a.effectiveAt === b.effectiveAt && a.basis === b.basis && a.presumed === b.presumed && a.channel === b.channel;
@@ -116,6 +118,19 @@ export class ServiceEffects {
       }
     }
     const clerk = { userId: service.createdBy, courtId: service.courtId };
+    if (STARTS_APPEAL_PERIOD.has(service.document.kind)) {
+      // A served decision starts this party's appeal period; a revised time of service moves it.
+      const current = await this.deps.caseStore.get(service.caseId);
+      if (current?.status === 'decided') {
+        const served = { recipientId: doc.recipientId, side: recipient?.side ?? 'other', servedAt: doc.effect.effectiveAt };
+        try {
+          await retryCaseChange(() => this.deps.cases.decisionServed(service.caseId, served, clerk, this.noteData(service, doc, previous)));
+          return 'DECISION_SERVED';
+        } catch (err) {
+          this.deps.logger.warn({ err, serviceId: service._id }, 'the case refused DECISION_SERVED; recording a note instead');
+        }
+      }
+    }
     if (previous?.caseRecord === 'SERVE_DEFENDANT' || previous?.caseRecord === 'SERVICE_EFFECT_REVISED') {
       // This service started the answer period: its revised time moves that period too.
       const current = await this.deps.caseStore.get(service.caseId);

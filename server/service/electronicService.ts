@@ -35,7 +35,7 @@ export interface ServeRequest {
 }
 
 /** Titles of party documents when they are served (e.g. 起诉状副本 on the defendant). */
-const SERVED_TITLES: Record<string, string> = { complaint: '起诉状副本', evidence: '证据材料', idProof: '身份证明材料', other: '诉讼材料' };
+const SERVED_TITLES: Record<string, string> = { complaint: '起诉状副本', evidence: '证据材料', idProof: '身份证明材料', other: '诉讼材料', judgment: '民事判决书', ruling: '民事裁定书' };
 const PLAINTIFF_ONLY: ReadonlySet<CourtDocumentKind> = new Set(['acceptanceNotice', 'feeNotice']);
 
 export class ElectronicService {

@@ -96,8 +96,11 @@ export interface EffectDoc {
   effect: Extract<ServiceEffect, { effective: true }>;
   periods: { answerBy: string; appealAgainstJudgmentBy: string; appealAgainstRulingBy: string };
   recordedAt: string;
-  /** What the case got: SERVE_DEFENDANT, SERVICE_EFFECT_REVISED (the answer period moved) or a note; set once done. */
-  caseRecord?: 'SERVE_DEFENDANT' | 'SERVICE_EFFECT_REVISED' | 'NOTE';
+  /**
+   * What the case got: SERVE_DEFENDANT (the answer period started), SERVICE_EFFECT_REVISED (it moved),
+   * DECISION_SERVED (this party's appeal period started or moved) or a note; set once done.
+   */
+  caseRecord?: 'SERVE_DEFENDANT' | 'SERVICE_EFFECT_REVISED' | 'DECISION_SERVED' | 'NOTE';
   receiptId?: string;
 }
 

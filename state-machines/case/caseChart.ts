@@ -120,7 +120,7 @@ export const caseMachine = setup({
     awaitingDecision: {
       on: { DECIDE: step('decided'), ...toHearing, ...withdrawable },
     },
-    decided: { on: { CLOSE: step('closed') } },
+    decided: { on: { DECISION_SERVED: step('decided'), CLOSE: step('closed') } },
     closed: { type: 'final' },
     withdrawn: { type: 'final' },
   },

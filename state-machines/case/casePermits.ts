@@ -49,6 +49,7 @@ export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
   HEARING_STARTED: { court: BENCH, system: true },
   HEARING_ENDED: { court: BENCH, system: true },
   DECIDE: { court: ['judge'] },
+  DECISION_SERVED: { court: CLERK },
   CLOSE: { court: CLERK },
 };
 

@@ -13,6 +13,9 @@ export const PERIODS = {
   fee: 7,
   /** 民事诉讼法 art. 128: answer within 15 days of service. */
   answer: 15,
+  /** 民事诉讼法 art. 171: appeal a judgment within 15 days of service, a ruling within 10. */
+  appealJudgment: 15,
+  appealRuling: 10,
 } as const;
 
 export function initialContext(input: CaseInput): CaseContext {
@@ -200,7 +203,17 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
     case 'HEARING_ENDED':
       return { ...context, timestamps: stamp(context, at, 'hearingEndedAt') };
     case 'DECIDE':
-      return { ...context, decisionId: event.decisionId, timestamps: stamp(context, at, 'decidedAt') };
+      return {
+        ...context,
+        decisionId: event.decisionId,
+        decisionKind: event.decisionKind ?? 'judgment',
+        timestamps: stamp(context, at, 'decidedAt'),
+      };
+    case 'DECISION_SERVED': {
+      const days = context.decisionKind === 'ruling' ? PERIODS.appealRuling : PERIODS.appealJudgment;
+      const appeal = { recipientId: event.recipientId, side: event.side, servedAt: event.servedAt, appealBy: daysAfter(event.servedAt, days, event.calendar) };
+      return { ...context, appeals: [...(context.appeals ?? []).filter((a) => a.recipientId !== event.recipientId), appeal] };
+    }
     case 'CLOSE':
       return { ...context, timestamps: stamp(context, at, 'closedAt') };
     case 'WITHDRAW':

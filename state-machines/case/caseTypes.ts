@@ -83,7 +83,10 @@ export type CaseEvent = Envelope &
     | { type: 'SCHEDULE_HEARING'; hearingId: string; startsAt: string }
     | { type: 'HEARING_STARTED'; hearingId: string }
     | { type: 'HEARING_ENDED'; hearingId: string }
-    | { type: 'DECIDE'; decisionId: string }
+    /** `decisionId` names the decision document; a judgment (判决) unless `decisionKind` says ruling (裁定). */
+    | { type: 'DECIDE'; decisionId: string; decisionKind?: DecisionKind }
+    /** The decision took effect as served on one party (electronic service): their appeal period starts. */
+    | { type: 'DECISION_SERVED'; recipientId: string; side: PartySide; servedAt: string }
     | { type: 'CLOSE' }
     | { type: 'WITHDRAW'; reason?: string }
   );
@@ -115,6 +118,7 @@ export const CASE_EVENT_TYPES = [
   'HEARING_STARTED',
   'HEARING_ENDED',
   'DECIDE',
+  'DECISION_SERVED',
   'CLOSE',
   'WITHDRAW',
 ] as const satisfies readonly CaseEventType[];
@@ -186,6 +190,17 @@ export interface Mediation {
   reason?: string;
 }
 
+export type DecisionKind = 'judgment' | 'ruling';
+export type PartySide = 'plaintiff' | 'defendant' | 'other';
+
+/** One party's appeal period, counted from the effective service of the decision on them. */
+export interface AppealPeriod {
+  recipientId: string;
+  side: PartySide;
+  servedAt: string;
+  appealBy: string;
+}
+
 export interface Hearing {
   hearingId: string;
   startsAt: string;
@@ -207,6 +222,9 @@ export interface CaseContext {
   mediation?: Mediation;
   answerDocumentId?: string;
   decisionId?: string;
+  decisionKind?: DecisionKind;
+  /** Per served party; a later service on the same party replaces theirs. */
+  appeals?: AppealPeriod[];
   withdrawal?: Withdrawal;
   timestamps: Partial<Record<CaseTimestamp, string>>;
   /** Events must not travel back in time past this instant. */

@@ -117,7 +117,18 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
   },
   HEARING_STARTED: (c, e) => sameHearing(c, e.hearingId),
   HEARING_ENDED: (c, e) => sameHearing(c, e.hearingId),
-  DECIDE: (_c, e) => (isText(e.decisionId) ? null : 'decisionId is required'),
+  DECIDE: (_c, e) => {
+    if (!isText(e.decisionId)) return 'decisionId is required';
+    return e.decisionKind === undefined || e.decisionKind === 'judgment' || e.decisionKind === 'ruling' ? null : 'decisionKind must be judgment or ruling';
+  },
+  DECISION_SERVED: (c, e) => {
+    if (!isText(e.recipientId)) return 'recipientId is required';
+    if (e.side !== 'plaintiff' && e.side !== 'defendant' && e.side !== 'other') return 'side must be plaintiff, defendant or other';
+    if (!isInstant(e.servedAt)) return 'servedAt must be an ISO instant with an offset';
+    if (Date.parse(e.servedAt) > Date.parse(e.at)) return 'servedAt cannot be later than the event itself';
+    const decidedAt = c.timestamps.decidedAt;
+    return decidedAt !== undefined && Date.parse(e.servedAt) < Date.parse(decidedAt) ? 'servedAt cannot be earlier than the decision' : null;
+  },
   CLOSE: () => null,
   WITHDRAW: (_c, e) => optionalText(e.reason, 'reason'),
 };

@@ -10,11 +10,14 @@ import {
   expectRefused,
   fee,
   filer,
+  hourAfter,
+  judge,
   missingId,
   newCase,
   plainCalendar,
   system,
 } from './caseFixtures.js';
+import { addPeriod, shanghaiDate } from '../../../state-machines/rules/periods.js';
 
 function docketedAt(at: string): CaseSnapshotJson {
   const review = apply(newCase(), { type: 'SUBMIT', actor: filer, findings: [], at: '2025-03-03T10:00:00+08:00' });
@@ -180,5 +183,42 @@ describe('answerBy', () => {
       expectRefused(revise(served, '2025-03-07T09:00:00+08:00', '2025-03-06T10:00:00+08:00'), 'INVALID_EVENT', /later than the event/);
       expectRefused(revise(served, '2024-01-01T09:00:00+08:00', '2025-03-06T10:00:00+08:00'), 'INVALID_EVENT', /earlier than docketing/);
     });
+  });
+});
+
+describe('appeal periods (DECISION_SERVED)', () => {
+  const shanghaiDateOf = (instant: string) => shanghaiDate(instant);
+  const addDays = (date: string, days: number) => addPeriod(date, days, 'day', plainCalendar);
+  const decided = caseIn('decided');
+  const served = (snapshot: CaseSnapshotJson, recipientId: string, servedAt: string, actor = clerk) =>
+    applyCaseEvent(snapshot, { type: 'DECISION_SERVED', recipientId, side: 'defendant', servedAt, actor, at: hourAfter(snapshot, 24 * 30) }, plainCalendar);
+
+  it('runs 15 days from service of a judgment, per party; a later service on the same party replaces theirs', () => {
+    const servedAt = hourAfter(decided, 1);
+    const first = served(decided, 'u-defendant', servedAt);
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.status).toBe('decided');
+    const day = shanghaiDateOf(servedAt);
+    expect(first.context.appeals).toEqual([{ recipientId: 'u-defendant', side: 'defendant', servedAt, appealBy: addDays(day, 15) }]);
+    const revisedAt = hourAfter(decided, 49);
+    const revised = served(first.snapshot, 'u-defendant', revisedAt);
+    expect(revised.ok && revised.context.appeals).toEqual([{ recipientId: 'u-defendant', side: 'defendant', servedAt: revisedAt, appealBy: addDays(shanghaiDateOf(revisedAt), 15) }]);
+    const both = served(first.snapshot, 'u-plaintiff', servedAt);
+    expect(both.ok && both.context.appeals?.map((a) => a.recipientId)).toEqual(['u-defendant', 'u-plaintiff']);
+  });
+
+  it('runs 10 days for a ruling', () => {
+    const awaiting = caseIn('awaitingDecision');
+    const ruled = apply(awaiting, { type: 'DECIDE', decisionId: 'd-2', decisionKind: 'ruling', actor: judge, at: hourAfter(awaiting) });
+    const servedAt = hourAfter(ruled, 1);
+    const result = served(ruled, 'u-defendant', servedAt);
+    expect(result.ok && result.context.appeals?.[0]?.appealBy).toBe(addDays(shanghaiDateOf(servedAt), 10));
+  });
+
+  it('is recorded by a clerk, only once decided, and not for a time before the decision', () => {
+    expectRefused(served(decided, 'u-defendant', hourAfter(decided, 1), judge), 'FORBIDDEN');
+    const awaiting = caseIn('awaitingDecision');
+    expectRefused(served(awaiting, 'u-defendant', hourAfter(awaiting, 1)), 'INVALID_STATE');
+    expectRefused(served(decided, 'u-defendant', '2020-01-01T00:00:00+08:00'), 'INVALID_EVENT', /earlier than the decision/);
   });
 });

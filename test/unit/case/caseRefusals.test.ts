@@ -166,9 +166,9 @@ describe('allowedEventTypes', () => {
     expect(allowedEventTypes(served, system, calendar, '2025-03-18T00:00:00+08:00')).toStrictEqual(['ANSWER_PERIOD_EXPIRED']);
   });
 
-  it('offers withdrawal in no state from decided on', () => {
+  it('offers withdrawal in no state from decided on (the clerk records service of the decision and closes)', () => {
     expect(allowedEventTypes(caseIn('decided'), filer, calendar)).toStrictEqual([]);
     expect(allowedEventTypes(caseIn('settled'), filer, calendar)).toStrictEqual([]);
-    expect(allowedEventTypes(caseIn('decided'), clerk, calendar)).toStrictEqual(['CLOSE']);
+    expect(allowedEventTypes(caseIn('decided'), clerk, calendar)).toStrictEqual(['DECISION_SERVED', 'CLOSE']);
   });
 });
