@@ -78,19 +78,17 @@ export function entryHash(prevHash: string, payload: string): string {
   return crypto.createHash('sha256').update(prevHash).update('\n').update(payload).digest('hex');
 }
 
-export function buildEntry(payload: LogPayload, prevHash: string): CaseLogEntry {
+/**
+ * The chained part of the entry for `payload` after `prevHash`: the canonical text, its hash,
+ * and the copies of seq, type and time that are indexed. `_id` is `${ownerId}:${seq}`.
+ */
+export function chainEntry(ownerId: string, payload: { seq: number; type: string; at: string }, prevHash: string): ChainedEntry & { _id: string } {
   const text = canonicalJson(payload);
-  return {
-    _id: `${payload.caseId}:${payload.seq}`,
-    caseId: payload.caseId,
-    seq: payload.seq,
-    type: payload.type,
-    at: payload.at,
-    payload: text,
-    prevHash,
-    hash: entryHash(prevHash, text),
-    applied: false,
-  };
+  return { _id: `${ownerId}:${payload.seq}`, seq: payload.seq, type: payload.type, at: payload.at, payload: text, prevHash, hash: entryHash(prevHash, text) };
+}
+
+export function buildEntry(payload: LogPayload, prevHash: string): CaseLogEntry {
+  return { ...chainEntry(payload.caseId, payload, prevHash), caseId: payload.caseId, applied: false };
 }
 
 export interface ChainVerification {

@@ -8,7 +8,7 @@
  */
 import { applyDeliveryStep, type DeliveryRecord, type DeliveryStep } from '../../state-machines/service/delivery.js';
 import type { ServiceChannel } from '../../state-machines/service/consent.js';
-import { GENESIS_HASH, canonicalJson, entryHash, verifyHashChain, type ChainVerification } from '../cases/caseLog.js';
+import { GENESIS_HASH, chainEntry, verifyHashChain, type ChainVerification } from '../cases/caseLog.js';
 import { errors } from '../errors.js';
 import { insertOnce, type ServiceLogEntry, type ServiceModels } from './serviceModels.js';
 
@@ -91,17 +91,7 @@ export class ServiceLog {
 }
 
 export function buildServiceEntry(payload: ServiceLogPayload, prevHash: string): ServiceLogEntry {
-  const text = canonicalJson(payload);
-  return {
-    _id: `${payload.serviceId}:${payload.seq}`,
-    serviceId: payload.serviceId,
-    seq: payload.seq,
-    type: payload.type,
-    at: payload.at,
-    payload: text,
-    prevHash,
-    hash: entryHash(prevHash, text),
-  };
+  return { ...chainEntry(payload.serviceId, payload, prevHash), serviceId: payload.serviceId };
 }
 
 export function verifyServiceLog(serviceId: string, entries: ServiceLogEntry[]): LogVerification {
