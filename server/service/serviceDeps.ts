@@ -5,26 +5,19 @@ import type { CaseStore } from '../cases/caseStore.js';
 import type { DocumentStore } from '../documents/documentStore.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { NotificationInput } from '../notifications/notificationModel.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { ConsentStore } from './consents.js';
 import type { ServiceLog } from './deliveryLog.js';
 import type { ServiceModels } from './serviceModels.js';
 import type { SmsProvider } from './smsProvider.js';
 
-/** One in-platform notice to one user (the notifications module's `notify`). */
-export interface Notice {
-  type: string;
-  caseId?: string;
-  titleZh: string;
-  titleEn: string;
-  bodyZh: string;
-  bodyEn: string;
-  link?: string;
-}
+/** One in-platform notice to one user: the notifications module's input. */
+export type Notice = NotificationInput;
 
 /**
- * How served documents are announced live on the platform. Defined here, not imported, so
- * this module does not depend on the notifications module; its NotificationService fits.
+ * How served documents are announced on the platform: the notification service, seen only
+ * through this one method so that tests and the service module need no more of it.
  */
 export interface Notifier {
   /** `key` makes a retried notice idempotent. */
