@@ -7,7 +7,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const appError = fromExpressError(err) ?? toAppError(err);
     if (appError.kind === 'internal') {
-      logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+      logger.error({ err, method: req.method, path: req.path }, 'request failed');
     }
     res.status(appError.status).json({ error: appError.toBody() });
   };

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AuthUser } from '../auth/tokens.js';
@@ -9,6 +9,7 @@ import { AppError, errors } from '../errors.js';
 import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
 import { sha256File } from './probe.js';
 import { recordingModel, type RecordingDoc } from './recordingModel.js';
+import { signStreamToken, STREAM_TOKEN_TTL_SECONDS, verifyStreamToken } from './streamTokens.js';
 
 const HEARING_ROLES_THAT_MAY_PLAY = new Set(['judge', 'clerk', 'mediator', 'party', 'representative']);
 const COURT_ROLES_THAT_MAY_PLAY = ['judge', 'clerk'] as const;
@@ -73,9 +74,36 @@ export function recordingRoutes(ctx: AppContext, cases: CaseService): Router {
     res.json(view(await load(currentUser(req), String(req.params.id))));
   });
 
-  ctx.api.add({ method: 'get', path: '/api/recordings/:id/media', summary: 'The WebM file; supports HTTP Range so players can seek', tags, auth: true, responses: { 200: { description: 'video/webm' }, 206: { description: 'A byte range' } } });
-  router.get('/api/recordings/:id/media', auth, async (req, res, next) => {
-    const rec = await load(currentUser(req), String(req.params.id));
+  ctx.api.add({ method: 'post', path: '/api/recordings/:id/stream-url', summary: 'A playback URL for a <video> element: this recording only, valid for 5 minutes', tags, auth: true, responses: { 200: { description: '{ url, expiresIn }' }, 404: { description: 'Not yours to see' } } });
+  router.post('/api/recordings/:id/stream-url', auth, async (req, res) => {
+    const user = currentUser(req);
+    const rec = await load(user, String(req.params.id));
+    if (rec.status !== 'finalised') throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
+    const token = signStreamToken(user.id, rec._id, ctx.config.jwtSecret);
+    res.json({ url: `/api/recordings/${encodeURIComponent(rec._id)}/media?access=${token}`, expiresIn: STREAM_TOKEN_TTL_SECONDS });
+  });
+
+  // Either the login token (header) or a playback token from stream-url (query `access`, checked when it was issued).
+  const mediaAccess: RequestHandler = (req, res, next) => {
+    if (typeof req.query.access !== 'string') {
+      auth(req, res, next);
+      return;
+    }
+    try {
+      verifyStreamToken(req.query.access, String(req.params.id), ctx.config.jwtSecret);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  ctx.api.add({ method: 'get', path: '/api/recordings/:id/media', summary: 'The WebM file; supports HTTP Range so players can seek. Authorised by the login token or ?access= from stream-url', tags, auth: true, responses: { 200: { description: 'video/webm' }, 206: { description: 'A byte range' } } });
+  router.get('/api/recordings/:id/media', mediaAccess, async (req, res, next) => {
+    const id = String(req.params.id);
+    const rec = req.user ? await load(currentUser(req), id) : await recordings.findById(id).lean<RecordingDoc>().exec();
+    if (!rec) throw errors.notFound('The recording', 'RECORDING_NOT_FOUND');
+    // The URL carries a credential: keep it out of shared caches and referrers.
+    res.setHeader('cache-control', 'private, no-store');
+    res.setHeader('referrer-policy', 'no-referrer');
     if (rec.status !== 'finalised') throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
     res.setHeader('x-content-sha256', rec.sha256 ?? '');
     res.sendFile(path.join(ctx.config.recordingsDir, rec.file), { acceptRanges: true, headers: { 'content-type': 'video/webm' } }, (err) => {

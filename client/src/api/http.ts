@@ -65,9 +65,8 @@ export const get = <T>(path: string) => request<T>(path);
 export const post = <T>(path: string, body: unknown = {}) => request<T>(path, { method: 'POST', body });
 
 /**
- * A protected file (recording, document) as a Blob. Media elements cannot send
- * an Authorization header and the token must not appear in a URL, so the bytes
- * are fetched here and played from an object URL.
+ * A protected document as a Blob, fetched with the Authorization header so the
+ * login token never appears in a URL; the page then saves it from an object URL.
  */
 export async function fetchBlob(path: string): Promise<Blob> {
   const res = await fetch(path, { headers: authHeaders() });

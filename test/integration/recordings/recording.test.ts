@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegRtpSource, WeriftParticipant, type RtpSource } from '../../support/weriftParticipant.js';
 import { joinToken, scheduledHearing, type HearingFixture } from '../../support/hearing.js';
 import { ApiClient } from '../../support/api.js';
+import { signStreamToken } from '../../../server/recordings/streamTokens.js';
 import { restartTestServer, startTestServer, type TestServer } from '../../support/server.js';
 
 interface Rec {
@@ -128,6 +129,28 @@ describe('recording hearings', () => {
       expect((await full.arrayBuffer()).byteLength).toBe(rec.size);
       expect((await fx.mediator.get(`/api/recordings/${rec.id}`)).status).toBe(404);
       expect((await fx.mediator.raw(`/api/recordings/${rec.id}/media`)).status).toBe(404);
+    });
+
+    it('a <video> plays from a playback URL that opens this recording only and expires', async () => {
+      const [rec, other] = [recs[0]!, recs[1]!];
+      expect((await fx.mediator.post(`/api/recordings/${rec.id}/stream-url`)).status).toBe(404);
+      const issued = await fx.plaintiff.post<{ url: string; expiresIn: number }>(`/api/recordings/${rec.id}/stream-url`);
+      expect(issued.status).toBe(200);
+      expect(issued.body.expiresIn).toBe(300);
+      // No Authorization header: the URL is the credential.
+      const ranged = await fetch(`${server.url}${issued.body.url}`, { headers: { range: 'bytes=100-199' } });
+      expect(ranged.status).toBe(206);
+      expect(ranged.headers.get('cache-control')).toBe('private, no-store');
+      expect((await ranged.arrayBuffer()).byteLength).toBe(100);
+      const access = new URL(issued.body.url, server.url).searchParams.get('access') ?? '';
+      const elsewhere = await fetch(`${server.url}/api/recordings/${other.id}/media?access=${access}`);
+      expect(elsewhere.status).toBe(401);
+      expect(((await elsewhere.json()) as { error: { code: string } }).error.code).toBe('STREAM_TOKEN_INVALID');
+      // Nor does it work as a login token for the rest of the API.
+      expect((await new ApiClient(server.url, access).get(`/api/recordings/${rec.id}`)).status).toBe(401);
+      const expired = signStreamToken(fx.ids.plaintiff, rec.id, server.config.jwtSecret, -10);
+      const late = await fetch(`${server.url}/api/recordings/${rec.id}/media?access=${expired}`);
+      expect(((await late.json()) as { error: { code: string } }).error.code).toBe('STREAM_TOKEN_EXPIRED');
     });
 
     it('when ffmpeg dies mid-recording the judge is alerted, a new segment starts, and the first still plays and verifies', async () => {

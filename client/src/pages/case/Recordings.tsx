@@ -1,32 +1,26 @@
 import { useEffect, useState } from 'react';
-import { fetchBlob, get } from '../../api/http.js';
+import { get, post } from '../../api/http.js';
 import type { Recording } from '../../api/types.js';
 import { ErrorBox, formatBytes, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 /**
- * A <video src> cannot carry the Authorization header, and a token in the URL
- * would end up in logs and history; the file is fetched with the header and
- * played from an object URL instead.
+ * A <video src> cannot carry the Authorization header, and a long recording
+ * must stream (seek with HTTP Range) rather than download first: the server
+ * hands out a playback URL good for this recording only and for minutes.
  */
 function Player({ rec, onClose }: { rec: Recording; onClose: () => void }) {
   const { t } = useI18n();
   const [url, setUrl] = useState<string>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    let objectUrl: string | undefined;
     let live = true;
-    fetchBlob(`/api/recordings/${rec.id}/media`).then(
-      (blob) => {
-        if (!live) return;
-        objectUrl = URL.createObjectURL(blob);
-        setUrl(objectUrl);
-      },
+    post<{ url: string }>(`/api/recordings/${rec.id}/stream-url`).then(
+      (issued) => live && setUrl(issued.url),
       (err: unknown) => live && setError(err),
     );
     return () => {
       live = false;
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [rec.id]);
   return (
