@@ -12,7 +12,8 @@ export interface User {
 export type CaseType = 'property' | 'divorce' | 'personality' | 'nonProperty' | 'ipNoAmount' | 'labour';
 export const CASE_TYPES: readonly CaseType[] = ['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour'];
 
-export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other';
+// 'courtDocument': notices the court issues itself, filed into the case by electronic service.
+export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'courtDocument';
 
 export interface Finding {
   code: string;
@@ -125,4 +126,12 @@ export interface Recording {
   sha256?: string;
   size?: number;
   durationSeconds?: number;
+}
+
+/** Someone court staff can invite (GET /api/users); `side` only for the parties of the case asked about. */
+export interface FoundUser {
+  id: string;
+  name: string;
+  roles: Role[];
+  side?: 'plaintiff' | 'defendant';
 }

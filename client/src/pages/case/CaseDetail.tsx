@@ -14,6 +14,8 @@ import { ScheduleHearing } from './ScheduleHearing.js';
 
 // No push channel tells a case page that the court acted (see the report), so it looks again now and then.
 const REFRESH_MS = 8000;
+/** Stages at which a mediation session can be held or an agreement drafted: docketed and paid, not yet ended. */
+const MEDIABLE = new Set(['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'mediationOffered', 'inMediation', 'mediationFailed', 'hearingScheduled']);
 
 export function CaseDetail({ caseId }: { caseId: string }) {
   const { t, money } = useI18n();
@@ -32,6 +34,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
   const isParty = hasRole('party');
   const isStaff = hasRole('clerk', 'judge', 'mediator', 'admin');
   const can = (action: string) => c.allowedActions.includes(action);
+  const mediationOfficer = hasRole('mediator', 'clerk') && MEDIABLE.has(c.status);
+  // A judge schedules hearings, a mediator mediations, a clerk either.
+  const kinds = [...(can('SCHEDULE_HEARING') && hasRole('judge', 'clerk') ? (['hearing'] as const) : []), ...(mediationOfficer ? (['mediation'] as const) : [])];
 
   return (
     <article className="case-page">
@@ -73,7 +78,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {isParty && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
-      {isStaff && can('SCHEDULE_HEARING') && <ScheduleHearing c={c} onScheduled={reload} />}
+      {isStaff && kinds.length > 0 && <ScheduleHearing c={c} kinds={kinds} onScheduled={reload} />}
 
       <HearingsList caseId={c.id} version={c.version} />
       <Recordings caseId={c.id} version={c.version} />
