@@ -10,6 +10,8 @@ import { CaseDetail } from './pages/case/CaseDetail.js';
 import { ReviewQueue } from './pages/staff/ReviewQueue.js';
 import { Docket } from './pages/staff/Docket.js';
 import { Loading } from './components/common.js';
+import { MediationSessions } from './pages/staff/MediationSessions.js';
+import { AgreementPage } from './pages/agreement/AgreementPage.js';
 
 // The hearing room brings mediasoup-client and socket.io: loaded only when someone enters a hearing.
 const HearingPage = lazy(() => import('./hearing/HearingPage.js').then((m) => ({ default: m.HearingPage })));
@@ -39,6 +41,7 @@ function Header() {
   if (user) {
     if (hasRole('party')) nav.push({ href: '/cases', label: t('nav.myCases') }, { href: '/cases/new', label: t('nav.file') });
     if (hasRole('clerk')) nav.push({ href: '/queue', label: t('nav.queue') });
+    if (hasRole('mediator')) nav.push({ href: '/mediations', label: t('nav.mediations') });
     if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
   }
   return (
@@ -105,6 +108,9 @@ function Routes(): ReactNode {
   if (path === '/cases/new') return <FilingWizard />;
   if (path === '/queue') return <ReviewQueue />;
   if (path === '/docket') return <Docket />;
+  if (path === '/mediations') return <MediationSessions />;
+  const agreementRoute = match('/agreements/:id', path);
+  if (agreementRoute?.id) return <AgreementPage key={agreementRoute.id} agreementId={agreementRoute.id} />;
   const caseRoute = match('/cases/:id', path);
   if (caseRoute?.id) return <CaseDetail key={caseRoute.id} caseId={caseRoute.id} />;
   const hearingRoute = match('/hearings/:id', path);

@@ -135,3 +135,35 @@ export interface FoundUser {
   roles: Role[];
   side?: 'plaintiff' | 'defendant';
 }
+
+export interface AgreementSignatory {
+  userId: string;
+  name: string;
+  signedAt?: string;
+}
+
+/** See server/agreements/agreementRoutes.ts (agreementViewSchema). */
+export interface Agreement {
+  id: string;
+  caseId: string;
+  caseNumber?: string;
+  title: string;
+  terms: string[];
+  signatories: AgreementSignatory[];
+  drafter: { userId: string; name: string; role: 'mediator' | 'clerk' };
+  documentSha256: string;
+  size: number;
+  status: 'draft' | 'effective';
+  effectiveAt?: string;
+  createdAt: string;
+  pdf: string;
+}
+
+export interface AgreementVerification {
+  valid: boolean;
+  documentSha256: string;
+  documentValid: boolean;
+  signatures: { userId: string; signedAt: string; valid: boolean }[];
+  pending: string[];
+  effectiveAt?: string;
+}

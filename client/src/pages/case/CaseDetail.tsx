@@ -11,6 +11,7 @@ import { CorrectionPanel, PaymentPanel } from './PartyPanels.js';
 import { ConfirmPaymentPanel, ReviewPanel } from './ClerkPanels.js';
 import { Recordings } from './Recordings.js';
 import { ScheduleHearing } from './ScheduleHearing.js';
+import { AgreementsOfCase, DraftAgreement, MediationSteps } from './MediationPanel.js';
 
 // No push channel tells a case page that the court acted (see the report), so it looks again now and then.
 const REFRESH_MS = 8000;
@@ -78,9 +79,12 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {isParty && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
+      {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
       {isStaff && kinds.length > 0 && <ScheduleHearing c={c} kinds={kinds} onScheduled={reload} />}
 
       <HearingsList caseId={c.id} version={c.version} />
+      <AgreementsOfCase c={c} />
+      {mediationOfficer && <DraftAgreement c={c} />}
       <Recordings caseId={c.id} version={c.version} />
 
       {!can('REVIEW_ACCEPT') && (
