@@ -12,6 +12,7 @@ import { Docket } from './pages/staff/Docket.js';
 import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
+import { Inbox, InboxItemPage } from './pages/inbox/Inbox.js';
 
 // The hearing room brings mediasoup-client and socket.io: loaded only when someone enters a hearing.
 const HearingPage = lazy(() => import('./hearing/HearingPage.js').then((m) => ({ default: m.HearingPage })));
@@ -39,7 +40,7 @@ function Header() {
   const path = usePath();
   const nav: { href: string; label: string }[] = [];
   if (user) {
-    if (hasRole('party')) nav.push({ href: '/cases', label: t('nav.myCases') }, { href: '/cases/new', label: t('nav.file') });
+    if (hasRole('party')) nav.push({ href: '/cases', label: t('nav.myCases') }, { href: '/cases/new', label: t('nav.file') }, { href: '/inbox', label: t('nav.inbox') });
     if (hasRole('clerk')) nav.push({ href: '/queue', label: t('nav.queue') });
     if (hasRole('mediator')) nav.push({ href: '/mediations', label: t('nav.mediations') });
     if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
@@ -109,6 +110,9 @@ function Routes(): ReactNode {
   if (path === '/queue') return <ReviewQueue />;
   if (path === '/docket') return <Docket />;
   if (path === '/mediations') return <MediationSessions />;
+  if (path === '/inbox') return <Inbox />;
+  const inboxRoute = match('/inbox/:id', path);
+  if (inboxRoute?.id) return <InboxItemPage key={inboxRoute.id} deliveryId={inboxRoute.id} />;
   const agreementRoute = match('/agreements/:id', path);
   if (agreementRoute?.id) return <AgreementPage key={agreementRoute.id} agreementId={agreementRoute.id} />;
   const caseRoute = match('/cases/:id', path);

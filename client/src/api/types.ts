@@ -167,3 +167,22 @@ export interface AgreementVerification {
   pending: string[];
   effectiveAt?: string;
 }
+
+export interface DeliveryStep {
+  step: string;
+  at: string;
+}
+
+/** One served document as its recipient sees it (server/service/views.ts inboxItemView). */
+export interface InboxItem {
+  id: string;
+  serviceId: string;
+  caseId: string;
+  caseNumber: string;
+  document: { id: string; kind: string; title: string; filename: string; sha256: string };
+  servedAt: string;
+  read?: boolean;
+  acknowledged: boolean;
+  effect: { effective: boolean; effectiveAt?: string; presumed?: boolean; reasonZh?: string; reason?: string };
+  deliveries: { id: string; channel: 'inbox' | 'email' | 'sms'; address: string; status: string; steps: DeliveryStep[] }[];
+}
