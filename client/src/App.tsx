@@ -13,6 +13,8 @@ import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
 import { Inbox, InboxItemPage } from './pages/inbox/Inbox.js';
+import { NotificationsPage } from './notifications/NotificationsPage.js';
+import { useNotifications } from './notifications/notificationCentre.js';
 
 // The hearing room brings mediasoup-client and socket.io: loaded only when someone enters a hearing.
 const HearingPage = lazy(() => import('./hearing/HearingPage.js').then((m) => ({ default: m.HearingPage })));
@@ -78,6 +80,7 @@ function Header() {
         </button>
         {user && (
           <>
+            <Bell current={path === '/notifications'} />
             <span className="user-name" data-testid="user-name">
               {user.name}
             </span>
@@ -98,6 +101,31 @@ function Header() {
   );
 }
 
+/** The way to the notifications, with the unread count, and a polite announcement when one arrives live. */
+function Bell({ current }: { current: boolean }) {
+  const { t, pick } = useI18n();
+  const { unread, latest } = useNotifications();
+  return (
+    <>
+      <Link href="/notifications" className="bell" data-testid="bell" aria-current={current ? 'page' : undefined} aria-label={t('nav.notificationsCount', { n: unread })}>
+        {/* Drawn, not an emoji: court PCs often lack a colour emoji font. */}
+        <svg className="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+        </svg>{' '}
+        {t('nav.notifications')}
+        {unread > 0 && (
+          <span className="bell-count" aria-hidden="true" data-testid="unread-count">
+            {unread}
+          </span>
+        )}
+      </Link>
+      <p className="visually-hidden" aria-live="polite">
+        {latest ? t('notifications.arrived', { title: pick(latest.titleZh, latest.titleEn) }) : ''}
+      </p>
+    </>
+  );
+}
+
 function Routes(): ReactNode {
   const path = usePath();
   const { user } = useSession();
@@ -111,6 +139,7 @@ function Routes(): ReactNode {
   if (path === '/docket') return <Docket />;
   if (path === '/mediations') return <MediationSessions />;
   if (path === '/inbox') return <Inbox />;
+  if (path === '/notifications') return <NotificationsPage />;
   const inboxRoute = match('/inbox/:id', path);
   if (inboxRoute?.id) return <InboxItemPage key={inboxRoute.id} deliveryId={inboxRoute.id} />;
   const agreementRoute = match('/agreements/:id', path);

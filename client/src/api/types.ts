@@ -186,3 +186,10 @@ export interface InboxItem {
   effect: { effective: boolean; effectiveAt?: string; presumed?: boolean; reasonZh?: string; reason?: string };
   deliveries: { id: string; channel: 'inbox' | 'email' | 'sms'; address: string; status: string; steps: DeliveryStep[] }[];
 }
+
+export type { NotificationView } from '../../../server/notifications/notificationModel.js';
+
+export interface NotificationSettings {
+  email?: string;
+  language: 'zh' | 'en';
+}
