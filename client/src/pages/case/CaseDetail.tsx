@@ -12,6 +12,7 @@ import { ConfirmPaymentPanel, ReviewPanel } from './ClerkPanels.js';
 import { Recordings } from './Recordings.js';
 import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps } from './MediationPanel.js';
+import { WithdrawPanel } from './WithdrawPanel.js';
 
 // No push channel tells a case page that the court acted (see the report), so it looks again now and then.
 const REFRESH_MS = 8000;
@@ -104,6 +105,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         <p className="pre">{c.facts}</p>
       </section>
       <Documents c={c} />
+      {isParty && can('WITHDRAW') && <WithdrawPanel c={c} onChanged={setData} />}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('case.timeline')}</h2>
         <Timeline entries={c.timeline} />
