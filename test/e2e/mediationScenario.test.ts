@@ -4,13 +4,36 @@ import { registerParty, sampleFiles } from '../support/api.js';
 import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { feeSettledCase, serve, type ServiceCase } from '../integration/service/fixture.js';
-import { expectRemoteVideoPlaying, loginUi, PASSWORD } from './steps.js';
+import { expectRemoteVideoPlaying, loginUi, PASSWORD, visibleTexts } from './steps.js';
 
 const DEMO_PASSWORD = 'demo-password-1';
 const MEDIATOR_PHONE = '13800000003';
 // feeSettledCase(server, 71): the parties' phones, and names 原告甲 / 被告乙.
 const PLAINTIFF_PHONE = '13700000071';
 const DEFENDANT_PHONE = '13710000071';
+
+/**
+ * Every string of the page changes with the language, except what people wrote
+ * (titles, terms, case numbers) and fingerprints, which are the same in both.
+ */
+async function expectEveryStringTranslated(page: Page, userContent: string[]): Promise<void> {
+  const isData = (s: string) => /^[0-9a-f]{64}$/.test(s) || userContent.some((u) => s.includes(u));
+  const zh = await visibleTexts(page);
+  await page.getByTestId('lang-switch').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  const en = await visibleTexts(page);
+  await page.getByTestId('lang-switch').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  expect(zh.length).toBeGreaterThan(5);
+  expect(zh.filter((s) => en.includes(s) && !isData(s))).toEqual([]);
+}
+
+async function expectFitsPhone(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.setViewportSize({ width: 1280, height: 860 });
+  expect(overflow).toBeLessThanOrEqual(0);
+}
 
 describe('mediation, served documents and notifications, end to end in Chromium', () => {
   let server: TestServer;
@@ -63,6 +86,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await d.getByRole('button', { name: '确认收悉' }).click();
       await d.getByText('您已确认收悉，法院已记录。').waitFor();
       await screenshot(d, 'inbox-item');
+      await expectEveryStringTranslated(d, ['举证通知书', c.caseNumber]);
 
       await d.getByRole('link', { name: '返回送达文书列表' }).click();
       await item.getByText('已阅读').waitFor();
@@ -88,14 +112,14 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await expect.poll(() => d.getByLabel('电子邮箱（选填）').inputValue()).toBe('beigao@example.com');
       expect(await d.getByLabel('通知语言').inputValue()).toBe('en');
 
+      // Language names are written in their own language whichever the page's is.
+      await expectEveryStringTranslated(d, ['English', '中文']);
+
       // --- On a phone the served document still fits the screen --------------------------------
-      await d.setViewportSize({ width: 375, height: 740 });
       await d.goto('/inbox');
       await item.getByRole('link', { name: '举证通知书' }).click();
       await d.getByRole('heading', { name: '举证通知书' }).waitFor();
-      const overflow = await d.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
-      await d.setViewportSize({ width: 1280, height: 860 });
+      await expectFitsPhone(d);
     } catch (err) {
       await failureShots([['defendant', defendant]]);
       throw err;
@@ -137,6 +161,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       const session = m.getByTestId('mediation-sessions').locator('li').first();
       await session.waitFor();
       await screenshot(m, 'mediator-sessions');
+      await expectEveryStringTranslated(m, [c.caseNumber]);
       await session.getByRole('link', { name: '进入调解室' }).click();
       await m.getByTestId('join-now').click();
 
@@ -203,6 +228,8 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await p.getByLabel('我已完整阅读本协议，同意受其约束').check();
       await p.getByRole('button', { name: '签名', exact: true }).click();
       await p.getByTestId('agreement-status').getByText('已生效').waitFor();
+      await expectEveryStringTranslated(p, ['劳动争议调解协议', '被告于2027年1月31日前支付原告工资30000元', '原告放弃其他诉讼请求', c.caseNumber]);
+      await expectFitsPhone(p);
 
       // --- The mediator sees both signatures and the agreement in effect; the case is settled ---
       await m.getByTestId('agreement-status').getByText('已生效', { exact: true }).waitFor({ timeout: 10_000 });
