@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerParty, sampleFiles } from '../support/api.js';
@@ -28,6 +31,12 @@ async function expectEveryStringTranslated(page: Page, userContent: string[]): P
   expect(zh.filter((s) => en.includes(s) && !isData(s))).toEqual([]);
 }
 
+/** The session the mediator's page is in, from its address. */
+async function hearingIdFrom(page: Page): Promise<string> {
+  await page.waitForURL(/\/hearings\/[0-9a-f-]{36}/);
+  return new URL(page.url()).pathname.split('/')[2] ?? '';
+}
+
 async function expectFitsPhone(page: Page): Promise<void> {
   await page.setViewportSize({ width: 375, height: 740 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -39,6 +48,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
   let server: TestServer;
   let browser: Browser;
   let c: ServiceCase;
+  let recordingsDir: string;
   const opened: RolePage[] = [];
   const open = async () => {
     const role = await openAs(browser, server.url);
@@ -54,7 +64,8 @@ describe('mediation, served documents and notifications, end to end in Chromium'
 
   beforeAll(async () => {
     requireBuiltClient();
-    server = await startTestServer();
+    recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-med-'));
+    server = await startTestServer({ RECORDINGS_DIR: recordingsDir });
     // Filed, docketed and paid through the API; the complaint names the defendant by the ID number they registered with.
     c = await feeSettledCase(server, 71);
     browser = await launchBrowser();
@@ -64,6 +75,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
     for (const r of opened) await r.context.close().catch(() => undefined);
     await browser?.close();
     await server?.destroy();
+    if (recordingsDir) fs.rmSync(recordingsDir, { recursive: true, force: true });
   });
 
   it('a served document opened from the inbox shows as read and is acknowledged; its notification is marked read; notification settings are kept', { timeout: 60_000 }, async () => {
@@ -126,7 +138,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
     }
   });
 
-  it('the mediator schedules a mediation, moves a party into caucus and back, and the agreement is signed by both parties', { timeout: 150_000 }, async () => {
+  it('the mediator schedules a mediation, records only with both parties\' consent, moves a party into caucus and back, and the agreement is signed by both parties', { timeout: 150_000 }, async () => {
     const mediator = await open();
     const plaintiff = await open();
     const defendant = opened[0] ?? (await open());
@@ -165,17 +177,34 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await session.getByRole('link', { name: '进入调解室' }).click();
       await m.getByTestId('join-now').click();
 
-      // --- The plaintiff joins, consents to recording, and is admitted -------------------------
+      // --- Both parties join and are admitted; recording waits for every party's consent ------
       await loginUi(p, PLAINTIFF_PHONE, PASSWORD);
       await p.goto(`/cases/${c.caseId}`);
       await p.getByRole('link', { name: '进入调解' }).click();
-      await p.getByTestId('join-now').click();
-      await p.getByTestId('waiting-room').waitFor();
+      // The defendant is not the filer: the session's address is all they need.
+      await d.goto(`/hearings/${await hearingIdFrom(m)}`);
+      for (const page of [p, d]) {
+        await page.getByTestId('join-now').click();
+        await page.getByTestId('waiting-room').getByText('请稍候，调解员准许后您将进入调解室。').waitFor();
+      }
+      await m.getByTestId('waiting-list').getByRole('button', { name: '准许原告甲入庭' }).click();
+      await m.getByTestId('waiting-list').getByRole('button', { name: '准许被告乙入庭' }).click();
+      for (const page of [p, d]) await page.getByTestId('my-room').getByText('联合调解室').waitFor();
+      await expectRemoteVideoPlaying(m);
+      await d.getByTestId('recording-consent').getByRole('button', { name: '同意录制' }).click();
+      await d.getByText('您已同意录制。').waitFor();
+      await m.getByTestId('recording-start').click();
+      await m.getByText('尚有当事人未同意录像。').waitFor();
       await p.getByTestId('recording-consent').getByRole('button', { name: '同意录制' }).click();
       await p.getByText('您已同意录制。').waitFor();
-      await m.getByTestId('waiting-list').getByRole('button', { name: '准许原告甲入庭' }).click();
-      await p.getByTestId('my-room').getByText('联合调解室').waitFor();
-      await expectRemoteVideoPlaying(m);
+      await m.getByTestId('recording-start').click();
+      for (const page of [p, d]) {
+        await page.getByTestId('recording-indicator').waitFor();
+        // Once recording runs the question is answered; the prompt goes.
+        await page.getByTestId('recording-consent').waitFor({ state: 'detached' });
+      }
+      await m.getByTestId('recording-stop').click();
+      await p.getByTestId('recording-indicator').waitFor({ state: 'detached' });
 
       // --- Into the plaintiff's caucus and back ------------------------------------------------
       const caucus = m.getByTestId('caucus-panel');
@@ -183,12 +212,15 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await caucus.getByRole('button', { name: '将原告甲移入原告方单独会谈室' }).click();
       await p.getByTestId('my-room').getByText('原告方单独会谈室').waitFor();
       await expect.poll(() => plaintiffRow.getAttribute('data-room')).toBe('caucus:plaintiff');
-      // Apart: the mediator in the joint room no longer sees the party.
-      await expect.poll(() => m.locator('.tile:not(.local)').count()).toBe(0);
-      // The mediator visits the caucus: the two see each other there.
+      // Apart: in the joint room the mediator and the defendant no longer see the plaintiff.
+      const plaintiffTile = (page: Page) => page.locator(`.tile[data-user-id="${c.ids.plaintiff}"]`).count();
+      await expect.poll(() => plaintiffTile(m)).toBe(0);
+      await expect.poll(() => plaintiffTile(d)).toBe(0);
+      // The mediator visits the caucus: the two see each other there, and the defendant sees nobody.
       await caucus.getByRole('button', { name: '我进入原告方单独会谈室' }).click();
       await m.getByTestId('my-room').getByText('原告方单独会谈室').waitFor();
       await expectRemoteVideoPlaying(p);
+      await expect.poll(() => d.locator('.tile:not(.local)').count()).toBe(0);
       await screenshot(m, 'mediator-caucus');
       await caucus.getByRole('button', { name: '请原告甲回到联合调解室' }).click();
       await caucus.getByRole('button', { name: '我回到联合调解室' }).click();
@@ -197,8 +229,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await expectRemoteVideoPlaying(m);
 
       // --- The mediator drafts the agreement ---------------------------------------------------
-      await p.getByRole('button', { name: '离开' }).click();
-      await m.getByRole('button', { name: '离开' }).click();
+      for (const page of [p, d, m]) await page.getByRole('button', { name: '离开' }).click();
       await m.waitForURL(`**/cases/${c.caseId}`);
       const draft = m.getByTestId('draft-agreement');
       await draft.getByLabel('协议名称').fill('劳动争议调解协议');
