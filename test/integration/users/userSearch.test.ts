@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersonalDataCipher } from '../../../server/privacy/personalData.js';
 import { createStaffUser } from '../../../server/users/userService.js';
-import { registerParty, validIdNumber, type ApiClient } from '../../support/api.js';
+import { login, registerParty, validIdNumber, type ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { feeSettledCase, type ServiceCase } from '../service/fixture.js';
 
@@ -82,6 +82,13 @@ describe('GET /api/users: staff find the people they invite, and nobody else', (
     const missing = await search(c.clerk, 'caseId=no-such-case');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ error: { code: 'CASE_NOT_FOUND' } });
+    // Staff of another court learn nothing of this case's parties, not even that it exists.
+    const elsewhere = await login(server, '13790000631', 'a-good-password');
+    const foreign = await search(elsewhere, `caseId=${c.caseId}`);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toMatchObject({ error: { code: 'CASE_NOT_FOUND' } });
+    // ...and find only their own court's staff.
+    expect((await search(elsewhere, '')).body.users.map((u) => u.id)).toEqual([otherCourtClerk]);
 
     const anonymous = await fetch(`${server.url}/api/users?q=a`);
     expect(anonymous.status).toBe(401);
