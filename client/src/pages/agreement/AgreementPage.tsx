@@ -5,6 +5,7 @@ import type { Agreement, AgreementVerification } from '../../api/types.js';
 import { ErrorBox, Loading, useLoad } from '../../components/common.js';
 import { downloadFile, sha256Hex } from '../../components/download.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { useNotifications } from '../../notifications/notificationCentre.js';
 import { Link } from '../../router.js';
 
 // No push tells the page that someone else signed; while signatures are awaited it looks again often.
@@ -95,6 +96,11 @@ export function AgreementPage({ agreementId }: { agreementId: string }) {
   const { t, dateTime, date } = useI18n();
   const { user, hasRole } = useSession();
   const { data: a, error, reload, setData } = useLoad(() => get<Agreement>(`/api/agreements/${agreementId}`), [agreementId]);
+  const { latest } = useNotifications();
+  // The signatories and the drafter are told live when it takes effect: look again at once.
+  useEffect(() => {
+    if (latest?.link === `/agreements/${agreementId}`) reload();
+  }, [latest, agreementId, reload]);
   const [downloadError, setDownloadError] = useState<unknown>();
   const draft = a?.status === 'draft';
   useEffect(() => {

@@ -5,6 +5,7 @@ import type { CaseView } from '../../api/types.js';
 import { Deadlines, Findings, Timeline } from '../../components/caseBits.js';
 import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { useNotifications } from '../../notifications/notificationCentre.js';
 import { Documents } from './Documents.js';
 import { HearingsList } from './HearingsList.js';
 import { CorrectionPanel, PaymentPanel } from './PartyPanels.js';
@@ -14,7 +15,8 @@ import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps } from './MediationPanel.js';
 import { WithdrawPanel } from './WithdrawPanel.js';
 
-// No push channel tells a case page that the court acted (see the report), so it looks again now and then.
+// Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
+// so besides reacting to notifications about this case the page looks again now and then.
 const REFRESH_MS = 8000;
 /** Stages at which a mediation session can be held or an agreement drafted: docketed and paid, not yet ended. */
 const MEDIABLE = new Set(['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'mediationOffered', 'inMediation', 'mediationFailed', 'hearingScheduled']);
@@ -29,6 +31,10 @@ export function CaseDetail({ caseId }: { caseId: string }) {
     }, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
+  const { latest } = useNotifications();
+  useEffect(() => {
+    if (latest?.caseId === caseId) reload();
+  }, [latest, caseId, reload]);
 
   if (error && !c) return <ErrorBox error={error} />;
   if (!c) return <Loading />;

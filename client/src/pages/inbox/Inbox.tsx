@@ -4,6 +4,7 @@ import type { InboxItem } from '../../api/types.js';
 import { ErrorBox, Loading, useLoad } from '../../components/common.js';
 import { downloadFile } from '../../components/download.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { useNotifications } from '../../notifications/notificationCentre.js';
 import { Link } from '../../router.js';
 
 function ReadBadges({ item }: { item: InboxItem }) {
@@ -23,7 +24,9 @@ function ReadBadges({ item }: { item: InboxItem }) {
 /** Documents the court served on me (电子送达), newest first. */
 export function Inbox() {
   const { t, dateTime } = useI18n();
-  const { data, error } = useLoad(() => get<{ items: InboxItem[] }>('/api/inbox'), []);
+  // A newly served document is announced by a notification: the list follows it.
+  const { version } = useNotifications();
+  const { data, error } = useLoad(() => get<{ items: InboxItem[] }>('/api/inbox'), [version]);
   return (
     <section>
       <h1 tabIndex={-1}>{t('inbox.title')}</h1>
