@@ -92,5 +92,9 @@ describe('GET /api/users: staff find the people they invite, and nobody else', (
 
     const anonymous = await fetch(`${server.url}/api/users?q=a`);
     expect(anonymous.status).toBe(401);
+
+    // Described for API clients like every route.
+    const doc = await c.clerk.get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json');
+    expect(JSON.stringify(doc.body.paths['/api/users']?.get)).toContain('caseId');
   });
 });
