@@ -12,14 +12,12 @@ import { CorrectionPanel, PaymentPanel } from './PartyPanels.js';
 import { ConfirmPaymentPanel, ReviewPanel } from './ClerkPanels.js';
 import { Recordings } from './Recordings.js';
 import { ScheduleHearing } from './ScheduleHearing.js';
-import { AgreementsOfCase, DraftAgreement, MediationSteps } from './MediationPanel.js';
+import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
 import { WithdrawPanel } from './WithdrawPanel.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
 // so besides reacting to notifications about this case the page looks again now and then.
 const REFRESH_MS = 8000;
-/** Stages at which a mediation session can be held or an agreement drafted: docketed and paid, not yet ended. */
-const MEDIABLE = new Set(['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'mediationOffered', 'inMediation', 'mediationFailed', 'hearingScheduled']);
 
 export function CaseDetail({ caseId }: { caseId: string }) {
   const { t, money } = useI18n();
@@ -42,7 +40,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
   const isParty = hasRole('party');
   const isStaff = hasRole('clerk', 'judge', 'mediator', 'admin');
   const can = (action: string) => c.allowedActions.includes(action);
-  const mediationOfficer = hasRole('mediator', 'clerk') && MEDIABLE.has(c.status);
+  const mediationOfficer = hasRole('mediator', 'clerk') && OPEN_FOR_MEDIATION.has(c.status);
   // A judge schedules hearings, a mediator mediations, a clerk either.
   const kinds = [...(can('SCHEDULE_HEARING') && hasRole('judge', 'clerk') ? (['hearing'] as const) : []), ...(mediationOfficer ? (['mediation'] as const) : [])];
 

@@ -6,6 +6,18 @@ import { findUsers, useDescribeUser } from '../../components/UserPicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link, navigate } from '../../router.js';
 
+/** Stages at which a mediation session can be held or an agreement drafted: docketed and paid, not yet ended. */
+export const OPEN_FOR_MEDIATION: ReadonlySet<string> = new Set([
+  'feeSettled',
+  'servedOnDefendant',
+  'answered',
+  'defaultPending',
+  'mediationOffered',
+  'inMediation',
+  'mediationFailed',
+  'hearingScheduled',
+]);
+
 type Step = 'offer' | 'accept' | 'decline' | 'fail';
 const STEP_EVENT: Record<Step, string> = { offer: 'OFFER_MEDIATION', accept: 'MEDIATION_ACCEPTED', decline: 'MEDIATION_DECLINED', fail: 'MEDIATION_FAILED' };
 

@@ -5,10 +5,9 @@ import { CaseRow } from '../../components/caseBits.js';
 import { ErrorBox, Loading, useLoad } from '../../components/common.js';
 import { hasKey, useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
+import { OPEN_FOR_MEDIATION } from '../case/MediationPanel.js';
 
 const IN_MEDIATION = new Set(['mediationOffered', 'inMediation']);
-// Cases that can still have a session ahead: docketed and paid, not yet ended.
-const OPEN = new Set(['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'mediationOffered', 'inMediation', 'mediationFailed', 'hearingScheduled']);
 
 interface Session extends Hearing {
   caseNumber?: string;
@@ -22,7 +21,7 @@ interface Session extends Hearing {
  */
 async function loadSessions(userId: string): Promise<{ cases: CaseSummary[]; sessions: Session[] }> {
   const { cases } = await get<{ cases: CaseSummary[] }>('/api/cases');
-  const open = cases.filter((c) => OPEN.has(c.status));
+  const open = cases.filter((c) => OPEN_FOR_MEDIATION.has(c.status));
   const perCase = await Promise.all(
     open.map((c) =>
       get<{ hearings: Hearing[] }>(`/api/cases/${c.id}/hearings`).then(
