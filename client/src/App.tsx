@@ -10,6 +10,11 @@ import { CaseDetail } from './pages/case/CaseDetail.js';
 import { ReviewQueue } from './pages/staff/ReviewQueue.js';
 import { Docket } from './pages/staff/Docket.js';
 import { Loading } from './components/common.js';
+import { MediationSessions } from './pages/staff/MediationSessions.js';
+import { AgreementPage } from './pages/agreement/AgreementPage.js';
+import { Inbox, InboxItemPage } from './pages/inbox/Inbox.js';
+import { NotificationsPage } from './notifications/NotificationsPage.js';
+import { useNotifications } from './notifications/notificationCentre.js';
 
 // The hearing room brings mediasoup-client and socket.io: loaded only when someone enters a hearing.
 const HearingPage = lazy(() => import('./hearing/HearingPage.js').then((m) => ({ default: m.HearingPage })));
@@ -37,8 +42,9 @@ function Header() {
   const path = usePath();
   const nav: { href: string; label: string }[] = [];
   if (user) {
-    if (hasRole('party')) nav.push({ href: '/cases', label: t('nav.myCases') }, { href: '/cases/new', label: t('nav.file') });
+    if (hasRole('party')) nav.push({ href: '/cases', label: t('nav.myCases') }, { href: '/cases/new', label: t('nav.file') }, { href: '/inbox', label: t('nav.inbox') });
     if (hasRole('clerk')) nav.push({ href: '/queue', label: t('nav.queue') });
+    if (hasRole('mediator')) nav.push({ href: '/mediations', label: t('nav.mediations') });
     if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
   }
   return (
@@ -74,6 +80,7 @@ function Header() {
         </button>
         {user && (
           <>
+            <Bell current={path === '/notifications'} />
             <span className="user-name" data-testid="user-name">
               {user.name}
             </span>
@@ -94,6 +101,31 @@ function Header() {
   );
 }
 
+/** The way to the notifications, with the unread count, and a polite announcement when one arrives live. */
+function Bell({ current }: { current: boolean }) {
+  const { t, pick } = useI18n();
+  const { unread, latest } = useNotifications();
+  return (
+    <>
+      <Link href="/notifications" className="bell" data-testid="bell" aria-current={current ? 'page' : undefined} aria-label={t('nav.notificationsCount', { n: unread })}>
+        {/* Drawn, not an emoji: court PCs often lack a colour emoji font. */}
+        <svg className="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+        </svg>{' '}
+        {t('nav.notifications')}
+        {unread > 0 && (
+          <span className="bell-count" aria-hidden="true" data-testid="unread-count">
+            {unread}
+          </span>
+        )}
+      </Link>
+      <p className="visually-hidden" aria-live="polite">
+        {latest ? t('notifications.arrived', { title: pick(latest.titleZh, latest.titleEn) }) : ''}
+      </p>
+    </>
+  );
+}
+
 function Routes(): ReactNode {
   const path = usePath();
   const { user } = useSession();
@@ -105,6 +137,13 @@ function Routes(): ReactNode {
   if (path === '/cases/new') return <FilingWizard />;
   if (path === '/queue') return <ReviewQueue />;
   if (path === '/docket') return <Docket />;
+  if (path === '/mediations') return <MediationSessions />;
+  if (path === '/inbox') return <Inbox />;
+  if (path === '/notifications') return <NotificationsPage />;
+  const inboxRoute = match('/inbox/:id', path);
+  if (inboxRoute?.id) return <InboxItemPage key={inboxRoute.id} deliveryId={inboxRoute.id} />;
+  const agreementRoute = match('/agreements/:id', path);
+  if (agreementRoute?.id) return <AgreementPage key={agreementRoute.id} agreementId={agreementRoute.id} />;
   const caseRoute = match('/cases/:id', path);
   if (caseRoute?.id) return <CaseDetail key={caseRoute.id} caseId={caseRoute.id} />;
   const hearingRoute = match('/hearings/:id', path);

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { SessionProvider } from './api/session.js';
 import { I18nProvider } from './i18n/i18n.js';
+import { NotificationsProvider } from './notifications/notificationCentre.js';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -11,7 +12,9 @@ createRoot(root).render(
   <StrictMode>
     <I18nProvider>
       <SessionProvider>
-        <App />
+        <NotificationsProvider>
+          <App />
+        </NotificationsProvider>
       </SessionProvider>
     </I18nProvider>
   </StrictMode>,

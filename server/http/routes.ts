@@ -26,6 +26,7 @@ import type { ElectronicService } from '../service/electronicService.js';
 import { Inbox } from '../service/inbox.js';
 import { inboxRoutes } from '../service/inboxRoutes.js';
 import { serviceRoutes } from '../service/serviceRoutes.js';
+import { userRoutes } from '../users/userRoutes.js';
 
 export interface Services {
   cases: CaseService;
@@ -87,5 +88,6 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     mediationRoutes(context, services.cases, createPersonalDataCipher(context.config.dataEncryptionKey)),
     serviceRoutes(context, services.electronicService),
     inboxRoutes(context, new Inbox(services.electronicService)),
+    userRoutes(context),
   ];
 }

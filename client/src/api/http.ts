@@ -23,6 +23,11 @@ export function setAuthToken(token: string | undefined): void {
   currentToken = token;
 }
 
+/** For the /user socket's handshake, which cannot use the Authorization header. */
+export function authToken(): string | undefined {
+  return currentToken;
+}
+
 export function onSessionExpired(handler: () => void): void {
   onUnauthorised = handler;
 }

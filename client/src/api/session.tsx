@@ -82,6 +82,7 @@ export function useSession(): Session {
 /** Where each role starts after logging in. */
 export function homeFor(user: User): string {
   if (user.roles.includes('clerk')) return '/queue';
+  if (user.roles.includes('mediator')) return '/mediations';
   if (user.roles.some((r) => r === 'judge' || r === 'mediator' || r === 'admin')) return '/docket';
   return '/cases';
 }

@@ -12,7 +12,8 @@ export interface User {
 export type CaseType = 'property' | 'divorce' | 'personality' | 'nonProperty' | 'ipNoAmount' | 'labour';
 export const CASE_TYPES: readonly CaseType[] = ['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour'];
 
-export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other';
+// 'courtDocument': notices the court issues itself, filed into the case by electronic service.
+export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'courtDocument';
 
 export interface Finding {
   code: string;
@@ -125,4 +126,70 @@ export interface Recording {
   sha256?: string;
   size?: number;
   durationSeconds?: number;
+}
+
+/** Someone court staff can invite (GET /api/users); `side` only for the parties of the case asked about. */
+export interface FoundUser {
+  id: string;
+  name: string;
+  roles: Role[];
+  side?: 'plaintiff' | 'defendant';
+}
+
+export interface AgreementSignatory {
+  userId: string;
+  name: string;
+  signedAt?: string;
+}
+
+/** See server/agreements/agreementRoutes.ts (agreementViewSchema). */
+export interface Agreement {
+  id: string;
+  caseId: string;
+  caseNumber?: string;
+  title: string;
+  terms: string[];
+  signatories: AgreementSignatory[];
+  drafter: { userId: string; name: string; role: 'mediator' | 'clerk' };
+  documentSha256: string;
+  size: number;
+  status: 'draft' | 'effective';
+  effectiveAt?: string;
+  createdAt: string;
+  pdf: string;
+}
+
+export interface AgreementVerification {
+  valid: boolean;
+  documentSha256: string;
+  documentValid: boolean;
+  signatures: { userId: string; signedAt: string; valid: boolean }[];
+  pending: string[];
+  effectiveAt?: string;
+}
+
+export interface DeliveryStep {
+  step: string;
+  at: string;
+}
+
+/** One served document as its recipient sees it (server/service/views.ts inboxItemView). */
+export interface InboxItem {
+  id: string;
+  serviceId: string;
+  caseId: string;
+  caseNumber: string;
+  document: { id: string; kind: string; title: string; filename: string; sha256: string };
+  servedAt: string;
+  read?: boolean;
+  acknowledged: boolean;
+  effect: { effective: boolean; effectiveAt?: string; presumed?: boolean; reasonZh?: string; reason?: string };
+  deliveries: { id: string; channel: 'inbox' | 'email' | 'sms'; address: string; status: string; steps: DeliveryStep[] }[];
+}
+
+export type { NotificationView } from '../../../server/notifications/notificationModel.js';
+
+export interface NotificationSettings {
+  email?: string;
+  language: 'zh' | 'en';
 }

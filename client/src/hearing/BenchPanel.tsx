@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ParticipantView } from '../../../server/protocol/hearing.js';
 import { hasKey, useI18n } from '../i18n/i18n.js';
+import { CaucusPanel } from './CaucusPanel.js';
 import type { HearingClient, HearingSnapshot } from './hearingClient.js';
 
 type SessionAction = 'start' | 'pause' | 'resume' | 'suspend' | 'close';
@@ -34,7 +35,7 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
 
   return (
     <aside className="bench" aria-labelledby="bench-title" data-testid="bench">
-      <h2 id="bench-title">{t('bench.title')}</h2>
+      <h2 id="bench-title">{snap.hearing?.kind === 'mediation' ? t('bench.titleMediation') : t('bench.title')}</h2>
 
       <section aria-labelledby="bench-session">
         <h3 id="bench-session">{t('bench.session')}</h3>
@@ -144,6 +145,7 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
           ))}
         </ul>
       </section>
+      {snap.hearing?.kind === 'mediation' && <CaucusPanel client={client} snap={snap} />}
     </aside>
   );
 }

@@ -4,6 +4,7 @@ import { useSession } from '../api/session.js';
 import { hasKey, useI18n, type Translate } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { BenchPanel } from './BenchPanel.js';
+import { RecordingConsent } from './RecordingConsent.js';
 import type { ChosenMedia } from './DeviceCheck.js';
 import { HearingClient, type HearingSnapshot } from './hearingClient.js';
 import { VideoTile } from './VideoTile.js';
@@ -106,6 +107,8 @@ export function HearingRoom({ hearingId, caseId, media }: { hearingId: string; c
 
   const inMyRoom = snap.participants.filter((p) => p.userId !== me?.userId && (p.status === 'admitted' || p.status === 'inCaucus') && p.room === me?.room);
   const waiting = me && me.status === 'waiting';
+  // The host of a mediation is the mediator: what people are told names the right person.
+  const mediation = snap.hearing?.kind === 'mediation';
   return (
     <section className="hearing" aria-label={t('room.label')}>
       <StatusBar snap={snap} />
@@ -116,9 +119,15 @@ export function HearingRoom({ hearingId, caseId, media }: { hearingId: string; c
       )}
       {snap.connection === 'connecting' && <p role="status">{t('room.connecting')}</p>}
       {snap.recording.active && !me?.isHost && <p className="notice">{t('room.recordingNotice')}</p>}
+      {mediation && me && !waiting && (
+        <p className="notice" role="status" data-testid="my-room">
+          {t('caucus.youAreIn', { room: t(`caucus.room.${me.room ?? 'joint'}`) })}
+        </p>
+      )}
+      {mediation && (me?.role === 'party' || me?.role === 'representative') && !snap.recording.active && <RecordingConsent client={client} snap={snap} />}
       {snap.mutedByHost && !snap.micOn && (
         <p className="notice warn" role="status">
-          {self?.locked ? t('room.mutedLocked') : t('room.mutedByHost')}
+          {mediation ? (self?.locked ? t('room.mutedLockedMediation') : t('room.mutedByMediator')) : self?.locked ? t('room.mutedLocked') : t('room.mutedByHost')}
         </p>
       )}
       {snap.error && (
@@ -142,7 +151,7 @@ export function HearingRoom({ hearingId, caseId, media }: { hearingId: string; c
       {waiting && (
         <div className="notice waiting" role="status" data-testid="waiting-room">
           <h2>{t('room.waitingTitle')}</h2>
-          <p>{t('room.waitingText')}</p>
+          <p>{mediation ? t('room.waitingTextMediation') : t('room.waitingText')}</p>
         </div>
       )}
       <div className={`room-layout${me?.isHost ? ' with-bench' : ''}`}>

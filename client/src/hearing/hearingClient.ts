@@ -1,5 +1,5 @@
 import { ApiError } from '../api/http.js';
-import type { HearingView, ParticipantView, RecordingState } from '../../../server/protocol/hearing.js';
+import type { HearingView, ParticipantView, RecordingState, RoomName } from '../../../server/protocol/hearing.js';
 import { MediaSession, type RemoteMedia } from './mediaSession.js';
 import { rateQuality, type Quality, type QualitySample } from './networkQuality.js';
 import { connectHearing, HearingRequestError, requester, type HearingSocket, type Requester } from './signalling.js';
@@ -27,6 +27,8 @@ export interface HearingSnapshot {
   error?: { code: string; message: string };
   /** To the host: recording trouble. */
   alerts: string[];
+  /** A party's answer to recording a mediation, once given in this session (the server keeps no other copy for us). */
+  recordingConsent?: boolean;
 }
 
 const MEDIA_STATUSES = new Set(['admitted', 'inCaucus']);
@@ -317,6 +319,19 @@ export class HearingClient {
 
   recording(action: 'start' | 'stop'): Promise<void> {
     return this.act(async () => this.set({ recording: await this.ask('host:recording', { action }) }));
+  }
+
+  /** Mediation: the mediator moves a participant, or itself, between the joint room and a side's caucus. */
+  move(userId: string, room: RoomName): Promise<void> {
+    return this.act(() => this.ask('host:move', { userId, room }));
+  }
+
+  /** A party answers whether the joint session of a mediation may be recorded. */
+  consentToRecording(consent: boolean): Promise<void> {
+    return this.act(async () => {
+      await this.ask('recording:consent', { consent });
+      this.set({ recordingConsent: consent });
+    });
   }
 
   /** Leave the hearing and release everything; the page calls this on unmount. */

@@ -5,14 +5,18 @@ import type { CaseView } from '../../api/types.js';
 import { Deadlines, Findings, Timeline } from '../../components/caseBits.js';
 import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { useNotifications } from '../../notifications/notificationCentre.js';
 import { Documents } from './Documents.js';
 import { HearingsList } from './HearingsList.js';
 import { CorrectionPanel, PaymentPanel } from './PartyPanels.js';
 import { ConfirmPaymentPanel, ReviewPanel } from './ClerkPanels.js';
 import { Recordings } from './Recordings.js';
 import { ScheduleHearing } from './ScheduleHearing.js';
+import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
+import { WithdrawPanel } from './WithdrawPanel.js';
 
-// No push channel tells a case page that the court acted (see the report), so it looks again now and then.
+// Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
+// so besides reacting to notifications about this case the page looks again now and then.
 const REFRESH_MS = 8000;
 
 export function CaseDetail({ caseId }: { caseId: string }) {
@@ -25,6 +29,10 @@ export function CaseDetail({ caseId }: { caseId: string }) {
     }, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
+  const { latest } = useNotifications();
+  useEffect(() => {
+    if (latest?.caseId === caseId) reload();
+  }, [latest, caseId, reload]);
 
   if (error && !c) return <ErrorBox error={error} />;
   if (!c) return <Loading />;
@@ -32,6 +40,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
   const isParty = hasRole('party');
   const isStaff = hasRole('clerk', 'judge', 'mediator', 'admin');
   const can = (action: string) => c.allowedActions.includes(action);
+  const mediationOfficer = hasRole('mediator', 'clerk') && OPEN_FOR_MEDIATION.has(c.status);
+  // A judge schedules hearings, a mediator mediations, a clerk either.
+  const kinds = [...(can('SCHEDULE_HEARING') && hasRole('judge', 'clerk') ? (['hearing'] as const) : []), ...(mediationOfficer ? (['mediation'] as const) : [])];
 
   return (
     <article className="case-page">
@@ -73,9 +84,12 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {isParty && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
-      {isStaff && can('SCHEDULE_HEARING') && <ScheduleHearing c={c} onScheduled={reload} />}
+      {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
+      {isStaff && kinds.length > 0 && <ScheduleHearing c={c} kinds={kinds} onScheduled={reload} />}
 
       <HearingsList caseId={c.id} version={c.version} />
+      <AgreementsOfCase c={c} />
+      {mediationOfficer && <DraftAgreement c={c} />}
       <Recordings caseId={c.id} version={c.version} />
 
       {!can('REVIEW_ACCEPT') && (
@@ -95,6 +109,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         <p className="pre">{c.facts}</p>
       </section>
       <Documents c={c} />
+      {isParty && can('WITHDRAW') && <WithdrawPanel c={c} onChanged={setData} />}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('case.timeline')}</h2>
         <Timeline entries={c.timeline} />

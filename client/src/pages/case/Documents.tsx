@@ -1,19 +1,8 @@
 import { useState } from 'react';
-import { fetchBlob } from '../../api/http.js';
 import type { CaseView } from '../../api/types.js';
 import { ErrorBox, formatBytes } from '../../components/common.js';
+import { downloadFile } from '../../components/download.js';
 import { useI18n } from '../../i18n/i18n.js';
-
-/** Downloads go through fetch with the Authorization header; the token never appears in a link. */
-async function download(caseId: string, id: string, filename: string): Promise<void> {
-  const blob = await fetchBlob(`/api/cases/${caseId}/documents/${id}`);
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function Documents({ c }: { c: CaseView }) {
   const { t, dateTime } = useI18n();
@@ -26,7 +15,7 @@ export function Documents({ c }: { c: CaseView }) {
         {c.documents.map((d) => (
           <li key={d.id}>
             <span className="doc-kind">{t(`docKind.${d.kind}`)}</span>
-            <button type="button" className="link-button" onClick={() => download(c.id, d.id, d.filename).catch(setError)} aria-label={t('case.downloadNamed', { name: d.filename })}>
+            <button type="button" className="link-button" onClick={() => downloadFile(`/api/cases/${c.id}/documents/${d.id}`, d.filename).catch(setError)} aria-label={t('case.downloadNamed', { name: d.filename })}>
               {d.filename}
             </button>
             <span className="muted">

@@ -26,7 +26,13 @@ export function HearingsList({ caseId, version }: { caseId: string; version: num
               <p className="muted">{t('hearings.who', { names: h.participants.map((p) => p.name).join(t('common.listSeparator')) })}</p>
               {me && h.state !== 'closed' && (
                 <Link href={`/hearings/${h.id}`} className="button primary" data-testid="join-hearing">
-                  {me.role === 'judge' || me.role === 'mediator' ? t('hearings.openBench') : t('hearings.join')}
+                  {h.kind === 'mediation'
+                    ? me.role === 'mediator'
+                      ? t('mediations.open')
+                      : t('hearings.joinMediation')
+                    : me.role === 'judge'
+                      ? t('hearings.openBench')
+                      : t('hearings.join')}
                 </Link>
               )}
             </li>

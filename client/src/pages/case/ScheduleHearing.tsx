@@ -1,18 +1,20 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { get, post } from '../../api/http.js';
+import { post } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
-import type { CaseView, Payment } from '../../api/types.js';
+import type { CaseView, FoundUser } from '../../api/types.js';
 import { ErrorBox, SelectField, TextField } from '../../components/common.js';
+import { findUsers, UserPicker } from '../../components/UserPicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 const ROLES = ['judge', 'clerk', 'mediator', 'party', 'representative', 'witness', 'interpreter', 'observer'] as const;
 type HearingRole = (typeof ROLES)[number];
+type Kind = 'hearing' | 'mediation';
 interface Row {
   userId: string;
+  name: string;
   role: HearingRole;
   side: '' | 'plaintiff' | 'defendant';
 }
-const USER_ID = /^[0-9a-f]{24}$/;
 
 /** datetime-local has no zone; court times are Beijing times. */
 function toInstant(local: string): string {
@@ -25,21 +27,25 @@ function defaultStart(): string {
   return d.toISOString().slice(0, 16);
 }
 
+/** The role a found person most likely has in the session: a party's side makes them a party. */
+function rowFor(u: FoundUser): Row {
+  if (u.side) return { userId: u.id, name: u.name, role: 'party', side: u.side };
+  const staffRole = u.roles.find((r): r is 'judge' | 'clerk' | 'mediator' => r === 'judge' || r === 'clerk' || r === 'mediator');
+  return { userId: u.id, name: u.name, role: staffRole ?? 'party', side: '' };
+}
+
 /**
- * Scheduling needs user ids, and the API has no user directory: the filer's id is
- * taken from their fee payment (the payer), the scheduler's own from the session,
- * anyone else's must be typed in.
+ * Scheduling a hearing (judge or clerk) or a mediation session (mediator or
+ * clerk). The scheduler and the case's known parties are filled in; anyone
+ * else is found by name or mobile number.
  */
-export function ScheduleHearing({ c, onScheduled }: { c: CaseView; onScheduled: () => void }) {
+export function ScheduleHearing({ c, kinds, onScheduled }: { c: CaseView; kinds: readonly Kind[]; onScheduled: () => void }) {
   const { t } = useI18n();
   const { user, hasRole } = useSession();
   const myRole: HearingRole = hasRole('judge') ? 'judge' : hasRole('mediator') ? 'mediator' : 'clerk';
-  const [kind, setKind] = useState<'hearing' | 'mediation'>('hearing');
+  const [kind, setKind] = useState<Kind>(kinds[0] ?? 'hearing');
   const [startsAt, setStartsAt] = useState(defaultStart);
-  const [rows, setRows] = useState<Row[]>(() => [
-    { userId: user?.id ?? '', role: myRole, side: '' },
-    ...(myRole !== 'judge' ? [{ userId: '', role: 'judge' as const, side: '' as const }] : []),
-  ]);
+  const [rows, setRows] = useState<Row[]>(() => (user ? [{ userId: user.id, name: user.name, role: myRole, side: '' }] : []));
   const [error, setError] = useState<unknown>();
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState(false);
@@ -48,11 +54,10 @@ export function ScheduleHearing({ c, onScheduled }: { c: CaseView; onScheduled: 
 
   useEffect(() => {
     let live = true;
-    get<{ payments: Payment[] }>(`/api/cases/${c.id}/payments`)
-      .then(({ payments }) => {
-        const payer = payments[0]?.payerId;
-        if (!live || !payer) return;
-        setRows((r) => (r.some((x) => x.userId === payer) ? r : [...r, { userId: payer, role: 'party', side: 'plaintiff' }]));
+    findUsers(c.id, '', 'party')
+      .then((parties) => {
+        if (!live) return;
+        setRows((r) => [...r, ...parties.filter((p) => !r.some((x) => x.userId === p.id)).map(rowFor)]);
       })
       .catch(() => undefined);
     return () => {
@@ -64,9 +69,8 @@ export function ScheduleHearing({ c, onScheduled }: { c: CaseView; onScheduled: 
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const filled = rows.filter((r) => r.userId.trim() !== '');
-    if (filled.some((r) => !USER_ID.test(r.userId.trim())) || filled.length < 2) {
-      setProblem(t('schedule.badParticipants'));
+    if (rows.length < 2) {
+      setProblem(t('schedule.tooFew'));
       return;
     }
     setProblem(undefined);
@@ -75,7 +79,7 @@ export function ScheduleHearing({ c, onScheduled }: { c: CaseView; onScheduled: 
       await post(`/api/cases/${c.id}/hearings`, {
         kind,
         startsAt: toInstant(startsAt),
-        participants: filled.map((r) => ({ userId: r.userId.trim(), role: r.role, ...(r.side ? { side: r.side } : {}) })),
+        participants: rows.map((r) => ({ userId: r.userId, role: r.role, ...(r.side ? { side: r.side } : {}) })),
       });
       setDone(true);
       setOpen(false);
@@ -87,7 +91,7 @@ export function ScheduleHearing({ c, onScheduled }: { c: CaseView; onScheduled: 
 
   return (
     <section className="card" aria-labelledby="schedule-title" data-testid="schedule-panel">
-      <h2 id="schedule-title">{t('schedule.title')}</h2>
+      <h2 id="schedule-title">{kinds.includes('hearing') ? t('schedule.title') : t('schedule.titleMediation')}</h2>
       {done && (
         <p className="notice ok" role="status">
           {t('schedule.done')}
@@ -100,37 +104,45 @@ export function ScheduleHearing({ c, onScheduled }: { c: CaseView; onScheduled: 
       )}
       {open && (
         <form onSubmit={submit} noValidate>
-          <SelectField label={t('schedule.kind')} value={kind} onChange={(e) => setKind(e.target.value as 'hearing' | 'mediation')}>
-            <option value="hearing">{t('hearingKind.hearing')}</option>
-            <option value="mediation">{t('hearingKind.mediation')}</option>
-          </SelectField>
+          {kinds.length > 1 ? (
+            <SelectField label={t('schedule.kind')} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+              {kinds.map((k) => (
+                <option key={k} value={k}>
+                  {t(`hearingKind.${k}`)}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
+            <p>
+              <strong>{t('schedule.kind')}</strong> {t(`hearingKind.${kind}`)}
+            </p>
+          )}
           <TextField label={t('schedule.startsAt')} name="startsAt" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} hint={t('schedule.beijingTime')} />
           <fieldset>
             <legend>{t('schedule.participants')}</legend>
-            <p className="hint">{t('schedule.idHint')}</p>
             {rows.map((r, i) => (
-              <div className="participant-row" key={i}>
-                <TextField label={t('schedule.userId', { n: i + 1 })} name={`participant${i}`} value={r.userId} spellCheck={false} onChange={(e) => setRow(i, { userId: e.target.value })} />
-                <SelectField label={t('schedule.role', { n: i + 1 })} value={r.role} onChange={(e) => setRow(i, { role: e.target.value as HearingRole })}>
+              <div className="participant-row" key={r.userId}>
+                <p className="participant-name" data-name>
+                  {r.name}
+                </p>
+                <SelectField label={t('schedule.roleOf', { name: r.name })} value={r.role} onChange={(e) => setRow(i, { role: e.target.value as HearingRole })}>
                   {ROLES.map((role) => (
                     <option key={role} value={role}>
                       {t(`role.${role}`)}
                     </option>
                   ))}
                 </SelectField>
-                <SelectField label={t('schedule.side', { n: i + 1 })} value={r.side} onChange={(e) => setRow(i, { side: e.target.value as Row['side'] })}>
+                <SelectField label={t('schedule.sideOf', { name: r.name })} value={r.side} onChange={(e) => setRow(i, { side: e.target.value as Row['side'] })}>
                   <option value="">{t('side.none')}</option>
                   <option value="plaintiff">{t('side.plaintiff')}</option>
                   <option value="defendant">{t('side.defendant')}</option>
                 </SelectField>
                 <button type="button" className="link-button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-                  {t('schedule.remove', { n: i + 1 })}
+                  {t('schedule.removeNamed', { name: r.name })}
                 </button>
               </div>
             ))}
-            <button type="button" onClick={() => setRows([...rows, { userId: '', role: 'party', side: '' }])}>
-              {t('schedule.add')}
-            </button>
+            <UserPicker caseId={c.id} label={t('schedule.find')} exclude={rows.map((r) => r.userId)} onPick={(u) => setRows([...rows, rowFor(u)])} />
           </fieldset>
           {problem && (
             <p className="field-error" role="alert">

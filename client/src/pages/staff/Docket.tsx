@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { get } from '../../api/http.js';
-import { useSession } from '../../api/session.js';
 import type { CaseSummary } from '../../api/types.js';
 import { CaseRow } from '../../components/caseBits.js';
 import { ErrorBox, Loading, SelectField, useLoad } from '../../components/common.js';
@@ -11,7 +10,6 @@ const BEFORE_DOCKET = new Set(['draft', 'underReview', 'correctionRequested', 'r
 /** The court's docketed cases (the judge's working list); filings not yet docketed are the clerk's queue. */
 export function Docket() {
   const { t } = useI18n();
-  const { user } = useSession();
   const [filter, setFilter] = useState<'active' | 'all'>('active');
   const { data, error, reload } = useLoad(() => get<{ cases: CaseSummary[] }>('/api/cases'), []);
   const ended = new Set(['closed', 'withdrawn', 'settled', 'decided']);
@@ -24,7 +22,6 @@ export function Docket() {
           {t('common.refresh')}
         </button>
       </div>
-      {user && <p className="hint">{t('docket.myId', { id: user.id })}</p>}
       <SelectField label={t('docket.show')} value={filter} onChange={(e) => setFilter(e.target.value as 'active' | 'all')}>
         <option value="active">{t('docket.active')}</option>
         <option value="all">{t('docket.all')}</option>

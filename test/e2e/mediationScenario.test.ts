@@ -1,0 +1,314 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerParty, sampleFiles } from '../support/api.js';
+import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { feeSettledCase, serve, type ServiceCase } from '../integration/service/fixture.js';
+import { expectRemoteVideoPlaying, loginUi, PASSWORD, visibleTexts } from './steps.js';
+
+const DEMO_PASSWORD = 'demo-password-1';
+const MEDIATOR_PHONE = '13800000003';
+// feeSettledCase(server, 71): the parties' phones, and names 原告甲 / 被告乙.
+const PLAINTIFF_PHONE = '13700000071';
+const DEFENDANT_PHONE = '13710000071';
+
+/**
+ * Every string of the page changes with the language, except what people wrote
+ * (titles, terms, case numbers) and fingerprints, which are the same in both.
+ */
+async function expectEveryStringTranslated(page: Page, userContent: string[]): Promise<void> {
+  const isData = (s: string) => /^[0-9a-f]{64}$/.test(s) || userContent.some((u) => s.includes(u));
+  const zh = await visibleTexts(page);
+  await page.getByTestId('lang-switch').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  const en = await visibleTexts(page);
+  await page.getByTestId('lang-switch').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  expect(zh.length).toBeGreaterThan(5);
+  expect(zh.filter((s) => en.includes(s) && !isData(s))).toEqual([]);
+}
+
+/** The session the mediator's page is in, from its address. */
+async function hearingIdFrom(page: Page): Promise<string> {
+  await page.waitForURL(/\/hearings\/[0-9a-f-]{36}/);
+  return new URL(page.url()).pathname.split('/')[2] ?? '';
+}
+
+async function expectFitsPhone(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 375, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.setViewportSize({ width: 1280, height: 860 });
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+describe('mediation, served documents and notifications, end to end in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let c: ServiceCase;
+  let recordingsDir: string;
+  const opened: RolePage[] = [];
+  const open = async () => {
+    const role = await openAs(browser, server.url);
+    opened.push(role);
+    return role;
+  };
+  const failureShots = async (pages: [string, RolePage][]) => {
+    for (const [name, r] of pages) {
+      await screenshot(r.page, `failure-mediation-${name}`).catch(() => undefined);
+      if (r.errors.length) console.error(`${name} page errors:`, r.errors.slice(0, 10));
+    }
+  };
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-med-'));
+    server = await startTestServer({ RECORDINGS_DIR: recordingsDir });
+    // Filed, docketed and paid through the API; the complaint names the defendant by the ID number they registered with.
+    c = await feeSettledCase(server, 71);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const r of opened) await r.context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.destroy();
+    if (recordingsDir) fs.rmSync(recordingsDir, { recursive: true, force: true });
+  });
+
+  it('a served document opened from the inbox shows as read and is acknowledged; its notification is marked read; notification settings are kept', { timeout: 60_000 }, async () => {
+    const defendant = await open();
+    const d = defendant.page;
+    try {
+      await loginUi(d, DEFENDANT_PHONE, PASSWORD);
+      await d.getByRole('link', { name: '通知（0条未读）' }).waitFor();
+      // Served while the defendant is signed in: the bell counts it without a reload.
+      await serve(c.clerk, c.caseId, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: c.ids.defendant }], channels: ['inbox'] });
+      await d.getByRole('link', { name: '通知（1条未读）' }).waitFor();
+
+      await d.getByRole('link', { name: '送达文书' }).click();
+      const item = d.getByTestId('inbox-list').locator('li').first();
+      await item.getByText('未阅读').waitFor();
+      await screenshot(d, 'inbox-list');
+      await item.getByRole('link', { name: '举证通知书' }).click();
+      await d.getByRole('heading', { name: '举证通知书' }).waitFor();
+      await d.getByTestId('read-state').getByText('已阅读').waitFor();
+      await d.getByRole('button', { name: '确认收悉' }).click();
+      await d.getByText('您已确认收悉，法院已记录。').waitFor();
+      await screenshot(d, 'inbox-item');
+      await expectEveryStringTranslated(d, ['举证通知书', c.caseNumber]);
+
+      await d.getByRole('link', { name: '返回送达文书列表' }).click();
+      await item.getByText('已阅读').waitFor();
+      await item.getByText('已确认收悉').waitFor();
+
+      // --- The notification of it, marked read; the settings for the next ones ----------------
+      await d.getByRole('link', { name: '通知（1条未读）' }).click();
+      const note = d.locator('[data-notification-type="service.delivered"]');
+      await expect.poll(() => note.getAttribute('data-read')).toBe('no');
+      await note.getByRole('button', { name: /^将“.+”标为已读$/ }).click();
+      await expect.poll(() => note.getAttribute('data-read')).toBe('yes');
+      await d.getByRole('link', { name: '通知（0条未读）' }).waitFor();
+      const email = d.getByLabel('电子邮箱（选填）');
+      await email.fill('not-an-email');
+      await d.getByRole('button', { name: '保存设置' }).click();
+      await d.getByText('请填写有效的电子邮箱地址').waitFor();
+      await email.fill('beigao@example.com');
+      await d.getByLabel('通知语言').selectOption('en');
+      await d.getByRole('button', { name: '保存设置' }).click();
+      await d.getByText('已保存。').waitFor();
+      await screenshot(d, 'notifications');
+      await d.reload();
+      await expect.poll(() => d.getByLabel('电子邮箱（选填）').inputValue()).toBe('beigao@example.com');
+      expect(await d.getByLabel('通知语言').inputValue()).toBe('en');
+
+      // Language names are written in their own language whichever the page's is.
+      await expectEveryStringTranslated(d, ['English', '中文']);
+
+      // --- On a phone the served document still fits the screen --------------------------------
+      await d.goto('/inbox');
+      await item.getByRole('link', { name: '举证通知书' }).click();
+      await d.getByRole('heading', { name: '举证通知书' }).waitFor();
+      await expectFitsPhone(d);
+    } catch (err) {
+      await failureShots([['defendant', defendant]]);
+      throw err;
+    }
+  });
+
+  it('the mediator schedules a mediation, records only with both parties\' consent, moves a party into caucus and back, and the agreement is signed by both parties', { timeout: 150_000 }, async () => {
+    const mediator = await open();
+    const plaintiff = await open();
+    const defendant = opened[0] ?? (await open());
+    const m = mediator.page;
+    const p = plaintiff.page;
+    const d = defendant.page;
+    try {
+      // --- The mediator brings the case into mediation and schedules a session -------------------
+      await loginUi(m, MEDIATOR_PHONE, DEMO_PASSWORD);
+      await m.waitForURL('**/mediations');
+      await m.getByRole('heading', { name: '我的调解' }).waitFor();
+      await m.goto(`/cases/${c.caseId}`);
+      const steps = m.getByTestId('mediation-steps');
+      await steps.getByRole('button', { name: '建议调解' }).click();
+      await steps.getByRole('button', { name: '当事人同意调解' }).click();
+      await m.locator('.badge', { hasText: '调解中' }).waitFor();
+
+      const schedule = m.getByTestId('schedule-panel');
+      // The mediator (the session) and both parties of the case (found by the case) are filled in.
+      await expect.poll(() => schedule.locator('.participant-row').count()).toBe(3);
+      // Anyone else is found by name: take the defendant out and find them again.
+      await schedule.getByRole('button', { name: '移除被告乙' }).click();
+      await schedule.getByLabel('查找参加人员').fill('被告');
+      await schedule.getByRole('button', { name: '添加被告乙' }).click();
+      await expect.poll(() => schedule.getByLabel('被告乙所属一方').inputValue()).toBe('defendant');
+      await screenshot(m, 'mediator-schedule');
+      await schedule.getByRole('button', { name: '排期' }).click();
+      await m.getByTestId('hearings').getByRole('link', { name: '进入调解室' }).waitFor();
+
+      // --- The session is on the mediator's page -----------------------------------------------
+      await m.getByRole('link', { name: '调解', exact: true }).click();
+      const session = m.getByTestId('mediation-sessions').locator('li').first();
+      await session.waitFor();
+      await screenshot(m, 'mediator-sessions');
+      await expectEveryStringTranslated(m, [c.caseNumber]);
+      await session.getByRole('link', { name: '进入调解室' }).click();
+      await m.getByTestId('join-now').click();
+
+      // --- Both parties join and are admitted; recording waits for every party's consent ------
+      await loginUi(p, PLAINTIFF_PHONE, PASSWORD);
+      await p.goto(`/cases/${c.caseId}`);
+      await p.getByRole('link', { name: '进入调解' }).click();
+      // The defendant is not the filer: the session's address is all they need.
+      await d.goto(`/hearings/${await hearingIdFrom(m)}`);
+      for (const page of [p, d]) {
+        await page.getByTestId('join-now').click();
+        await page.getByTestId('waiting-room').getByText('请稍候，调解员准许后您将进入调解室。').waitFor();
+      }
+      await m.getByTestId('waiting-list').getByRole('button', { name: '准许原告甲入庭' }).click();
+      await m.getByTestId('waiting-list').getByRole('button', { name: '准许被告乙入庭' }).click();
+      for (const page of [p, d]) await page.getByTestId('my-room').getByText('联合调解室').waitFor();
+      await expectRemoteVideoPlaying(m);
+      await d.getByTestId('recording-consent').getByRole('button', { name: '同意录制' }).click();
+      await d.getByText('您已同意录制。').waitFor();
+      await m.getByTestId('recording-start').click();
+      await m.getByText('尚有当事人未同意录像。').waitFor();
+      await p.getByTestId('recording-consent').getByRole('button', { name: '同意录制' }).click();
+      await p.getByText('您已同意录制。').waitFor();
+      await m.getByTestId('recording-start').click();
+      for (const page of [p, d]) {
+        await page.getByTestId('recording-indicator').waitFor();
+        // Once recording runs the question is answered; the prompt goes.
+        await page.getByTestId('recording-consent').waitFor({ state: 'detached' });
+      }
+      await m.getByTestId('recording-stop').click();
+      await p.getByTestId('recording-indicator').waitFor({ state: 'detached' });
+
+      // --- Into the plaintiff's caucus and back ------------------------------------------------
+      const caucus = m.getByTestId('caucus-panel');
+      const plaintiffRow = caucus.locator(`li[data-user-id="${c.ids.plaintiff}"]`);
+      await caucus.getByRole('button', { name: '将原告甲移入原告方单独会谈室' }).click();
+      await p.getByTestId('my-room').getByText('原告方单独会谈室').waitFor();
+      await expect.poll(() => plaintiffRow.getAttribute('data-room')).toBe('caucus:plaintiff');
+      // Apart: in the joint room the mediator and the defendant no longer see the plaintiff.
+      const plaintiffTile = (page: Page) => page.locator(`.tile[data-user-id="${c.ids.plaintiff}"]`).count();
+      await expect.poll(() => plaintiffTile(m)).toBe(0);
+      await expect.poll(() => plaintiffTile(d)).toBe(0);
+      // The mediator visits the caucus: the two see each other there, and the defendant sees nobody.
+      await caucus.getByRole('button', { name: '我进入原告方单独会谈室' }).click();
+      await m.getByTestId('my-room').getByText('原告方单独会谈室').waitFor();
+      await expectRemoteVideoPlaying(p);
+      await expect.poll(() => d.locator('.tile:not(.local)').count()).toBe(0);
+      await screenshot(m, 'mediator-caucus');
+      await caucus.getByRole('button', { name: '请原告甲回到联合调解室' }).click();
+      await caucus.getByRole('button', { name: '我回到联合调解室' }).click();
+      await p.getByTestId('my-room').getByText('联合调解室').waitFor();
+      await expect.poll(() => plaintiffRow.getAttribute('data-room')).toBe('joint');
+      await expectRemoteVideoPlaying(m);
+
+      // --- The mediator drafts the agreement ---------------------------------------------------
+      for (const page of [p, d, m]) await page.getByRole('button', { name: '离开' }).click();
+      await m.waitForURL(`**/cases/${c.caseId}`);
+      const draft = m.getByTestId('draft-agreement');
+      await draft.getByLabel('协议名称').fill('劳动争议调解协议');
+      await draft.getByLabel('协议条款').fill('被告于2027年1月31日前支付原告工资30000元\n原告放弃其他诉讼请求');
+      await draft.getByRole('button', { name: '生成协议并送签' }).click();
+      await m.waitForURL(/\/agreements\/[0-9a-f-]{36}/);
+      const agreementUrl = new URL(m.url()).pathname;
+      await m.getByTestId('agreement-status').getByText('待签署').waitFor();
+      const signed = (page: Page, userId: string) => page.getByTestId('signatories').locator(`li[data-user-id="${userId}"]`).getAttribute('data-signed');
+
+      // --- The defendant is told live and signs in their own browser ---------------------------
+      await d.getByRole('link', { name: '通知（1条未读）' }).click();
+      await d.locator('[data-notification-type="agreement.toSign"]').getByRole('link', { name: '查看' }).click();
+      await d.waitForURL(`**${agreementUrl}`);
+      await d.getByLabel('我已完整阅读本协议，同意受其约束').check();
+      await d.getByRole('button', { name: '签名', exact: true }).click();
+      await expect.poll(() => signed(d, c.ids.defendant)).toBe('yes');
+      // Opening the notification's link marked it read.
+      await d.getByRole('link', { name: '通知（0条未读）' }).waitFor();
+      // The mediator's page shows it arrive, without a reload.
+      await expect.poll(() => signed(m, c.ids.defendant), { timeout: 10_000 }).toBe('yes');
+      expect(await signed(m, c.ids.plaintiff)).toBe('no');
+
+      // --- The plaintiff signs from the case page ----------------------------------------------
+      await p.waitForURL(`**/cases/${c.caseId}`);
+      await p.getByTestId('case-agreements').getByRole('link', { name: '劳动争议调解协议' }).click();
+      await p.getByLabel('我已完整阅读本协议，同意受其约束').check();
+      await p.getByRole('button', { name: '签名', exact: true }).click();
+      await p.getByTestId('agreement-status').getByText('已生效').waitFor();
+      await expectEveryStringTranslated(p, ['劳动争议调解协议', '被告于2027年1月31日前支付原告工资30000元', '原告放弃其他诉讼请求', c.caseNumber]);
+      await expectFitsPhone(p);
+
+      // --- The mediator sees both signatures and the agreement in effect; the case is settled ---
+      await m.getByTestId('agreement-status').getByText('已生效', { exact: true }).waitFor({ timeout: 10_000 });
+      expect(await signed(m, c.ids.plaintiff)).toBe('yes');
+      await m.getByRole('button', { name: '核验文本和签名' }).click();
+      await m.getByTestId('verify-result').getByText('有效签名：2/2').waitFor();
+      await screenshot(m, 'agreement-effective');
+      await m.getByRole('link', { name: '返回案件' }).click();
+      await m.locator('.badge', { hasText: '调解结案' }).waitFor();
+    } catch (err) {
+      await failureShots([
+        ['mediator', mediator],
+        ['plaintiff', plaintiff],
+        ['defendant', defendant],
+      ]);
+      throw err;
+    }
+  });
+
+  it('a party withdraws a case after confirming', { timeout: 60_000 }, async () => {
+    const filer = await registerParty(server, '13720000071', 571, '撤诉人');
+    const filed = await filer.postForm<{ id: string }>(
+      '/api/cases',
+      { court: 'bj-chaoyang', caseType: 'labour', claims: ['支付工资'], facts: '拖欠工资', defendants: [{ name: '某公司' }] },
+      [
+        { field: 'complaint', filename: 'c.pdf', bytes: sampleFiles.pdf('withdraw') },
+        { field: 'idProof', filename: 'id.png', bytes: sampleFiles.png() },
+      ],
+    );
+    const party = await open();
+    const w = party.page;
+    try {
+      await loginUi(w, '13720000071', PASSWORD);
+      await w.goto(`/cases/${filed.body.id}`);
+      const panel = w.getByTestId('withdraw-panel');
+      await panel.getByRole('button', { name: '申请撤诉…' }).click();
+      await panel.getByText('撤诉后案件即告终结，无法恢复。').waitFor();
+      // Cancelling changes nothing.
+      await panel.getByRole('button', { name: '取消' }).click();
+      await panel.getByRole('button', { name: '申请撤诉…' }).click();
+      await panel.getByLabel('撤诉理由（选填）').fill('双方已自行和解');
+      await screenshot(w, 'withdraw-confirm');
+      await panel.getByRole('button', { name: '确认撤诉' }).click();
+      await w.locator('.badge', { hasText: '已撤诉' }).waitFor();
+      await w.getByTestId('withdraw-panel').waitFor({ state: 'detached' });
+    } catch (err) {
+      await failureShots([['party', party]]);
+      throw err;
+    }
+  });
+});
