@@ -45,15 +45,12 @@ function stamp(context: CaseContext, at: string, ...names: CaseTimestamp[]): Cas
   return timestamps;
 }
 
-/** A settled fee leaves no payment period running (the case page would still show it). */
-function withoutFeeDueBy(deadlines: CaseDeadlines): CaseDeadlines {
-  const { feeDueBy: _settled, ...rest } = deadlines;
-  return rest;
-}
-
-function withoutCorrectBy(deadlines: CaseDeadlines): CaseDeadlines {
-  const { correctBy: _ended, ...rest } = deadlines;
-  return rest;
+/**
+ * The deadlines minus those that stopped running (met, or made moot by the step), so
+ * that the case page lists only periods someone still has to act within.
+ */
+function without(deadlines: CaseDeadlines, ...ended: (keyof CaseDeadlines)[]): CaseDeadlines {
+  return Object.fromEntries(Object.entries(deadlines).filter(([k]) => !ended.includes(k as keyof CaseDeadlines))) as CaseDeadlines;
 }
 
 // Rebuilt key by key so an explicit `undefined` never reaches the stored JSON.
@@ -83,7 +80,7 @@ function recordFiling(
     return {
       ...context,
       findings: [],
-      deadlines: { ...withoutCorrectBy(context.deadlines), docketBy: daysAfter(at, PERIODS.docket, calendar) },
+      deadlines: { ...without(context.deadlines, 'correctBy'), docketBy: daysAfter(at, PERIODS.docket, calendar) },
       timestamps: stamp(context, at, 'submittedAt'),
     };
   }
@@ -112,39 +109,39 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
         ...context,
         caseNumber: event.caseNumber,
         fee: { amount: event.fee.amount, currency: event.fee.currency },
-        deadlines: { ...context.deadlines, feeDueBy: daysAfter(at, PERIODS.fee, event.calendar) },
+        deadlines: { ...without(context.deadlines, 'docketBy'), feeDueBy: daysAfter(at, PERIODS.fee, event.calendar) },
         timestamps: stamp(context, at, 'docketedAt'),
       };
     case 'REVIEW_CORRECT':
       return {
         ...context,
         correction: { source: 'clerk', reasons: [...event.reasons], deadline: event.deadline, issuedAt: at },
-        deadlines: { ...context.deadlines, correctBy: event.deadline },
+        deadlines: { ...without(context.deadlines, 'docketBy'), correctBy: event.deadline },
         timestamps: stamp(context, at, 'correctionRequestedAt'),
       };
     case 'REVIEW_REJECT':
-      return { ...context, rejectionReasons: [...event.reasons], timestamps: stamp(context, at, 'rejectedAt') };
+      return { ...context, rejectionReasons: [...event.reasons], deadlines: {}, timestamps: stamp(context, at, 'rejectedAt') };
     case 'CORRECTION_PERIOD_EXPIRED':
       return deemWithdrawn(context, event.actor.userId, 'CORRECTION_NOT_MADE', at);
     case 'FEE_PAID':
       return {
         ...context,
         feeSettlement: { kind: 'paid', paymentId: event.paymentId, amount: event.amount, at },
-        deadlines: withoutFeeDueBy(context.deadlines),
+        deadlines: without(context.deadlines, 'feeDueBy'),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
     case 'FEE_WAIVED':
       return {
         ...context,
         feeSettlement: { kind: 'waived', reason: event.reason, at },
-        deadlines: withoutFeeDueBy(context.deadlines),
+        deadlines: without(context.deadlines, 'feeDueBy'),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
     case 'FEE_DEFERRED':
       return {
         ...context,
         feeSettlement: { kind: 'deferred', reason: event.reason, until: event.until, at },
-        deadlines: withoutFeeDueBy(context.deadlines),
+        deadlines: without(context.deadlines, 'feeDueBy'),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
     case 'FEE_PERIOD_EXPIRED':
@@ -166,6 +163,7 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       return {
         ...context,
         ...(event.documentId === undefined ? {} : { answerDocumentId: event.documentId }),
+        deadlines: without(context.deadlines, 'answerBy'),
         timestamps: stamp(context, at, 'answeredAt'),
       };
     case 'ANSWER_PERIOD_EXPIRED':
@@ -220,6 +218,7 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       return {
         ...context,
         withdrawal: { byUserId: event.actor.userId, ...(event.reason === undefined ? {} : { reason: event.reason }) },
+        deadlines: {},
         timestamps: stamp(context, at, 'withdrawnAt'),
       };
     default: {
@@ -235,5 +234,5 @@ function deemWithdrawn(
   deemed: 'FEE_UNPAID' | 'CORRECTION_NOT_MADE',
   at: string,
 ): CaseContext {
-  return { ...context, withdrawal: { byUserId, deemed }, timestamps: stamp(context, at, 'withdrawnAt') };
+  return { ...context, withdrawal: { byUserId, deemed }, deadlines: {}, timestamps: stamp(context, at, 'withdrawnAt') };
 }

@@ -222,3 +222,19 @@ describe('appeal periods (DECISION_SERVED)', () => {
     expectRefused(served(decided, 'u-defendant', '2020-01-01T00:00:00+08:00'), 'INVALID_EVENT', /earlier than the decision/);
   });
 });
+
+describe('only running periods are listed', () => {
+  it('docketing ends the docket period; rejection and withdrawal end every period; an answer ends the answer period', () => {
+    const review = caseIn('underReview');
+    expect(review.context.deadlines.docketBy).toBeDefined();
+    expect(Object.keys(caseIn('docketed').context.deadlines)).toEqual(['feeDueBy']);
+    const correcting = apply(review, { type: 'REVIEW_CORRECT', reasons: ['补充证据'], deadline: '2025-12-31', actor: clerk, at: hourAfter(review) });
+    expect(correcting.context.deadlines).toEqual({ correctBy: '2025-12-31' });
+    const rejected = apply(review, { type: 'REVIEW_REJECT', reasons: ['不属于本院管辖'], actor: clerk, at: hourAfter(review) });
+    expect(rejected.context.deadlines).toEqual({});
+    const docketed = caseIn('docketed');
+    expect(apply(docketed, { type: 'WITHDRAW', actor: filer, at: hourAfter(docketed) }).context.deadlines).toEqual({});
+    expect(caseIn('servedOnDefendant').context.deadlines.answerBy).toBeDefined();
+    expect(caseIn('answered').context.deadlines.answerBy).toBeUndefined();
+  });
+});
