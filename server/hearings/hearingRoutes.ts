@@ -65,6 +65,12 @@ export function hearingRoutes(ctx: AppContext, service: HearingService, sessions
     res.json({ hearings: hearings.map((h) => hearingView(h, sessions.stateOf(h._id))) });
   });
 
+  ctx.api.add({ method: 'get', path: '/api/hearings', summary: 'The hearings and mediation sessions I take part in that have not closed, soonest first', tags, auth: true, responses: { 200: { description: '{ hearings }' } } });
+  router.get('/api/hearings', auth, async (req, res) => {
+    const hearings = await service.listMine(currentUser(req));
+    res.json({ hearings: hearings.map((h) => hearingView(h, sessions.stateOf(h._id))) });
+  });
+
   ctx.api.add({ method: 'get', path: '/api/hearings/:id', summary: 'One hearing', tags, auth: true, responses: { 200: { description: 'The hearing' }, 404: { description: 'Not visible to you' } } });
   router.get('/api/hearings/:id', auth, async (req, res) => {
     const hearing = await service.get(currentUser(req), String(req.params.id));

@@ -109,6 +109,14 @@ export class HearingService {
     return this.hearings.find({ caseId }).sort({ startsAt: 1 }).lean<HearingDoc[]>().exec();
   }
 
+  /**
+   * The hearings and mediation sessions I take part in that have not closed, soonest first:
+   * how a defendant, who did not file the case, finds the sessions they are summoned to.
+   */
+  async listMine(user: AuthUser): Promise<HearingDoc[]> {
+    return this.hearings.find({ 'participants.userId': user.id, state: { $ne: 'closed' } }).sort({ startsAt: 1 }).limit(100).lean<HearingDoc[]>().exec();
+  }
+
   async get(user: AuthUser, hearingId: string): Promise<HearingDoc> {
     const hearing = await this.hearings.findById(hearingId).lean<HearingDoc>().exec();
     const staffOfCourt = hearing && user.courtId === hearing.courtId && STAFF.some((r) => user.roles.includes(r));

@@ -181,8 +181,14 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await loginUi(p, PLAINTIFF_PHONE, PASSWORD);
       await p.goto(`/cases/${c.caseId}`);
       await p.getByRole('link', { name: '进入调解' }).click();
-      // The defendant is not the filer: the session's address is all they need.
-      await d.goto(`/hearings/${await hearingIdFrom(m)}`);
+      // The defendant did not file the case: the session is among their own on the cases page,
+      // and they were told of it; following the notice opens the session (and marks it read).
+      const hearingPath = `/hearings/${await hearingIdFrom(m)}`;
+      await d.goto('/cases');
+      await d.getByTestId('my-hearings').getByRole('link', { name: '进入调解' }).waitFor();
+      await d.getByRole('link', { name: '通知（1条未读）' }).click();
+      await d.locator('[data-notification-type="hearing.scheduled"]').getByRole('link', { name: '查看' }).click();
+      await d.waitForURL(`**${hearingPath}`);
       for (const page of [p, d]) {
         await page.getByTestId('join-now').click();
         await page.getByTestId('waiting-room').getByText('请稍候，调解员准许后您将进入调解室。').waitFor();

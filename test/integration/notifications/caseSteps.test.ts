@@ -203,6 +203,11 @@ describe('hearings: scheduled, moved and reminded, to every participant', () => 
       expect(n.caseId).toBe(fx.caseId);
     }
 
+    // The defendant did not file the case, yet finds the hearing among their own; others do not see it.
+    const mine = await fx.defendant.get<{ hearings: { id: string; state: string }[] }>('/api/hearings');
+    expect(mine.body.hearings).toEqual([expect.objectContaining({ id: hearingId, state: 'scheduled' })]);
+    expect((await fx.mediator.get<{ hearings: unknown[] }>('/api/hearings')).body.hearings).toEqual([]);
+
     // Only court staff move a hearing, and they say why.
     expect((await fx.plaintiff.patch(`/api/hearings/${hearingId}`, { startsAt: first, reason: '我没空' })).status).toBe(403);
     const noReason = await fx.clerk.patch<{ error: { code: string } }>(`/api/hearings/${hearingId}`, { startsAt: first });

@@ -5,14 +5,20 @@ import { ErrorBox, useLoad } from '../../components/common.js';
 import { hasKey, useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
 
-export function HearingsList({ caseId, version }: { caseId: string; version: number }) {
+/**
+ * Hearings and mediation sessions with a join button for those I take part in:
+ * a case's (`caseId`), or, without one, every open session I am summoned to.
+ */
+export function HearingsList({ caseId, version = 0 }: { caseId?: string; version?: number }) {
   const { t, dateTime } = useI18n();
   const { user } = useSession();
-  const { data, error } = useLoad(() => get<{ hearings: Hearing[] }>(`/api/cases/${caseId}/hearings`), [caseId, version]);
+  const url = caseId ? `/api/cases/${caseId}/hearings` : '/api/hearings';
+  const { data, error } = useLoad(() => get<{ hearings: Hearing[] }>(url), [url, version]);
   if (!data || data.hearings.length === 0) return error ? <ErrorBox error={error} /> : null;
+  const titleId = caseId ? 'hearings-title' : 'my-hearings-title';
   return (
-    <section aria-labelledby="hearings-title" data-testid="hearings">
-      <h2 id="hearings-title">{t('hearings.title')}</h2>
+    <section aria-labelledby={titleId} data-testid={caseId ? 'hearings' : 'my-hearings'}>
+      <h2 id={titleId}>{t(caseId ? 'hearings.title' : 'hearings.mine')}</h2>
       <ul className="hearing-list">
         {data.hearings.map((h) => {
           const me = h.participants.find((p) => p.userId === user?.id);

@@ -3,6 +3,7 @@ import type { CaseSummary } from '../../api/types.js';
 import { CaseRow } from '../../components/caseBits.js';
 import { ErrorBox, Loading, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { HearingsList } from '../case/HearingsList.js';
 import { Link } from '../../router.js';
 
 export function MyCases() {
@@ -16,6 +17,7 @@ export function MyCases() {
           {t('nav.file')}
         </Link>
       </div>
+      <HearingsList />
       <ErrorBox error={error} />
       {!data && !error && <Loading />}
       {data && data.cases.length === 0 && <p>{t('myCases.empty')}</p>}
