@@ -36,7 +36,10 @@ export class HearingService {
   private readonly now: () => Date;
 
   constructor(private readonly deps: HearingServiceDeps) {
-    ({ connection: this.connection, cases: this.cases, jwtSecret: this.jwtSecret, now: this.now } = deps);
+    this.connection = deps.connection;
+    this.cases = deps.cases;
+    this.jwtSecret = deps.jwtSecret;
+    this.now = deps.now;
     this.hearings = hearingModel(deps.connection);
   }
 
@@ -70,7 +73,7 @@ export class HearingService {
       await this.hearings.deleteOne({ _id: hearing._id }).exec();
       throw err;
     }
-    this.announce(hearing, 'scheduled');
+    this.announce(hearing, user.id);
     return hearing;
   }
 
@@ -93,14 +96,15 @@ export class HearingService {
       .lean<HearingDoc>()
       .exec();
     if (!updated) throw errors.conflict('The hearing was changed at the same time. Reload it and try again.', 'HEARING_CHANGED');
-    await this.cases.recordNote(hearing.caseId, 'HEARING_RESCHEDULED', { userId: user.id, role: user.roles.find((r) => STAFF.includes(r as (typeof STAFF)[number])) ?? 'clerk' }, {
-      hearingId,
-      kind: hearing.kind,
-      from: hearing.startsAt,
-      startsAt,
-      reason: input.reason,
-    });
-    this.announce(updated, 'rescheduled', hearing.startsAt);
+    const role = user.roles.find((r) => STAFF.includes(r as (typeof STAFF)[number])) ?? 'clerk';
+    try {
+      await this.cases.recordNote(hearing.caseId, 'HEARING_RESCHEDULED', { userId: user.id, role }, { hearingId, kind: hearing.kind, from: hearing.startsAt, startsAt, reason: input.reason });
+    } catch (err) {
+      // The case record refused: the hearing keeps its old time, as if nothing was asked.
+      await this.hearings.updateOne({ _id: hearingId, startsAt }, { $set: { startsAt: hearing.startsAt }, $pull: { events: { type: 'RESCHEDULED', at } } }).exec();
+      throw err;
+    }
+    this.announce(updated, user.id, hearing.startsAt);
     return updated;
   }
 
@@ -162,14 +166,14 @@ export class HearingService {
     }
   }
 
-  /** Every participant hears of the (new) time, with the link that joins it. */
-  private announce(h: HearingDoc, what: 'scheduled' | 'rescheduled', from?: string): void {
+  /** Every participant but the one who arranged it hears of the time (or of the move from `from`), with the link that joins it. */
+  private announce(h: HearingDoc, arrangedBy: string, from?: string): void {
     const zh = h.kind === 'mediation' ? '在线调解' : '在线庭审';
     const en = h.kind === 'mediation' ? 'Online mediation' : 'Online hearing';
     const when = dateTimeZh(h.startsAt);
-    const moved = what === 'rescheduled' && from !== undefined;
+    const moved = from !== undefined;
     this.deps.notifications.notifyInBackground(
-      h.participants.map((p) => p.userId).filter((id) => id !== h.createdBy || moved),
+      h.participants.map((p) => p.userId).filter((id) => id !== arrangedBy),
       {
         type: moved ? 'hearing.rescheduled' : 'hearing.scheduled',
         caseId: h.caseId,
