@@ -104,6 +104,27 @@ export function Loading() {
   );
 }
 
+/**
+ * A user's action on a form or button: `busy` while it runs (to disable the button),
+ * its failure kept in `error` for an <ErrorBox>. `run` resolves either way.
+ */
+export function useAction(): { busy: boolean; error: unknown; setError: (e: unknown) => void; run: (action: () => Promise<unknown>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
 /** Loads data for a page; `reload` re-runs it after an action changed the server's state. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data?: T; error?: unknown; reload: () => void; setData: (d: T) => void } {
   const [state, setState] = useState<{ data?: T; error?: unknown }>({});

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { homeFor, useSession } from '../api/session.js';
-import { ErrorBox, TextField } from '../components/common.js';
+import { ErrorBox, TextField, useAction } from '../components/common.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link, navigate } from '../router.js';
 
@@ -9,21 +9,15 @@ export function LoginPage() {
   const { login, expired } = useSession();
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const registered = new URLSearchParams(location.search).has('registered');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const user = await login(phone.trim(), password);
       navigate(homeFor(user), { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (

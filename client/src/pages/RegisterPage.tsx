@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { checkIdNumber } from '../../../state-machines/rules/idNumber.js';
 import { post } from '../api/http.js';
 import { homeFor, useSession } from '../api/session.js';
-import { ErrorBox, TextField } from '../components/common.js';
+import { ErrorBox, TextField, useAction } from '../components/common.js';
 import { useI18n, type Translate } from '../i18n/i18n.js';
 import { Link, navigate } from '../router.js';
 
@@ -27,8 +27,7 @@ export function RegisterPage() {
   const { t } = useI18n();
   const { login } = useSession();
   const [form, setForm] = useState({ name: '', idNumber: '', phone: '', password: '', confirm: '' });
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [tried, setTried] = useState(false);
   const id = useIdNumberMessage(form.idNumber);
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
@@ -47,16 +46,11 @@ export function RegisterPage() {
     e.preventDefault();
     setTried(true);
     if (Object.values(problems).some(Boolean)) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await post('/api/auth/register', { name: form.name.trim(), idNumber: form.idNumber.trim().toUpperCase(), phone: form.phone.trim(), password: form.password });
       const user = await login(form.phone.trim(), form.password);
       navigate(homeFor(user), { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (

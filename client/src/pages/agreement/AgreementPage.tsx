@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { fetchBlob, get, post } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { Agreement, AgreementVerification } from '../../api/types.js';
-import { ErrorBox, Loading, useLoad } from '../../components/common.js';
+import { ErrorBox, Loading, useLoad, useAction } from '../../components/common.js';
 import { downloadFile, sha256Hex } from '../../components/download.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useNotifications } from '../../notifications/notificationCentre.js';
@@ -36,20 +36,13 @@ function Signatories({ a }: { a: Agreement }) {
 function SignPanel({ a, onSigned }: { a: Agreement; onSigned: (a: Agreement) => void }) {
   const { t } = useI18n();
   const [read, setRead] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const sign = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const documentSha256 = await sha256Hex(await fetchBlob(a.pdf));
       const res = await post<{ agreement: Agreement }>(`/api/agreements/${a.id}/sign`, { documentSha256 });
       onSigned(res.agreement);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card attention" aria-labelledby="sign-title" data-testid="sign-panel">

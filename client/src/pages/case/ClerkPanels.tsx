@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { get, post } from '../../api/http.js';
 import type { CaseView, Payment } from '../../api/types.js';
 import { Findings } from '../../components/caseBits.js';
-import { ErrorBox, TextArea, TextField, useLoad } from '../../components/common.js';
+import { ErrorBox, TextArea, TextField, useLoad, useAction } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 type Decision = 'accept' | 'correct' | 'reject';
@@ -19,9 +19,8 @@ export function ReviewPanel({ c, onChanged, showFindings = true }: { c: CaseView
   const [decision, setDecision] = useState<Decision>('accept');
   const [reasons, setReasons] = useState('');
   const [deadline, setDeadline] = useState(() => beijingDatePlus(15));
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,16 +30,10 @@ export function ReviewPanel({ c, onChanged, showFindings = true }: { c: CaseView
       return;
     }
     setProblem(undefined);
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const body = decision === 'accept' ? { decision } : decision === 'correct' ? { decision, reasons: list, correctionDeadline: deadline } : { decision, reasons: list };
       onChanged(await post<CaseView>(`/api/cases/${c.id}/review`, body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -78,15 +71,9 @@ export function ReviewPanel({ c, onChanged, showFindings = true }: { c: CaseView
 export function ConfirmPaymentPanel({ c, onChanged }: { c: CaseView; onChanged: (c: CaseView) => void }) {
   const { t, money, dateTime } = useI18n();
   const { data } = useLoad(() => get<{ payments: Payment[] }>(`/api/cases/${c.id}/payments`), [c.id, c.version]);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const pending = data?.payments.filter((p) => p.status === 'awaitingConfirmation') ?? [];
-  const confirm = async (p: Payment) => {
-    try {
-      onChanged(await post<CaseView>(`/api/cases/${c.id}/payments/${p._id}/confirm`));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const confirm = (p: Payment) => run(async () => onChanged(await post<CaseView>(`/api/cases/${c.id}/payments/${p._id}/confirm`)));
   return (
     <section className="card" aria-labelledby="confirm-title">
       <h2 id="confirm-title">{t('payment.confirmTitle')}</h2>
@@ -95,7 +82,7 @@ export function ConfirmPaymentPanel({ c, onChanged }: { c: CaseView; onChanged: 
         {pending.map((p) => (
           <li key={p._id}>
             {t('payment.pendingLine', { amount: money(p.amount), ref: p.providerReference, at: dateTime(p.createdAt) })}{' '}
-            <button type="button" className="primary" onClick={() => void confirm(p)}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void confirm(p)}>
               {t('payment.confirm')}
             </button>
           </li>

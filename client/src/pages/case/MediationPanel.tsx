@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { post } from '../../api/http.js';
 import type { Agreement, CaseView, FoundUser } from '../../api/types.js';
-import { ErrorBox, TextArea, TextField } from '../../components/common.js';
+import { ErrorBox, TextArea, TextField, useAction } from '../../components/common.js';
 import { findUsers, useDescribeUser } from '../../components/UserPicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { Link, navigate } from '../../router.js';
@@ -26,25 +26,22 @@ export function MediationSteps({ c, onChanged }: { c: CaseView; onChanged: (c: C
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string>();
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const steps = (Object.keys(STEP_EVENT) as Step[]).filter((s) => c.allowedActions.includes(STEP_EVENT[s]));
   if (steps.length === 0) return null;
   const needsReason = steps.includes('decline') || steps.includes('fail');
 
-  const run = async (step: Step) => {
+  const record = async (step: Step) => {
     if (step === 'fail' && !reason.trim()) {
       setProblem(t('mediation.reasonRequired'));
       return;
     }
     setProblem(undefined);
-    setError(undefined);
-    try {
+    await run(async () => {
       const body = step === 'decline' || step === 'fail' ? { action: step, ...(reason.trim() ? { reason: reason.trim() } : {}) } : { action: step };
       onChanged(await post<CaseView>(`/api/cases/${c.id}/mediation`, body));
       setReason('');
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
@@ -53,7 +50,7 @@ export function MediationSteps({ c, onChanged }: { c: CaseView; onChanged: (c: C
       {needsReason && <TextArea label={t('mediation.reason')} hint={t('mediation.reasonHint')} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} error={problem} />}
       <div className="button-row">
         {steps.map((s) => (
-          <button key={s} type="button" className={s === 'offer' || s === 'accept' ? 'primary' : undefined} onClick={() => void run(s)}>
+          <button key={s} type="button" className={s === 'offer' || s === 'accept' ? 'primary' : undefined} disabled={busy} onClick={() => void record(s)}>
             {t(`mediation.${s}`)}
           </button>
         ))}
@@ -72,8 +69,7 @@ export function DraftAgreement({ c }: { c: CaseView }) {
   const [parties, setParties] = useState<FoundUser[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [problem, setProblem] = useState<{ title?: string; terms?: string; signatories?: string }>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     let live = true;
@@ -99,16 +95,10 @@ export function DraftAgreement({ c }: { c: CaseView }) {
     };
     setProblem(next);
     if (Object.keys(next).length > 0) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const draft = await post<Agreement>(`/api/cases/${c.id}/agreements`, { title: title.trim(), terms: list, signatories: [...chosen] });
       navigate(`/agreements/${draft.id}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const toggle = (id: string, on: boolean) => {

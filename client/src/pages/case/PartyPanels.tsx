@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { get, post, uploadForm, type UploadProgress } from '../../api/http.js';
 import type { CaseView, Payment } from '../../api/types.js';
 import { Findings } from '../../components/caseBits.js';
-import { ErrorBox, TextField, useLoad } from '../../components/common.js';
+import { ErrorBox, TextField, useLoad, useAction } from '../../components/common.js';
 import { FilePicker, toFormData, UploadBars, type PickedFile } from '../../components/FilePicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
@@ -75,22 +75,15 @@ export function PaymentPanel({ c }: { c: CaseView }) {
   const { t, pick, money, dateTime } = useI18n();
   const { data, reload } = useLoad(() => get<{ payments: Payment[] }>(`/api/cases/${c.id}/payments`), [c.id, c.version]);
   const [started, setStarted] = useState<Payment>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const pending = data?.payments.filter((p) => p.status === 'awaitingConfirmation') ?? [];
 
   const pay = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const res = await post<{ payment: Payment }>(`/api/cases/${c.id}/payments`);
       setStarted(res.payment);
       reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { post } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { CaseView, FoundUser } from '../../api/types.js';
-import { ErrorBox, SelectField, TextField } from '../../components/common.js';
+import { ErrorBox, SelectField, TextField, useAction } from '../../components/common.js';
 import { findUsers, UserPicker } from '../../components/UserPicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
@@ -46,7 +46,7 @@ export function ScheduleHearing({ c, kinds, onScheduled }: { c: CaseView; kinds:
   const [kind, setKind] = useState<Kind>(kinds[0] ?? 'hearing');
   const [startsAt, setStartsAt] = useState(defaultStart);
   const [rows, setRows] = useState<Row[]>(() => (user ? [{ userId: user.id, name: user.name, role: myRole, side: '' }] : []));
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [problem, setProblem] = useState<string>();
   const [done, setDone] = useState(false);
   // Once a hearing is on the calendar another one is the exception: the form waits behind a button.
@@ -74,8 +74,7 @@ export function ScheduleHearing({ c, kinds, onScheduled }: { c: CaseView; kinds:
       return;
     }
     setProblem(undefined);
-    setError(undefined);
-    try {
+    await run(async () => {
       await post(`/api/cases/${c.id}/hearings`, {
         kind,
         startsAt: toInstant(startsAt),
@@ -84,9 +83,7 @@ export function ScheduleHearing({ c, kinds, onScheduled }: { c: CaseView; kinds:
       setDone(true);
       setOpen(false);
       onScheduled();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
@@ -150,7 +147,7 @@ export function ScheduleHearing({ c, kinds, onScheduled }: { c: CaseView; kinds:
             </p>
           )}
           <ErrorBox error={error} />
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={busy}>
             {t('schedule.submit')}
           </button>
         </form>

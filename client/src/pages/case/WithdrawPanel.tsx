@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { post } from '../../api/http.js';
 import type { CaseView } from '../../api/types.js';
-import { ErrorBox, TextArea } from '../../components/common.js';
+import { ErrorBox, TextArea, useAction } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 /** Withdrawal (撤诉) cannot be undone, so it takes a second, explicit step. */
@@ -9,18 +9,11 @@ export function WithdrawPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Ca
   const { t } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const withdraw = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       onChanged(await post<CaseView>(`/api/cases/${c.id}/withdraw`, reason.trim() ? { reason: reason.trim() } : {}));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="withdraw-title" data-testid="withdraw-panel">

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import { get, post } from '../../api/http.js';
 import type { InboxItem } from '../../api/types.js';
-import { ErrorBox, Loading, useLoad } from '../../components/common.js';
+import { ErrorBox, Loading, useLoad, useAction } from '../../components/common.js';
 import { downloadFile } from '../../components/download.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useNotifications } from '../../notifications/notificationCentre.js';
@@ -57,21 +56,14 @@ export function Inbox() {
 export function InboxItemPage({ deliveryId }: { deliveryId: string }) {
   const { t, dateTime, pick } = useI18n();
   const { data, error, setData } = useLoad(() => get<{ item: InboxItem }>(`/api/inbox/${deliveryId}`), [deliveryId]);
-  const [actionError, setActionError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, setError: setActionError, run } = useAction();
   if (error && !data) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const { item } = data;
   const acknowledge = async () => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
+    await run(async () => {
       setData(await post<{ item: InboxItem }>(`/api/inbox/${deliveryId}/acknowledge`));
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <article>
