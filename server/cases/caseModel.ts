@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CaseSnapshotJson, CaseStatus, Finding } from '../../state-machines/case/caseMachine.js';
+import type { OnlineCaseType } from '../../state-machines/rules/fees.js';
 import type { DocumentKind } from './materialCheck.js';
 
 export interface StoredDocument {
@@ -39,7 +40,7 @@ export interface CaseDoc {
   filerId: string;
   status: CaseStatus;
   snapshot: CaseSnapshotJson;
-  caseType: string;
+  caseType: OnlineCaseType;
   typeCode: string;
   claimAmount?: string;
   claims: string[];

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CASE_STATUSES } from '../../state-machines/case/caseMachine.js';
+import { ONLINE_CASE_TYPES } from '../../state-machines/rules/fees.js';
 import { isIsoDate } from '../../state-machines/rules/periods.js';
 import { authenticate, currentUser, requireRole } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
@@ -20,7 +21,7 @@ const amount = z
 export const filingSchema = z
   .object({
     court: z.string().trim().min(1).max(40),
-    caseType: z.enum(['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour']),
+    caseType: z.enum(ONLINE_CASE_TYPES),
     claimAmount: amount.optional(),
     claims: z.array(z.string().trim().min(1).max(2000)).min(1, 'state at least one claim').max(50),
     facts: z.string().trim().min(1, 'describe the facts and reasons').max(20_000),

@@ -12,7 +12,7 @@ import {
   type DecisionKind,
   type PartySide,
 } from '../../state-machines/case/caseMachine.js';
-import { FeeInputError, quoteFee, type FeeCaseType } from '../../state-machines/rules/fees.js';
+import { FeeInputError, quoteFee, type OnlineCaseType } from '../../state-machines/rules/fees.js';
 import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
 import { shanghaiDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser, Role } from '../auth/tokens.js';
@@ -29,7 +29,7 @@ import { checkMaterials, type DocumentKind } from './materialCheck.js';
 
 export interface FilingInput {
   court: string;
-  caseType: FeeCaseType;
+  caseType: OnlineCaseType;
   claimAmount?: string;
   claims: string[];
   facts: string;
@@ -484,7 +484,7 @@ export class CaseService {
   private quote(doc: CaseDoc, court: Court) {
     try {
       return quoteFee(
-        { caseType: doc.caseType as FeeCaseType, ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}) },
+        { caseType: doc.caseType, ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}) },
         court.feeConfig,
       );
     } catch (err) {

@@ -48,6 +48,10 @@ export type FeeCaseType =
   | 'arbitration'
   | 'bankruptcy';
 
+/** The first-instance civil case types a party files online; the others are docketed by court staff. */
+export const ONLINE_CASE_TYPES = ['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour'] as const satisfies readonly FeeCaseType[];
+export type OnlineCaseType = (typeof ONLINE_CASE_TYPES)[number];
+
 /**
  * The per-case amounts C3 Art. 13-14 leave to each province within a statutory range. They
  * are configuration because provinces set them; the defaults are the statutory minimums, not

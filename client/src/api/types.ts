@@ -1,4 +1,5 @@
 /** The JSON shapes of the REST API as the client reads them (see server/cases/caseView.ts and friends). */
+import type { caseSummary, caseView, deadlineView, timelineView } from '../../../server/cases/caseView.js';
 
 export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
 
@@ -9,8 +10,7 @@ export interface User {
   courtId?: string;
 }
 
-export type CaseType = 'property' | 'divorce' | 'personality' | 'nonProperty' | 'ipNoAmount' | 'labour';
-export const CASE_TYPES: readonly CaseType[] = ['property', 'divorce', 'personality', 'nonProperty', 'ipNoAmount', 'labour'];
+export { ONLINE_CASE_TYPES as CASE_TYPES, type OnlineCaseType as CaseType } from '../../../state-machines/rules/fees.js';
 
 // 'courtDocument': notices the court issues itself, filed into the case by electronic service.
 export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'courtDocument';
@@ -22,64 +22,16 @@ export interface Finding {
   field?: string;
 }
 
-export interface Deadline {
-  kind: string;
-  date: string;
-  endsAt: string;
-  labelZh: string;
-  labelEn: string;
-}
-
-export interface TimelineEntry {
-  seq: number;
-  type: string;
-  at: string;
-  by: string;
-  status: string;
-  details: Record<string, unknown>;
-}
-
-export interface CaseDocument {
-  id: string;
-  kind: DocumentKind;
-  filename: string;
-  sha256: string;
-  size: number;
-  mediaType: string;
-  readable: boolean;
-  uploadedAt: string;
-}
+// The case as the server renders it (server/cases/caseView.ts): one definition for both ends.
+export type CaseView = ReturnType<typeof caseView>;
+export type CaseSummary = ReturnType<typeof caseSummary>;
+export type Deadline = ReturnType<typeof deadlineView>[number];
+export type TimelineEntry = ReturnType<typeof timelineView>[number];
+export type CaseDocument = CaseView['documents'][number];
 
 export interface Money {
   amount: string;
   currency: 'CNY';
-}
-
-export interface CaseSummary {
-  id: string;
-  status: string;
-  caseNumber?: string;
-  courtId: string;
-  caseType: CaseType;
-  claimAmount?: string;
-  fee?: Money;
-  deadlines: Deadline[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CaseView extends CaseSummary {
-  typeCode: string;
-  claims: string[];
-  facts: string;
-  defendants: { name: string; idNumber?: string; phone?: string }[];
-  findings: Finding[];
-  correction?: { source: 'automatic' | 'clerk'; reasons: string[]; deadline: string; issuedAt: string };
-  rejectionReasons?: string[];
-  documents: CaseDocument[];
-  timeline: TimelineEntry[];
-  allowedActions: string[];
-  version: number;
 }
 
 // The fee quote is exactly what the rules module computes; one definition for server and client.

@@ -9,7 +9,8 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
   return (
     <ul className="deadlines">
       {deadlines.map((d) => (
-        <li key={d.kind}>
+        // Appeal periods run per party: one entry each.
+        <li key={'partyId' in d ? `${d.kind}:${d.partyId}` : d.kind}>
           {t('case.deadlineLine', { label: pick(d.labelZh, d.labelEn), date: date(d.date) })}
         </li>
       ))}

@@ -1,15 +1,6 @@
-import type { ParticipantView, RoomName, Side } from '../../../server/protocol/hearing.js';
+import { allowedRooms } from '../../../state-machines/hearing/participantRules.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { HearingClient, HearingSnapshot } from './hearingClient.js';
-
-const SIDES: readonly Side[] = ['plaintiff', 'defendant'];
-
-/** Rooms a person may be moved to; mirrors allowedRooms() in state-machines/hearing/participantRules.ts. */
-function roomsFor(p: ParticipantView): RoomName[] {
-  if (p.role === 'mediator') return ['joint', ...SIDES.map((s): RoomName => `caucus:${s}`)];
-  if ((p.role === 'party' || p.role === 'representative') && p.side) return ['joint', `caucus:${p.side}`];
-  return ['joint'];
-}
 
 /**
  * The mediator's caucus controls: where everyone is, and buttons that move a
@@ -26,7 +17,7 @@ export function CaucusPanel({ client, snap }: { client: HearingClient; snap: Hea
       <ul className="people">
         {present.map((p) => {
           const here = p.room ?? 'joint';
-          const targets = roomsFor(p).filter((r) => r !== here);
+          const targets = allowedRooms('mediation', p.role, p.side).filter((r) => r !== here);
           const self = p.userId === snap.me?.userId;
           return (
             <li key={p.userId} data-user-id={p.userId} data-room={here}>
