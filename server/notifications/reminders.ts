@@ -22,11 +22,14 @@ export const DEADLINE_WARNING_MS = 3 * 24 * 60 * 60 * 1000;
 export const HEARING_WARNING_MS = 24 * 60 * 60 * 1000;
 
 interface PartyDeadline {
-  kind: 'correctBy' | 'feeDueBy' | 'answerBy';
+  kind: 'correctBy' | 'feeDueBy' | 'answerBy' | 'appealBy';
   /** The status in which the period runs. */
   status: CaseStatus;
-  /** Who must act: the filer, or the defendants on whom the service that started the period took effect. */
-  who: 'filer' | 'servedDefendants';
+  /**
+   * Who must act: the filer; the defendants on whom the service that started the period took
+   * effect; or, for appeals, each party the decision was served on (their own period).
+   */
+  who: 'filer' | 'servedDefendants' | 'servedParty';
   zh: string;
   en: string;
   lapseZh: string;
@@ -37,6 +40,7 @@ const DEADLINES: PartyDeadline[] = [
   { kind: 'correctBy', status: 'correctionRequested', who: 'filer', zh: '补正立案材料', en: 'correct your filing', lapseZh: '逾期将按撤回处理', lapseEn: 'after that the filing is treated as withdrawn' },
   { kind: 'feeDueBy', status: 'docketed', who: 'filer', zh: '交纳诉讼费', en: 'pay the court fee', lapseZh: '逾期将按撤诉处理', lapseEn: 'after that the case is treated as withdrawn' },
   { kind: 'answerBy', status: 'servedOnDefendant', who: 'servedDefendants', zh: '提交答辩状', en: 'file your answer', lapseZh: '逾期不影响案件审理', lapseEn: 'after that the case proceeds without your answer' },
+  { kind: 'appealBy', status: 'decided', who: 'servedParty', zh: '提起上诉', en: 'appeal', lapseZh: '逾期未上诉的，裁判即发生法律效力', lapseEn: 'if no party appeals in time, the decision becomes final' },
 ];
 
 export interface ReminderSweepResult {
@@ -64,21 +68,31 @@ export class Reminders {
       .exec();
     for (const doc of cases) {
       const period = DEADLINES.find((d) => d.status === doc.status);
-      const date = period && doc.snapshot.context.deadlines[period.kind];
-      if (!period || !date || date < today) continue;
-      const lastDay = date === today;
-      if (!lastDay && endOfDayShanghai(date).getTime() - at.getTime() > DEADLINE_WARNING_MS) continue;
-      // Paid but not yet confirmed by the clerk: the party has done their part.
-      if (period.kind === 'feeDueBy' && (await paymentModel(this.connection).exists({ caseId: doc._id, status: 'awaitingConfirmation' }))) continue;
-      const stage = lastDay ? 'lastDay' : 'soon';
-      for (const userId of period.who === 'filer' ? [doc.filerId] : await this.servedDefendants(doc._id)) {
-        await this.notifications.notify(userId, deadlineNotice(doc, period, date, lastDay), {
-          key: `reminder:${doc._id}:${period.kind}:${date}:${stage}:${userId}`,
-        });
-        sent++;
+      if (!period) continue;
+      for (const { date, who } of this.running(doc, period)) {
+        if (date < today) continue;
+        const lastDay = date === today;
+        if (!lastDay && endOfDayShanghai(date).getTime() - at.getTime() > DEADLINE_WARNING_MS) continue;
+        // Paid but not yet confirmed by the clerk: the party has done their part.
+        if (period.kind === 'feeDueBy' && (await paymentModel(this.connection).exists({ caseId: doc._id, status: 'awaitingConfirmation' }))) continue;
+        const stage = lastDay ? 'lastDay' : 'soon';
+        for (const userId of who ?? (period.who === 'filer' ? [doc.filerId] : await this.servedDefendants(doc._id))) {
+          await this.notifications.notify(userId, deadlineNotice(doc, period, date, lastDay), {
+            key: `reminder:${doc._id}:${period.kind}:${date}:${stage}:${userId}`,
+          });
+          sent++;
+        }
       }
     }
     return sent;
+  }
+
+  /** The period's end dates on this case; appeal periods run per party, so they name their party. */
+  private running(doc: CaseDoc, period: PartyDeadline): { date: string; who?: string[] }[] {
+    const context = doc.snapshot.context;
+    if (period.kind === 'appealBy') return (context.appeals ?? []).map((a) => ({ date: a.appealBy, who: [a.recipientId] }));
+    const date = context.deadlines[period.kind];
+    return date ? [{ date }] : [];
   }
 
   /** Recipients whose service started (or moved) the case's answer period. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
-import { addPeriod, chineseHolidayCalendar, shanghaiDate } from '../../../state-machines/rules/periods.js';
+import { sweepDeadlines } from '../../../server/server.js';
+import { addPeriod, chineseHolidayCalendar, endOfDayShanghai, shanghaiDate } from '../../../state-machines/rules/periods.js';
 import { login, sampleFiles, type ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { feeSettledCase, me, serve, waitFor, type InboxItem, type ServiceCase } from '../service/fixture.js';
@@ -95,5 +96,13 @@ describe('the judge decides by filing the decision; serving it starts each party
     );
     const timeline = (await c.clerk.get<CaseView>(`/api/cases/${c.caseId}`)).body.timeline.filter((e) => e.type === 'DECISION_SERVED');
     expect(timeline.map((e) => e.details.recipientId).sort()).toEqual([c.ids.plaintiff, c.ids.defendant].sort());
+
+    // Each party is reminded of their own appeal period in its last days.
+    const plaintiffBy = expected(c.ids.plaintiff);
+    await sweepDeadlines(server.services, new Date(endOfDayShanghai(plaintiffBy).getTime() - 86_400_000));
+    const reminders = (await c.plaintiff.get<{ notifications: { type: string; caseId?: string; titleEn: string }[] }>('/api/notifications?limit=200')).body.notifications.filter(
+      (n) => n.type === 'reminder.deadline' && n.caseId === c.caseId,
+    );
+    expect(reminders.map((n) => n.titleEn)).toEqual([`Please appeal by ${plaintiffBy}`]);
   });
 });
