@@ -14,6 +14,7 @@ import { Recordings } from './Recordings.js';
 import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
 import { WithdrawPanel } from './WithdrawPanel.js';
+import { DecisionPanel } from './DecisionPanel.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
 // so besides reacting to notifications about this case the page looks again now and then.
@@ -86,6 +87,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
       {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
       {isStaff && kinds.length > 0 && <ScheduleHearing c={c} kinds={kinds} onScheduled={reload} />}
+      {hasRole('judge') && can('DECIDE') && <DecisionPanel c={c} onChanged={setData} />}
 
       <HearingsList caseId={c.id} version={c.version} />
       <AgreementsOfCase c={c} />

@@ -1,9 +1,56 @@
-import { get } from '../../api/http.js';
+import { useState, type FormEvent } from 'react';
+import { get, patch } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { Hearing } from '../../api/types.js';
-import { ErrorBox, useLoad } from '../../components/common.js';
+import { ErrorBox, TextField, useAction, useLoad } from '../../components/common.js';
 import { hasKey, useI18n } from '../../i18n/i18n.js';
 import { Link } from '../../router.js';
+import { toInstant, toLocalInput } from './ScheduleHearing.js';
+
+/** Court staff move a session that has not opened; the reason goes to every participant. */
+function Reschedule({ h, onMoved }: { h: Hearing; onMoved: () => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [startsAt, setStartsAt] = useState(() => toLocalInput(h.startsAt));
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const { busy, error, run } = useAction();
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)} aria-expanded={false}>
+        {t('hearings.reschedule')}
+      </button>
+    );
+  }
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!reason.trim()) {
+      setProblem(t('hearings.reasonRequired'));
+      return;
+    }
+    setProblem(undefined);
+    await run(async () => {
+      await patch(`/api/hearings/${h.id}`, { startsAt: toInstant(startsAt), reason: reason.trim() });
+      setOpen(false);
+      onMoved();
+    });
+  };
+  return (
+    <form className="reschedule" onSubmit={submit} noValidate aria-busy={busy} data-testid="reschedule-form">
+      <TextField label={t('hearings.newTime')} name="startsAt" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} required />
+      <TextField label={t('hearings.rescheduleReason')} name="reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} error={problem} required />
+      <ErrorBox error={error} />
+      <div className="button-row">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('hearings.rescheduleSubmit')}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
 
 /**
  * Hearings and mediation sessions with a join button for those I take part in:
@@ -11,9 +58,10 @@ import { Link } from '../../router.js';
  */
 export function HearingsList({ caseId, version = 0 }: { caseId?: string; version?: number }) {
   const { t, dateTime } = useI18n();
-  const { user } = useSession();
+  const { user, hasRole } = useSession();
+  const staff = hasRole('clerk', 'judge', 'mediator');
   const url = caseId ? `/api/cases/${caseId}/hearings` : '/api/hearings';
-  const { data, error } = useLoad(() => get<{ hearings: Hearing[] }>(url), [url, version]);
+  const { data, error, reload } = useLoad(() => get<{ hearings: Hearing[] }>(url), [url, version]);
   if (!data || data.hearings.length === 0) return error ? <ErrorBox error={error} /> : null;
   const titleId = caseId ? 'hearings-title' : 'my-hearings-title';
   return (
@@ -41,6 +89,7 @@ export function HearingsList({ caseId, version = 0 }: { caseId?: string; version
                       : t('hearings.join')}
                 </Link>
               )}
+              {staff && caseId && h.state === 'scheduled' && <Reschedule h={h} onMoved={reload} />}
             </li>
           );
         })}

@@ -17,14 +17,19 @@ interface Row {
 }
 
 /** datetime-local has no zone; court times are Beijing times. */
-function toInstant(local: string): string {
+export function toInstant(local: string): string {
   return new Date(`${local}:00+08:00`).toISOString();
 }
 
+/** An instant as the value of a datetime-local input, in Beijing time. */
+export function toLocalInput(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 16);
+}
+
 function defaultStart(): string {
-  const d = new Date(Date.now() + 8 * 3600_000 + 3600_000);
+  const d = new Date(Date.now() + 3600_000);
   d.setUTCMinutes(0, 0, 0);
-  return d.toISOString().slice(0, 16);
+  return toLocalInput(d.toISOString());
 }
 
 /** The role a found person most likely has in the session: a party's side makes them a party. */

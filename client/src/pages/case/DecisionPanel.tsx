@@ -1,0 +1,65 @@
+import { useState, type FormEvent } from 'react';
+import { uploadForm, type UploadProgress } from '../../api/http.js';
+import type { CaseView } from '../../api/types.js';
+import { ErrorBox, ProgressBar, SelectField, TextField, useAction } from '../../components/common.js';
+import { useI18n } from '../../i18n/i18n.js';
+
+type DecisionKind = 'judgment' | 'ruling';
+
+/**
+ * The judge decides the case by filing the signed decision (a PDF). A decision
+ * cannot be taken back, so it takes an explicit confirmation; serving it then
+ * starts each party's appeal period.
+ */
+export function DecisionPanel({ c, onChanged }: { c: CaseView; onChanged: (c: CaseView) => void }) {
+  const { t } = useI18n();
+  const [kind, setKind] = useState<DecisionKind>('judgment');
+  const [file, setFile] = useState<File>();
+  const [confirmed, setConfirmed] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const [progress, setProgress] = useState<UploadProgress>();
+  const { busy, error, run } = useAction();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file || file.type !== 'application/pdf') {
+      setProblem(t('decision.pdfRequired'));
+      return;
+    }
+    setProblem(undefined);
+    const form = new FormData();
+    form.append(kind, file, file.name);
+    await run(async () => onChanged(await uploadForm<CaseView>(`/api/cases/${c.id}/decision`, form, setProgress)));
+  };
+
+  return (
+    <section className="card" aria-labelledby="decision-title" data-testid="decision-panel">
+      <h2 id="decision-title">{t('decision.title')}</h2>
+      <form onSubmit={submit} noValidate aria-busy={busy}>
+        <SelectField label={t('decision.kind')} name="decisionKind" value={kind} onChange={(e) => setKind(e.target.value as DecisionKind)}>
+          <option value="judgment">{t('docKind.judgment')}</option>
+          <option value="ruling">{t('docKind.ruling')}</option>
+        </SelectField>
+        <TextField
+          label={t('decision.file')}
+          name="decisionFile"
+          type="file"
+          accept="application/pdf"
+          onChange={(e) => {
+            setFile(e.target.files?.[0]);
+            setProblem(undefined);
+          }}
+          error={problem}
+        />
+        {progress && <ProgressBar label={t('upload.total')} value={progress.loaded} max={progress.total || 1} />}
+        <label className="checkbox-line">
+          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> {t('decision.confirm')}
+        </label>
+        <ErrorBox error={error} />
+        <button type="submit" className="primary" disabled={busy || !confirmed}>
+          {t('decision.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}

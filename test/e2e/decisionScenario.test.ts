@@ -1,0 +1,105 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/seedData.js';
+import { login, sampleFiles } from '../support/api.js';
+import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { feeSettledCase, me, type ServiceCase } from '../integration/service/fixture.js';
+import { loginUi } from './steps.js';
+
+const CLERK_PHONE = '13800000001';
+const JUDGE_PHONE = '13800000002';
+
+/** A datetime-local value in Beijing time, `days` from now on the hour. */
+function beijingLocal(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  d.setUTCMinutes(0, 0, 0);
+  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
+describe('the clerk moves a hearing and the judge files the decision, in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let c: ServiceCase;
+  const opened: RolePage[] = [];
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    server = await startTestServer();
+    c = await feeSettledCase(server, 91);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const r of opened) await r.context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.destroy();
+  });
+
+  it('a move with its reason reaches the parties; the signed judgment decides the case', { timeout: 90_000 }, async () => {
+    const judgeApi = await login(server, JUDGE_PHONE, DEMO_PASSWORD);
+    const scheduled = await c.clerk.post<{ id: string }>(`/api/cases/${c.caseId}/hearings`, {
+      kind: 'hearing',
+      startsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      participants: [
+        { userId: await me(judgeApi), role: 'judge' },
+        { userId: c.ids.plaintiff, role: 'party', side: 'plaintiff' },
+        { userId: c.ids.defendant, role: 'party', side: 'defendant' },
+      ],
+    });
+    expect(scheduled.status).toBe(201);
+    const hearingId = scheduled.body.id;
+
+    const clerk = await openAs(browser, server.url);
+    const judge = await openAs(browser, server.url);
+    opened.push(clerk, judge);
+    try {
+      // --- The clerk moves the hearing, saying why -------------------------------------------------
+      const k = clerk.page;
+      await loginUi(k, CLERK_PHONE, DEMO_PASSWORD);
+      await k.goto(`/cases/${c.caseId}`);
+      const hearings = k.getByTestId('hearings');
+      await hearings.getByRole('button', { name: '改期…' }).click();
+      const form = hearings.getByTestId('reschedule-form');
+      const newTime = beijingLocal(3);
+      await form.getByLabel('新的开始时间（北京时间）').fill(newTime);
+      await form.getByRole('button', { name: '确认改期' }).click();
+      await form.getByText('请填写改期理由。').waitFor();
+      await form.getByLabel('改期理由（将告知各参加人）').fill('审判庭另有安排');
+      await form.getByRole('button', { name: '确认改期' }).click();
+      await form.waitFor({ state: 'detached' });
+      const expectedStart = new Date(`${newTime}:00+08:00`).toISOString();
+      expect((await c.clerk.get<{ startsAt: string }>(`/api/hearings/${hearingId}`)).body.startsAt).toBe(expectedStart);
+      await expect
+        .poll(async () => (await c.plaintiff.get<{ notifications: { type: string; bodyZh: string }[] }>('/api/notifications')).body.notifications.find((n) => n.type === 'hearing.rescheduled')?.bodyZh)
+        .toContain('改为');
+      await expect.poll(async () => (await c.clerk.get<{ timeline: { type: string }[] }>(`/api/cases/${c.caseId}`)).body.timeline.at(-1)?.type).toBe('HEARING_RESCHEDULED');
+
+      // What the live session reports when the judge opens and closes the court.
+      await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_STARTED', hearingId });
+      await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_ENDED', hearingId });
+
+      // --- The judge files the signed judgment --------------------------------------------------------
+      const j = judge.page;
+      await loginUi(j, JUDGE_PHONE, DEMO_PASSWORD);
+      await j.goto(`/cases/${c.caseId}`);
+      const panel = j.getByTestId('decision-panel');
+      const submit = panel.getByRole('button', { name: '提交裁判文书' });
+      // Nothing goes before the judge confirms, and not without a PDF.
+      expect(await submit.isDisabled()).toBe(true);
+      await panel.getByLabel('我确认这是本案已签发的裁判文书', { exact: false }).check();
+      await submit.click();
+      await panel.getByText('请选择一份PDF格式的裁判文书。').waitFor();
+      await panel.getByLabel('已签发的裁判文书（PDF）').setInputFiles({ name: '民事判决书.pdf', mimeType: 'application/pdf', buffer: sampleFiles.pdf('judgment') });
+      await screenshot(j, 'judge-decision');
+      await submit.click();
+      await j.locator('.badge', { hasText: '已判决' }).first().waitFor();
+      await j.getByText('民事判决书.pdf').first().waitFor();
+      expect((await c.plaintiff.get<{ status: string }>(`/api/cases/${c.caseId}`)).body.status).toBe('decided');
+    } catch (err) {
+      await screenshot(clerk.page, 'failure-decision-clerk').catch(() => undefined);
+      await screenshot(judge.page, 'failure-decision-judge').catch(() => undefined);
+      throw err;
+    }
+  });
+});
