@@ -2,10 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, currentUser, requireRole } from '../auth/middleware.js';
 import type { CaseService } from '../cases/caseService.js';
-import { caseView } from '../cases/caseView.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
-import type { PersonalDataCipher } from '../privacy/personalData.js';
 
 const reason = z.string().trim().min(1).max(2000);
 
@@ -39,7 +37,7 @@ function caseEvent(input: MediationAction) {
  * steps the case machine knows (offer, accepted, declined, failed). Settlement
  * is not here: it happens only when a signed agreement takes effect.
  */
-export function mediationRoutes(ctx: AppContext, cases: CaseService, cipher: PersonalDataCipher): Router {
+export function mediationRoutes(ctx: AppContext, cases: CaseService): Router {
   const router = Router();
   const auth = authenticate(ctx);
 
@@ -57,8 +55,8 @@ export function mediationRoutes(ctx: AppContext, cases: CaseService, cipher: Per
     const user = currentUser(req);
     const caseId = String(req.params.id);
     // The filer hears of each step from the case notifier (cases/caseNotices.ts).
-    const doc = await cases.mediationStep(user, caseId, caseEvent(input));
-    res.json(caseView(doc, await cases.timeline(caseId), cipher, cases.allowedActions(user, doc)));
+    await cases.mediationStep(user, caseId, caseEvent(input));
+    res.json(await cases.view(user, caseId));
   });
 
   return router;

@@ -7,8 +7,7 @@ import { authenticate, currentUser, requireRole } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { CaseService } from './caseService.js';
-import { caseSummary, caseView } from './caseView.js';
-import type { PersonalDataCipher } from '../privacy/personalData.js';
+import { caseSummary, type CaseViewer } from './caseView.js';
 import type { DocumentKind } from './materialCheck.js';
 import { filesOf, uploads } from '../http/uploads.js';
 import { parseInput } from '../http/validate.js';
@@ -78,15 +77,11 @@ function jsonPart(req: Request): unknown {
   }
 }
 
-export function caseRoutes(ctx: AppContext, service: CaseService, cipher: PersonalDataCipher): Router {
+export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const upload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes);
-  const view = async (req: Request, id: string) => {
-    const user = currentUser(req);
-    const doc = await service.get(user, id);
-    return caseView(doc, await service.timeline(id), cipher, service.allowedActions(user, doc));
-  };
+  const view = (req: Request, id: string) => service.view(currentUser(req), id);
   const tags = ['cases'];
   const err = (d: string) => ({ description: d });
 
@@ -100,8 +95,11 @@ export function caseRoutes(ctx: AppContext, service: CaseService, cipher: Person
   ctx.api.add({ method: 'get', path: '/api/cases', summary: "A party's own cases, or a clerk's court queue", tags, auth: true, query: listSchema, responses: { 200: { description: '{ cases: [...] }' } } });
   router.get('/api/cases', auth, async (req, res) => {
     const filter = parseInput(listSchema, req.query);
-    const cases = await service.list(currentUser(req), filter);
-    res.json({ cases: cases.map(caseSummary) });
+    const user = currentUser(req);
+    const cases = await service.list(user, filter);
+    // The list holds only the court's cases (staff) or the party's own: filed by them, or naming them as defendant.
+    const you = (doc: (typeof cases)[number]): CaseViewer => (doc.filerId === user.id ? 'filer' : doc.courtId === user.courtId ? 'court' : 'defendant');
+    res.json({ cases: cases.map((doc) => caseSummary(doc, you(doc))) });
   });
 
   ctx.api.add({ method: 'get', path: '/api/cases/:id', summary: 'A case with status, number, fee, deadlines, timeline and documents', tags, auth: true, responses: { 200: { description: 'The case' }, 404: err('No such case visible to you') } });
@@ -126,6 +124,15 @@ export function caseRoutes(ctx: AppContext, service: CaseService, cipher: Person
   ctx.api.add({ method: 'post', path: '/api/cases/:id/documents', summary: 'Filer: further submissions into the case (multipart files evidence, complaint, idProof, other)', tags, auth: true, multipart: { files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'The case' } } });
   router.post('/api/cases/:id/documents', auth, upload, async (req, res) => {
     await service.addDocuments(currentUser(req), String(req.params.id), kindedFiles(req));
+    res.status(201).json(await view(req, String(req.params.id)));
+  });
+
+  const answerUpload = uploads([{ name: 'answer', maxCount: 1 }], ctx.config.uploadMaxBytes);
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/answer', summary: 'Defendant: file the answer (答辩状) within the answer period, one file in field answer', tags, auth: true, multipart: { files: ['answer'] }, responses: { 201: { description: 'The case, now answered' }, 400: err('No file (ANSWER_FILE_REQUIRED)'), 403: err('Not a defendant of this case (NOT_A_DEFENDANT)'), 409: err('Not served yet, or the answer period has ended') } });
+  router.post('/api/cases/:id/answer', auth, answerUpload, async (req, res) => {
+    const [file] = filesOf(req);
+    if (!file) throw errors.validation('Attach the answer as one file in field "answer".', undefined, 'ANSWER_FILE_REQUIRED');
+    await service.fileAnswer(currentUser(req), String(req.params.id), file);
     res.status(201).json(await view(req, String(req.params.id)));
   });
 

@@ -22,6 +22,8 @@ import { AppError, errors } from '../errors.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
 import { paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
+import { userModel } from '../users/userModel.js';
+import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
 import { issueCaseNumber } from './caseNumbers.js';
 import type { CaseDoc, CaseState, StoredDocument } from './caseModel.js';
 import type { CaseStore } from './caseStore.js';
@@ -118,9 +120,24 @@ export class CaseService {
 
   /** A case the user may see, or 404: whether it exists is itself not disclosed. */
   async get(user: AuthUser, caseId: string): Promise<CaseDoc> {
+    return (await this.access(user, caseId)).doc;
+  }
+
+  /**
+   * The case and how the user stands to it: the party who filed it, a defendant it
+   * names (a registered user whose ID number the complaint gives), or court staff.
+   */
+  async access(user: AuthUser, caseId: string): Promise<{ doc: CaseDoc; as: CaseViewer }> {
     const doc = await this.deps.store.get(caseId);
-    if (!doc || !canSee(user, doc)) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    return doc;
+    const as = doc ? await this.viewerOf(user, doc) : undefined;
+    if (!doc || !as) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return { doc, as };
+  }
+
+  /** The case as this user sees it (caseView.ts), with what they may do next. */
+  async view(user: AuthUser, caseId: string) {
+    const { doc, as } = await this.access(user, caseId);
+    return caseView(doc, await this.timeline(caseId), this.deps.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as) });
   }
 
   async list(user: AuthUser, filter: { status?: string }): Promise<CaseDoc[]> {
@@ -128,7 +145,8 @@ export class CaseService {
     if (user.roles.some((r) => STAFF_ROLES.includes(r)) && user.courtId) {
       query.courtId = user.courtId;
     } else {
-      query.filerId = user.id;
+      const idNumberHash = await this.idNumberHashOf(user);
+      query.$or = [{ filerId: user.id }, ...(idNumberHash ? [{ 'defendants.idNumberHash': idNumberHash }] : [])];
     }
     if (filter.status) query.status = filter.status;
     // Staff work the queue oldest first; parties see their newest case first.
@@ -199,6 +217,30 @@ export class CaseService {
     }
   }
 
+  /**
+   * A defendant files the answer (答辩状) within the answer period; the filer is told
+   * (caseNotices.ts). After the period the machine refuses: the case proceeds by default.
+   */
+  async fileAnswer(user: AuthUser, caseId: string, file: IncomingFile): Promise<CaseDoc> {
+    const { doc, as } = await this.access(user, caseId);
+    if (as !== 'defendant') throw errors.forbidden('Only a defendant of the case files an answer.', 'NOT_A_DEFENDANT');
+    const actor: CaseActor = { userId: user.id, role: 'party' };
+    this.assertAllowed(doc, actor, 'ANSWER_FILED');
+    const at = this.nowIso();
+    const stored = await this.storeFiles(caseId, user, [{ ...DocumentStore.check(file), kind: 'answer' }], at);
+    try {
+      return await this.transition(
+        doc,
+        { type: 'ANSWER_FILED', documentId: stored[0]?.id ?? '', actor, at },
+        { documents: [...doc.documents, ...stored] },
+        { documents: stored.map(documentRef) },
+      );
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
+  }
+
   /** Further material (evidence, statements) from the filer into a live case; no change of status. */
   async addDocuments(user: AuthUser, caseId: string, files: (IncomingFile & { kind: DocumentKind })[]): Promise<CaseDoc> {
     const doc = await this.get(user, caseId);
@@ -252,7 +294,8 @@ export class CaseService {
   }
 
   async listPayments(user: AuthUser, caseId: string): Promise<PaymentDoc[]> {
-    await this.get(user, caseId);
+    const { as } = await this.access(user, caseId);
+    if (as === 'defendant') throw errors.forbidden('The payments of a case are for the party who filed it and the court.');
     return paymentModel(this.deps.connection).find({ caseId }).sort({ createdAt: 1 }).lean<PaymentDoc[]>().exec();
   }
 
@@ -426,8 +469,8 @@ export class CaseService {
   }
 
   /** What this user could do next on this case (for clients; the server checks again on each request). */
-  allowedActions(user: AuthUser, doc: CaseDoc): CaseEventType[] {
-    const roles: CaseRole[] = doc.filerId === user.id ? ['party'] : user.roles.filter((r) => r !== 'party');
+  allowedActions(user: AuthUser, doc: CaseDoc, as: CaseViewer): CaseEventType[] {
+    const roles: CaseRole[] = as === 'court' ? user.roles.filter((r) => r !== 'party') : ['party'];
     const actions = new Set<CaseEventType>();
     for (const role of roles) {
       const actor: CaseActor = { userId: user.id, role, ...(user.courtId ? { courtId: user.courtId } : {}) };
@@ -437,8 +480,8 @@ export class CaseService {
   }
 
   async readDocument(user: AuthUser, caseId: string, documentId: string): Promise<{ meta: StoredDocument; bytes: Buffer }> {
-    const doc = await this.get(user, caseId);
-    const meta = doc.documents.find((d) => d.id === documentId);
+    const { doc, as } = await this.access(user, caseId);
+    const meta = visibleDocuments(doc, as, user.id).find((d) => d.id === documentId);
     if (!meta) throw errors.notFound('The document', 'DOCUMENT_NOT_FOUND');
     return { meta, bytes: await this.deps.documents.read(documentId) };
   }
@@ -461,6 +504,20 @@ export class CaseService {
     // Let the machine produce the precise reason (wrong state or wrong actor).
     const probe = applyCaseEvent(doc.snapshot, { type, actor, at: this.nowIso() } as CaseEvent, this.deps.calendar);
     throw probe.ok ? errors.invalidState(`${type} is not possible now.`) : machineError(probe.error);
+  }
+
+  private async viewerOf(user: AuthUser, doc: CaseDoc): Promise<CaseViewer | undefined> {
+    if (doc.filerId === user.id) return 'filer';
+    if (user.courtId === doc.courtId && user.roles.some((r) => STAFF_ROLES.includes(r))) return 'court';
+    if (!user.roles.includes('party') || !doc.defendants.some((d) => d.idNumberHash)) return undefined;
+    const idNumberHash = await this.idNumberHashOf(user);
+    return idNumberHash && doc.defendants.some((d) => d.idNumberHash === idNumberHash) ? 'defendant' : undefined;
+  }
+
+  /** The keyed hash of the user's ID number, which is how a complaint's defendant is matched to an account. */
+  private async idNumberHashOf(user: AuthUser): Promise<string | undefined> {
+    const found = await userModel(this.deps.connection).findById(user.id, { idNumberHash: 1 }).lean<{ idNumberHash?: string }>().exec();
+    return found?.idNumberHash;
   }
 
   private actor(user: AuthUser, role: CaseRole, _courtId: string): CaseActor {
@@ -512,10 +569,6 @@ export class CaseService {
   }
 }
 
-function canSee(user: AuthUser, doc: CaseDoc): boolean {
-  if (doc.filerId === user.id) return true;
-  return user.courtId === doc.courtId && user.roles.some((r) => STAFF_ROLES.includes(r));
-}
 
 function stateOf(doc: CaseDoc): CaseState {
   const { _id: _id, version: _version, ...state } = doc;

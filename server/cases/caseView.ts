@@ -3,7 +3,7 @@ import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machi
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
-import type { CaseDoc } from './caseModel.js';
+import type { CaseDoc, StoredDocument } from './caseModel.js';
 
 const DEADLINE_LABELS: Record<keyof CaseDeadlines, { zh: string; en: string }> = {
   docketBy: { zh: '立案审查期限', en: 'Court decides on docketing by' },
@@ -51,10 +51,12 @@ export function timelineView(entries: CaseLogEntry[]) {
   });
 }
 
-export function caseSummary(doc: CaseDoc) {
+/** A case in a list; `you` says how the reader stands to it. */
+export function caseSummary(doc: CaseDoc, you: CaseViewer) {
   const context = doc.snapshot.context;
   return {
     id: doc._id,
+    you,
     status: doc.status,
     ...(doc.caseNumber ? { caseNumber: doc.caseNumber } : {}),
     courtId: doc.courtId,
@@ -67,11 +69,19 @@ export function caseSummary(doc: CaseDoc) {
   };
 }
 
+/** How a user stands to a case they may see. */
+export type CaseViewer = 'filer' | 'defendant' | 'court';
+
+/** A defendant sees what the case is about, not the filer's identity papers. */
+export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): StoredDocument[] {
+  return as === 'defendant' ? doc.documents.filter((d) => d.kind !== 'idProof' || d.uploadedBy === userId) : doc.documents;
+}
+
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
-export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, allowedActions: string[]) {
+export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[] }) {
   const context = doc.snapshot.context;
   return {
-    ...caseSummary(doc),
+    ...caseSummary(doc, viewer.as),
     typeCode: doc.typeCode,
     claims: doc.claims,
     facts: doc.facts,
@@ -86,7 +96,7 @@ export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: Personal
     ...(context.correction ? { correction: context.correction } : {}),
     ...(context.rejectionReasons ? { rejectionReasons: context.rejectionReasons } : {}),
     ...(context.withdrawal ? { withdrawal: context.withdrawal } : {}),
-    documents: doc.documents.map((d) => ({
+    documents: visibleDocuments(doc, viewer.as, viewer.userId).map((d) => ({
       id: d.id,
       kind: d.kind,
       filename: d.filename,
@@ -97,7 +107,7 @@ export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: Personal
       uploadedAt: d.uploadedAt,
     })),
     timeline: timelineView(entries),
-    allowedActions,
+    allowedActions: viewer.allowedActions,
     version: doc.version,
   };
 }

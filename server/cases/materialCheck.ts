@@ -9,8 +9,8 @@ export interface FilingMaterials {
   documents: { kind: DocumentKind; filename: string; readable: boolean }[];
 }
 
-/** What a party files, and the decisions a judge files (judgment 判决书, ruling 裁定书). */
-export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'judgment' | 'ruling';
+/** What a party files (a defendant: the answer 答辩状), and the decisions a judge files (judgment 判决书, ruling 裁定书). */
+export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'answer' | 'judgment' | 'ruling';
 
 /** Case types whose fee depends on the amount claimed. */
 const AMOUNT_REQUIRED = new Set(['property']);

@@ -4,8 +4,8 @@ import { DEMO_PASSWORD } from '../../server/seedData.js';
 import { login, sampleFiles } from '../support/api.js';
 import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { feeSettledCase, me, type ServiceCase } from '../integration/service/fixture.js';
-import { loginUi } from './steps.js';
+import { feeSettledCase, me, serve, type ServiceCase } from '../integration/service/fixture.js';
+import { loginUi, PASSWORD } from './steps.js';
 
 const CLERK_PHONE = '13800000001';
 const JUDGE_PHONE = '13800000002';
@@ -17,7 +17,7 @@ function beijingLocal(days: number): string {
   return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
 }
 
-describe('the clerk moves a hearing and the judge files the decision, in Chromium', () => {
+describe('moving a hearing, the judge\'s decision and the defendant\'s answer, in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let c: ServiceCase;
@@ -99,6 +99,38 @@ describe('the clerk moves a hearing and the judge files the decision, in Chromiu
     } catch (err) {
       await screenshot(clerk.page, 'failure-decision-clerk').catch(() => undefined);
       await screenshot(judge.page, 'failure-decision-judge').catch(() => undefined);
+      throw err;
+    }
+  });
+
+  it('the defendant finds the case they are sued in and files an answer once the complaint is served', { timeout: 60_000 }, async () => {
+    const d2 = await feeSettledCase(server, 92);
+    const service = await serve(d2.clerk, d2.caseId, { document: { documentId: d2.complaintId }, recipients: [{ userId: d2.ids.defendant, side: 'defendant' }], channels: ['inbox'] });
+    const [item] = (await d2.defendant.get<{ items: { id: string; serviceId: string }[] }>('/api/inbox')).body.items.filter((i) => i.serviceId === service.id);
+    await d2.defendant.post(`/api/inbox/${item?.id ?? 'missing'}/acknowledge`);
+
+    const defendant = await openAs(browser, server.url);
+    opened.push(defendant);
+    const d = defendant.page;
+    try {
+      await loginUi(d, '13710000092', PASSWORD);
+      await d.goto('/cases');
+      const row = d.locator('.case-row', { hasText: d2.caseNumber });
+      await row.getByText('您是本案被告').waitFor();
+      await row.getByRole('link', { name: d2.caseNumber }).click();
+      const panel = d.getByTestId('answer-panel');
+      // The filer's panels are not offered to the defendant.
+      expect(await d.getByTestId('withdraw-panel').count()).toBe(0);
+      await panel.getByRole('button', { name: '提交答辩状' }).click();
+      await panel.getByText('请选择答辩状文件。').waitFor();
+      await panel.getByLabel('答辩状').setInputFiles({ name: '答辩状.pdf', mimeType: 'application/pdf', buffer: sampleFiles.pdf('answer') });
+      await screenshot(d, 'defendant-answer');
+      await panel.getByRole('button', { name: '提交答辩状' }).click();
+      await panel.waitFor({ state: 'detached' });
+      await d.getByText('答辩状.pdf').first().waitFor();
+      expect((await d2.plaintiff.get<{ status: string }>(`/api/cases/${d2.caseId}`)).body.status).toBe('answered');
+    } catch (err) {
+      await screenshot(d, 'failure-answer-defendant').catch(() => undefined);
       throw err;
     }
   });

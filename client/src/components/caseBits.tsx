@@ -62,6 +62,7 @@ export function CaseRow({ c }: { c: CaseSummary }) {
         </Link>
         <StatusBadge status={c.status} />
       </div>
+      {c.you === 'defendant' && <p className="badge">{t('myCases.asDefendant')}</p>}
       <p className="muted">
         {t(`caseType.${c.caseType}`)} · {t('case.filedAt', { at: dateTime(c.createdAt) })}
       </p>

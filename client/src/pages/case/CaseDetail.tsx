@@ -15,6 +15,7 @@ import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
 import { WithdrawPanel } from './WithdrawPanel.js';
 import { DecisionPanel } from './DecisionPanel.js';
+import { AnswerPanel } from './AnswerPanel.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
 // so besides reacting to notifications about this case the page looks again now and then.
@@ -38,7 +39,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
   if (error && !c) return <ErrorBox error={error} />;
   if (!c) return <Loading />;
   const justFiled = new URLSearchParams(location.search).has('filed');
-  const isParty = hasRole('party');
+  // Panels for the party who filed, and for a defendant the complaint names.
+  const isFiler = c.you === 'filer';
   const isStaff = hasRole('clerk', 'judge', 'mediator', 'admin');
   const can = (action: string) => c.allowedActions.includes(action);
   const mediationOfficer = hasRole('mediator', 'clerk') && OPEN_FOR_MEDIATION.has(c.status);
@@ -81,8 +83,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         {c.deadlines.length > 0 ? <Deadlines deadlines={c.deadlines} /> : <p className="muted">{t('case.noDeadlines')}</p>}
       </section>
 
-      {isParty && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
-      {isParty && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
+      {isFiler && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
+      {isFiler && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
+      {c.you === 'defendant' && can('ANSWER_FILED') && <AnswerPanel c={c} onChanged={setData} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
       {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
@@ -111,7 +114,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         <p className="pre">{c.facts}</p>
       </section>
       <Documents c={c} />
-      {isParty && can('WITHDRAW') && <WithdrawPanel c={c} onChanged={setData} />}
+      {isFiler && can('WITHDRAW') && <WithdrawPanel c={c} onChanged={setData} />}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('case.timeline')}</h2>
         <Timeline entries={c.timeline} />
