@@ -2,7 +2,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { NotificationView } from '../../../server/notifications/notificationModel.js';
 import type { UserClientToServer, UserServerToClient } from '../../../server/notifications/userProtocol.js';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
-import { login, registerParty, sampleFiles, seedAndLoginClerk, type ApiClient } from '../../support/api.js';
+import { login, type ApiClient } from '../../support/api.js';
+import { feeSettledCase as filedAndPaid, me } from '../service/fixture.js';
 import type { TestServer } from '../../support/server.js';
 
 export interface MediationFixture {
@@ -15,38 +16,18 @@ export interface MediationFixture {
   ids: { clerk: string; mediator: string; plaintiff: string; defendant: string };
 }
 
-export async function me(client: ApiClient): Promise<string> {
-  const res = await client.get<{ user: { id: string } }>('/api/auth/me');
-  return res.body.user.id;
-}
+export { me };
 
 /**
- * A case filed, docketed and paid through the real API (status feeSettled),
- * with the demo court's staff and two registered parties. `seed` keeps phone
- * numbers and ID numbers apart when one server holds several fixtures.
+ * A case filed, docketed and paid through the real API (status feeSettled): the
+ * electronic-service fixture's case (the complaint names the defendant by the ID
+ * number they registered with), plus the demo court's judge and mediator.
  */
 export async function feeSettledCase(server: TestServer, seed: number): Promise<MediationFixture> {
-  const clerk = await seedAndLoginClerk(server);
+  const c = await filedAndPaid(server, seed);
   const judge = await login(server, '13800000002', DEMO_PASSWORD);
   const mediator = await login(server, '13800000003', DEMO_PASSWORD);
-  const plaintiff = await registerParty(server, `1370000${String(seed).padStart(4, '0')}`, 300 + seed, '原告甲');
-  const defendant = await registerParty(server, `1371000${String(seed).padStart(4, '0')}`, 400 + seed, '被告乙');
-  const filed = await plaintiff.postForm<{ id: string }>(
-    '/api/cases',
-    { court: 'bj-chaoyang', caseType: 'labour', claims: ['支付拖欠工资'], facts: '用人单位拖欠三个月工资。', defendants: [{ name: '被告乙' }] },
-    [
-      { field: 'complaint', filename: 'c.pdf', bytes: sampleFiles.pdf() },
-      { field: 'idProof', filename: 'id.png', bytes: sampleFiles.png() },
-    ],
-  );
-  if (filed.status !== 201) throw new Error(`filing failed: ${filed.status} ${JSON.stringify(filed.body)}`);
-  const caseId = filed.body.id;
-  await clerk.post(`/api/cases/${caseId}/review`, { decision: 'accept' });
-  const pay = await plaintiff.post<{ payment: { _id: string } }>(`/api/cases/${caseId}/payments`);
-  const confirmed = await clerk.post<{ status: string }>(`/api/cases/${caseId}/payments/${pay.body.payment._id}/confirm`);
-  if (confirmed.body.status !== 'feeSettled') throw new Error(`payment not confirmed: ${JSON.stringify(confirmed.body)}`);
-  const ids = { clerk: await me(clerk), mediator: await me(mediator), plaintiff: await me(plaintiff), defendant: await me(defendant) };
-  return { caseId, clerk, judge, mediator, plaintiff, defendant, ids };
+  return { caseId: c.caseId, clerk: c.clerk, judge, mediator, plaintiff: c.plaintiff, defendant: c.defendant, ids: { ...c.ids, mediator: await me(mediator) } };
 }
 
 export type UserSocket = Socket<UserServerToClient, UserClientToServer>;
