@@ -1,4 +1,6 @@
 /** The JSON shapes of the REST API as the client reads them (see server/cases/caseView.ts and friends). */
+import type { agreementView } from '../../../server/agreements/agreementRoutes.js';
+import type { Verification } from '../../../server/agreements/agreementService.js';
 import type { caseSummary, caseView, deadlineView, timelineView } from '../../../server/cases/caseView.js';
 
 export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
@@ -88,37 +90,10 @@ export interface FoundUser {
   side?: 'plaintiff' | 'defendant';
 }
 
-export interface AgreementSignatory {
-  userId: string;
-  name: string;
-  signedAt?: string;
-}
-
-/** See server/agreements/agreementRoutes.ts (agreementViewSchema). */
-export interface Agreement {
-  id: string;
-  caseId: string;
-  caseNumber?: string;
-  title: string;
-  terms: string[];
-  signatories: AgreementSignatory[];
-  drafter: { userId: string; name: string; role: 'mediator' | 'clerk' };
-  documentSha256: string;
-  size: number;
-  status: 'draft' | 'effective';
-  effectiveAt?: string;
-  createdAt: string;
-  pdf: string;
-}
-
-export interface AgreementVerification {
-  valid: boolean;
-  documentSha256: string;
-  documentValid: boolean;
-  signatures: { userId: string; signedAt: string; valid: boolean }[];
-  pending: string[];
-  effectiveAt?: string;
-}
+// Agreements as the server renders and verifies them (server/agreements): one definition for both ends.
+export type Agreement = ReturnType<typeof agreementView>;
+export type AgreementSignatory = Agreement['signatories'][number];
+export type AgreementVerification = Verification;
 
 export interface DeliveryStep {
   step: string;

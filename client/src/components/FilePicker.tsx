@@ -1,9 +1,41 @@
 import { useId, useState, type ChangeEvent } from 'react';
 import type { DocumentKind } from '../api/types.js';
 import type { UploadProgress } from '../api/http.js';
-import { ACCEPT, checkFile, MAX_UPLOAD_BYTES } from '../files/fileCheck.js';
+import { ACCEPT, checkFile, MAX_UPLOAD_BYTES, type FileProblem } from '../files/fileCheck.js';
 import { useI18n } from '../i18n/i18n.js';
-import { formatBytes, ProgressBar } from './common.js';
+import { formatBytes, ProgressBar, TextField } from './common.js';
+
+function problemText(t: ReturnType<typeof useI18n>['t'], file: File, problem: FileProblem): string {
+  if (problem.code === 'tooLarge') return t('upload.tooLarge', { name: file.name, max: formatBytes(MAX_UPLOAD_BYTES) });
+  if (problem.code === 'empty') return t('upload.empty', { name: file.name });
+  return t('upload.badType', { name: file.name });
+}
+
+/**
+ * One file for a form (a decision, an answer): checked by its bytes when picked, as the
+ * material pickers are, and sent with a progress bar. `pdfOnly` refuses images.
+ */
+export function SingleFileField({ label, name, pdfOnly, onFile, error, progress }: { label: string; name: string; pdfOnly?: boolean; onFile: (file: File | undefined) => void; error?: string; progress?: UploadProgress }) {
+  const { t } = useI18n();
+  const [problem, setProblem] = useState<string>();
+  const pick = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    const found = file && ((await checkFile(file)) ?? (pdfOnly && !(await isPdf(file)) ? ({ code: 'type' } as const) : undefined));
+    setProblem(file && found ? problemText(t, file, found) : undefined);
+    onFile(file && !found ? file : undefined);
+  };
+  return (
+    <>
+      <TextField label={label} name={name} type="file" accept={pdfOnly ? 'application/pdf,.pdf' : ACCEPT} onChange={(e) => void pick(e)} error={problem ?? error} />
+      {progress && <ProgressBar label={t('upload.total')} value={progress.loaded} max={progress.total || 1} />}
+    </>
+  );
+}
+
+async function isPdf(file: File): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 5).arrayBuffer());
+  return String.fromCharCode(...head) === '%PDF-';
+}
 
 export interface PickedFile {
   kind: DocumentKind;
@@ -24,10 +56,8 @@ export function FilePicker({ kind, files, onChange, required }: { kind: Document
     const bad: string[] = [];
     for (const file of chosen) {
       const problem = await checkFile(file);
-      if (!problem) ok.push({ kind, file });
-      else if (problem.code === 'tooLarge') bad.push(t('upload.tooLarge', { name: file.name, max: formatBytes(MAX_UPLOAD_BYTES) }));
-      else if (problem.code === 'empty') bad.push(t('upload.empty', { name: file.name }));
-      else bad.push(t('upload.badType', { name: file.name }));
+      if (problem) bad.push(problemText(t, file, problem));
+      else ok.push({ kind, file });
     }
     setRejected(bad);
     onChange([...files, ...ok]);

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { uploadForm, type UploadProgress } from '../../api/http.js';
 import type { CaseView } from '../../api/types.js';
-import { ErrorBox, ProgressBar, TextField, useAction } from '../../components/common.js';
+import { ErrorBox, useAction } from '../../components/common.js';
+import { SingleFileField } from '../../components/FilePicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 /** The defendant files the answer (答辩状) while the answer period runs. */
@@ -29,18 +30,16 @@ export function AnswerPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Case
       <h2 id="answer-title">{t('answer.title')}</h2>
       <p>{t('answer.lead')}</p>
       <form onSubmit={submit} noValidate aria-busy={busy}>
-        <TextField
+        <SingleFileField
           label={t('answer.file')}
           name="answer"
-          type="file"
-          accept="application/pdf,image/png,image/jpeg"
-          onChange={(e) => {
-            setFile(e.target.files?.[0]);
+          onFile={(f) => {
+            setFile(f);
             setProblem(undefined);
           }}
           error={problem}
+          progress={progress}
         />
-        {progress && <ProgressBar label={t('upload.total')} value={progress.loaded} max={progress.total || 1} />}
         <ErrorBox error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('answer.submit')}

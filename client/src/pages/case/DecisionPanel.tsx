@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { uploadForm, type UploadProgress } from '../../api/http.js';
 import type { CaseView } from '../../api/types.js';
-import { ErrorBox, ProgressBar, SelectField, TextField, useAction } from '../../components/common.js';
+import { ErrorBox, SelectField, useAction } from '../../components/common.js';
+import { SingleFileField } from '../../components/FilePicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 type DecisionKind = 'judgment' | 'ruling';
@@ -22,7 +23,7 @@ export function DecisionPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Ca
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!file || file.type !== 'application/pdf') {
+    if (!file) {
       setProblem(t('decision.pdfRequired'));
       return;
     }
@@ -40,18 +41,17 @@ export function DecisionPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Ca
           <option value="judgment">{t('docKind.judgment')}</option>
           <option value="ruling">{t('docKind.ruling')}</option>
         </SelectField>
-        <TextField
+        <SingleFileField
           label={t('decision.file')}
           name="decisionFile"
-          type="file"
-          accept="application/pdf"
-          onChange={(e) => {
-            setFile(e.target.files?.[0]);
+          pdfOnly
+          onFile={(f) => {
+            setFile(f);
             setProblem(undefined);
           }}
           error={problem}
+          progress={progress}
         />
-        {progress && <ProgressBar label={t('upload.total')} value={progress.loaded} max={progress.total || 1} />}
         <label className="checkbox-line">
           <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> {t('decision.confirm')}
         </label>
