@@ -72,9 +72,14 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer) {
 /** How a user stands to a case they may see. */
 export type CaseViewer = 'filer' | 'defendant' | 'court';
 
-/** A defendant sees what the case is about, not the filer's identity papers. */
+/**
+ * A defendant sees what the case is about (the parties' material, the answer, the decision),
+ * not the filer's identity papers, nor the court's notices and receipts addressed to others:
+ * what the court served on them is in their inbox.
+ */
 export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): StoredDocument[] {
-  return as === 'defendant' ? doc.documents.filter((d) => d.kind !== 'idProof' || d.uploadedBy === userId) : doc.documents;
+  if (as !== 'defendant') return doc.documents;
+  return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument'));
 }
 
 /** The full case as its parties and court staff see it; other people's personal data is masked. */

@@ -71,8 +71,9 @@ describe('the defendant named in a complaint follows the case and files an answe
     const answered = await c.defendant.postForm<CaseView>(`/api/cases/${c.caseId}/answer`, undefined, [answerPdf]);
     expect(answered.status).toBe(201);
     expect(answered.body.status).toBe('answered');
-    // The complaint, the receipt of its service (a court document) and the answer; still no identity papers of the filer.
-    expect(answered.body.documents.map((d) => d.kind)).toEqual(['complaint', 'courtDocument', 'answer']);
+    // The complaint and the answer: not the filer's identity papers, nor the receipt of the service (that is in the inbox).
+    expect(answered.body.documents.map((d) => d.kind)).toEqual(['complaint', 'answer']);
+    expect((await c.clerk.get<CaseView>(`/api/cases/${c.caseId}`)).body.documents.map((d) => d.kind)).toContain('courtDocument');
     expect(answered.body.deadlines.map((d) => d.kind)).not.toContain('answerBy');
     expect(answered.body.timeline.at(-1)).toMatchObject({ type: 'ANSWER_FILED', by: 'party' });
     await waitForNotification(c.plaintiff, (n) => n.caseId === c.caseId && n.type === 'case.answerFiled');
