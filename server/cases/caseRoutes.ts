@@ -128,7 +128,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   });
 
   const answerUpload = uploads([{ name: 'answer', maxCount: 1 }], ctx.config.uploadMaxBytes);
-  ctx.api.add({ method: 'post', path: '/api/cases/:id/answer', summary: 'Defendant: file the answer (答辩状) within the answer period, one file in field answer', tags, auth: true, multipart: { files: ['answer'] }, responses: { 201: { description: 'The case, now answered' }, 400: err('No file (ANSWER_FILE_REQUIRED)'), 403: err('Not a defendant of this case (NOT_A_DEFENDANT)'), 409: err('Not served yet, or the answer period has ended') } });
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/answer', summary: 'Defendant (or a clerk entering a paper answer): file the answer (答辩状) within the answer period, one file in field answer', tags, auth: true, multipart: { files: ['answer'] }, responses: { 201: { description: 'The case, now answered' }, 400: err('No file (ANSWER_FILE_REQUIRED)'), 403: err('Not a defendant of this case (NOT_A_DEFENDANT)'), 409: err('Not served yet, or the answer period has ended') } });
   router.post('/api/cases/:id/answer', auth, answerUpload, async (req, res) => {
     const [file] = filesOf(req);
     if (!file) throw errors.validation('Attach the answer as one file in field "answer".', undefined, 'ANSWER_FILE_REQUIRED');

@@ -218,13 +218,16 @@ export class CaseService {
   }
 
   /**
-   * A defendant files the answer (答辩状) within the answer period; the filer is told
-   * (caseNotices.ts). After the period the machine refuses: the case proceeds by default.
+   * A defendant files the answer (答辩状) within the answer period, or a clerk of the court
+   * enters one delivered on paper; the filer is told (caseNotices.ts). After the period the
+   * machine refuses: the case proceeds by default.
    */
   async fileAnswer(user: AuthUser, caseId: string, file: IncomingFile): Promise<CaseDoc> {
     const { doc, as } = await this.access(user, caseId);
-    if (as !== 'defendant') throw errors.forbidden('Only a defendant of the case files an answer.', 'NOT_A_DEFENDANT');
-    const actor: CaseActor = { userId: user.id, role: 'party' };
+    if (as === 'filer' || (as === 'court' && !user.roles.includes('clerk'))) {
+      throw errors.forbidden('An answer is filed by a defendant of the case, or entered by a clerk of the court.', 'NOT_A_DEFENDANT');
+    }
+    const actor: CaseActor = as === 'defendant' ? { userId: user.id, role: 'party' } : this.actor(user, 'clerk', doc.courtId);
     this.assertAllowed(doc, actor, 'ANSWER_FILED');
     const at = this.nowIso();
     const stored = await this.storeFiles(caseId, user, [{ ...DocumentStore.check(file), kind: 'answer' }], at);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerParty, sampleFiles } from '../../support/api.js';
+import { DEMO_PASSWORD } from '../../../server/seedData.js';
+import { login, registerParty, sampleFiles } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { waitForNotification } from '../agreements/mediationCase.js';
 import { feeSettledCase, serve, type InboxItem, type ServiceCase } from '../service/fixture.js';
@@ -81,5 +82,20 @@ describe('the defendant named in a complaint follows the case and files an answe
     const answerId = answered.body.documents.find((d) => d.kind === 'answer')?.id ?? 'missing';
     expect((await c.plaintiff.raw(`/api/cases/${c.caseId}/documents/${answerId}`)).status).toBe(200);
     expect((await c.defendant.postForm(`/api/cases/${c.caseId}/answer`, undefined, [answerPdf])).status).toBe(409);
+  });
+
+  it('a clerk enters an answer delivered on paper; a judge may not', async () => {
+    const paper = await feeSettledCase(server, 42);
+    const service = await serve(paper.clerk, paper.caseId, { document: { documentId: paper.complaintId }, recipients: [{ userId: paper.ids.defendant, side: 'defendant' }], channels: ['inbox'] });
+    const [item] = (await paper.defendant.get<{ items: InboxItem[] }>('/api/inbox')).body.items.filter((i) => i.serviceId === service.id);
+    await paper.defendant.post(`/api/inbox/${item?.id ?? 'missing'}/acknowledge`);
+    const judge = await login(server, '13800000002', DEMO_PASSWORD);
+    expect((await judge.postForm(`/api/cases/${paper.caseId}/answer`, undefined, [answerPdf])).status).toBe(403);
+    const entered = await paper.clerk.postForm<CaseView>(`/api/cases/${paper.caseId}/answer`, undefined, [{ ...answerPdf, filename: '答辩状（纸质）.pdf' }]);
+    expect(entered.status).toBe(201);
+    expect(entered.body.status).toBe('answered');
+    expect(entered.body.timeline.at(-1)).toMatchObject({ type: 'ANSWER_FILED', by: 'clerk' });
+    // The defendant sees the answer entered for them.
+    expect((await paper.defendant.get<CaseView>(`/api/cases/${paper.caseId}`)).body.documents.map((d) => d.kind)).toContain('answer');
   });
 });

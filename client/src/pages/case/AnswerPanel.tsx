@@ -5,7 +5,7 @@ import { ErrorBox, useAction } from '../../components/common.js';
 import { SingleFileField } from '../../components/FilePicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
-/** The defendant files the answer (答辩状) while the answer period runs. */
+/** The defendant files the answer (答辩状) while the answer period runs; a clerk enters one delivered on paper. */
 export function AnswerPanel({ c, onChanged }: { c: CaseView; onChanged: (c: CaseView) => void }) {
   const { t } = useI18n();
   const [file, setFile] = useState<File>();
@@ -27,8 +27,8 @@ export function AnswerPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Case
 
   return (
     <section className="card attention" aria-labelledby="answer-title" data-testid="answer-panel">
-      <h2 id="answer-title">{t('answer.title')}</h2>
-      <p>{t('answer.lead')}</p>
+      <h2 id="answer-title">{t(c.you === 'court' ? 'answer.paperTitle' : 'answer.title')}</h2>
+      <p>{t(c.you === 'court' ? 'answer.paperLead' : 'answer.lead')}</p>
       <form onSubmit={submit} noValidate aria-busy={busy}>
         <SingleFileField
           label={t('answer.file')}

@@ -85,7 +85,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
 
       {isFiler && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
       {isFiler && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
-      {c.you === 'defendant' && can('ANSWER_FILED') && <AnswerPanel c={c} onChanged={setData} />}
+      {can('ANSWER_FILED') && (c.you === 'defendant' || hasRole('clerk')) && <AnswerPanel c={c} onChanged={setData} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
       {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
