@@ -43,6 +43,7 @@ const DEADLINES: PartyDeadline[] = [
   { kind: 'appealBy', status: 'decided', who: 'servedParty', zh: '提起上诉', en: 'appeal', lapseZh: '逾期未上诉的，裁判即发生法律效力', lapseEn: 'if no party appeals in time, the decision becomes final' },
 ];
 
+/** How many reminders were due at the instant swept; each reaches its person once, so a repeated sweep delivers nothing new. */
 export interface ReminderSweepResult {
   deadlines: number;
   hearings: number;
@@ -54,7 +55,7 @@ export class Reminders {
     private readonly notifications: NotificationService,
   ) {}
 
-  /** Sends the reminders due at `at` that have not been sent yet. */
+  /** Sends the reminders due at `at`; those already sent are skipped by their keys. */
   async sweep(at: Date): Promise<ReminderSweepResult> {
     return { deadlines: await this.deadlineReminders(at), hearings: await this.hearingReminders(at) };
   }
