@@ -6,11 +6,11 @@ import {
   createCase,
   type CaseActor,
   type CaseEvent,
+  type CaseEventOf,
   type CaseEventType,
   type CaseRole,
   type CaseStatus,
   type DecisionKind,
-  type PartySide,
 } from '../../state-machines/case/caseMachine.js';
 import { FeeInputError, quoteFee, type OnlineCaseType } from '../../state-machines/rules/fees.js';
 import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
@@ -37,6 +37,10 @@ export interface FilingInput {
   facts: string;
   defendants: { name: string; idNumber?: string; phone?: string }[];
 }
+
+/** A case step that electronic service records when it takes effect (see recordServiceStep). */
+type ServiceStepType = 'SERVE_DEFENDANT' | 'SERVICE_EFFECT_REVISED' | 'DECISION_SERVED';
+export type ServiceStep = { [T in ServiceStepType]: Omit<CaseEventOf<T>, 'actor' | 'at'> }[ServiceStepType];
 
 export interface CaseServiceDeps {
   connection: Connection;
@@ -230,18 +234,7 @@ export class CaseService {
     const actor: CaseActor = as === 'defendant' ? { userId: user.id, role: 'party' } : this.actor(user, 'clerk', doc.courtId);
     this.assertAllowed(doc, actor, 'ANSWER_FILED');
     const at = this.nowIso();
-    const stored = await this.storeFiles(caseId, user, [{ ...DocumentStore.check(file), kind: 'answer' }], at);
-    try {
-      return await this.transition(
-        doc,
-        { type: 'ANSWER_FILED', documentId: stored[0]?.id ?? '', actor, at },
-        { documents: [...doc.documents, ...stored] },
-        { documents: stored.map(documentRef) },
-      );
-    } catch (err) {
-      await this.deps.documents.remove(stored.map((d) => d.id));
-      throw err;
-    }
+    return this.transitionWithFile(doc, user, { ...DocumentStore.check(file), kind: 'answer' }, at, (documentId) => ({ type: 'ANSWER_FILED', documentId, actor, at }));
   }
 
   /** Further material (evidence, statements) from the filer into a live case; no change of status. */
@@ -334,17 +327,6 @@ export class CaseService {
   }
 
   /**
-   * Electronic service on the defendant took effect (service/effects.ts): the answer period
-   * starts from `servedAt`. Only a clerk of the court may send SERVE_DEFENDANT, so the clerk
-   * who made the service is the actor.
-   */
-  async serveDefendant(caseId: string, servedAt: string, clerk: { userId: string; courtId: string }): Promise<CaseDoc> {
-    const doc = await this.deps.store.get(caseId);
-    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    return this.transition(doc, { type: 'SERVE_DEFENDANT', servedAt, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() });
-  }
-
-  /**
    * The judge decides the case by filing the signed decision (a PDF): the case
    * moves to decided, and serving that document starts each party's appeal period.
    */
@@ -357,36 +339,20 @@ export class CaseService {
       throw errors.validation('A decision is filed as a complete, readable PDF.', { field: file.field }, 'DECISION_NOT_PDF');
     }
     const at = this.nowIso();
-    const stored = await this.storeFiles(caseId, user, [checked], at);
-    try {
-      const decisionId = stored[0]?.id ?? '';
-      return await this.transition(
-        doc,
-        { type: 'DECIDE', decisionId, decisionKind, actor, at },
-        { documents: [...doc.documents, ...stored] },
-        { documents: stored.map(documentRef) },
-      );
-    } catch (err) {
-      await this.deps.documents.remove(stored.map((d) => d.id));
-      throw err;
-    }
-  }
-
-  /** The decision took effect as served on one party (electronic service): their appeal period starts. */
-  async decisionServed(caseId: string, served: { recipientId: string; side: PartySide; servedAt: string }, clerk: { userId: string; courtId: string }, details: Record<string, unknown>): Promise<CaseDoc> {
-    const doc = await this.deps.store.get(caseId);
-    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    return this.transition(doc, { type: 'DECISION_SERVED', ...served, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() }, {}, details);
+    return this.transitionWithFile(doc, user, checked, at, (decisionId) => ({ type: 'DECIDE', decisionId, decisionKind, actor, at }));
   }
 
   /**
-   * The effective time of that service was revised (a proven arrival): the answer
-   * period runs again from `servedAt`. `details` (the service, the receipt) go into the log entry.
+   * What electronic service recorded on the case when it took effect (service/effects.ts):
+   * the answer period starts (SERVE_DEFENDANT) or moves to a proven time of service
+   * (SERVICE_EFFECT_REVISED), or a party's appeal period starts (DECISION_SERVED). These
+   * are the clerk's acts (casePermits), so the clerk who made the service is the actor;
+   * `details` (the service, its effect) go into the log entry.
    */
-  async reviseService(caseId: string, servedAt: string, clerk: { userId: string; courtId: string }, details: Record<string, unknown>): Promise<CaseDoc> {
+  async recordServiceStep(caseId: string, step: ServiceStep, clerk: { userId: string; courtId: string }, details: Record<string, unknown> = {}): Promise<CaseDoc> {
     const doc = await this.deps.store.get(caseId);
     if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    return this.transition(doc, { type: 'SERVICE_EFFECT_REVISED', servedAt, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() }, {}, details);
+    return this.transition(doc, { ...step, actor: { userId: clerk.userId, role: 'clerk', courtId: clerk.courtId }, at: this.nowIso() } as CaseEvent, {}, details);
   }
 
   /**
@@ -500,6 +466,23 @@ export class CaseService {
       data: { ...data, ...extraData },
       state: { ...stateOf(doc), ...fields, status: result.status, snapshot: result.snapshot, updatedAt: at },
     });
+  }
+
+  /** Stores `file` on the case, then takes the event that names it; a refused event leaves no file behind. */
+  private async transitionWithFile(
+    doc: CaseDoc,
+    user: AuthUser,
+    file: ReturnType<typeof DocumentStore.check> & { kind: DocumentKind },
+    at: string,
+    event: (documentId: string) => CaseEvent,
+  ): Promise<CaseDoc> {
+    const stored = await this.storeFiles(doc._id, user, [file], at);
+    try {
+      return await this.transition(doc, event(stored[0]?.id ?? ''), { documents: [...doc.documents, ...stored] }, { documents: stored.map(documentRef) });
+    } catch (err) {
+      await this.deps.documents.remove(stored.map((d) => d.id));
+      throw err;
+    }
   }
 
   private assertAllowed(doc: CaseDoc, actor: CaseActor, type: CaseEventType): void {

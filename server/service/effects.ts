@@ -10,6 +10,8 @@
  */
 import { effectiveService, periodsFromService, type ServiceEffect } from '../../state-machines/service/effectiveService.js';
 import { maskIdNumber } from '../../state-machines/rules/idNumber.js';
+import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
+import type { ServiceStep } from '../cases/caseService.js';
 import { findUserById } from '../users/userService.js';
 import type { CaseFiling } from './caseFiling.js';
 import { retryCaseChange } from './caseFiling.js';
@@ -104,47 +106,43 @@ export class ServiceEffects {
   }
 
   private async recordOnCase(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): Promise<NonNullable<EffectDoc['caseRecord']>> {
-    const recipient = service.recipients.find((r) => r.userId === doc.recipientId);
-    if (!previous && recipient?.side === 'defendant' && STARTS_ANSWER_PERIOD.has(service.document.kind)) {
-      const current = await this.deps.caseStore.get(service.caseId);
-      if (current?.status === 'feeSettled') {
-        try {
-          // SERVE_DEFENDANT is the clerk's act (casePermits): the clerk who made the service.
-          await retryCaseChange(() => this.deps.cases.serveDefendant(service.caseId, doc.effect.effectiveAt, { userId: service.createdBy, courtId: service.courtId }));
-          return 'SERVE_DEFENDANT';
-        } catch (err) {
-          this.deps.logger.warn({ err, serviceId: service._id }, 'the case refused SERVE_DEFENDANT; recording a note instead');
-        }
-      }
-    }
-    const clerk = { userId: service.createdBy, courtId: service.courtId };
-    if (STARTS_APPEAL_PERIOD.has(service.document.kind)) {
-      // A served decision starts this party's appeal period; a revised time of service moves it.
-      const current = await this.deps.caseStore.get(service.caseId);
-      if (current?.status === 'decided') {
-        const served = { recipientId: doc.recipientId, side: recipient?.side ?? 'other', servedAt: doc.effect.effectiveAt };
-        try {
-          await retryCaseChange(() => this.deps.cases.decisionServed(service.caseId, served, clerk, this.noteData(service, doc, previous)));
-          return 'DECISION_SERVED';
-        } catch (err) {
-          this.deps.logger.warn({ err, serviceId: service._id }, 'the case refused DECISION_SERVED; recording a note instead');
-        }
-      }
-    }
-    if (previous?.caseRecord === 'SERVE_DEFENDANT' || previous?.caseRecord === 'SERVICE_EFFECT_REVISED') {
-      // This service started the answer period: its revised time moves that period too.
-      const current = await this.deps.caseStore.get(service.caseId);
-      if (current?.status === 'servedOnDefendant' || current?.status === 'defaultPending') {
-        try {
-          await retryCaseChange(() => this.deps.cases.reviseService(service.caseId, doc.effect.effectiveAt, clerk, this.noteData(service, doc, previous)));
-          return 'SERVICE_EFFECT_REVISED';
-        } catch (err) {
-          this.deps.logger.warn({ err, serviceId: service._id }, 'the case refused SERVICE_EFFECT_REVISED; recording a note instead');
-        }
+    const planned = this.caseStepFor(service, doc, previous);
+    const status = planned && (await this.deps.caseStore.get(service.caseId))?.status;
+    if (planned && status && planned.when.includes(status)) {
+      const clerk = { userId: service.createdBy, courtId: service.courtId };
+      try {
+        await retryCaseChange(() => this.deps.cases.recordServiceStep(service.caseId, planned.step, clerk, planned.details));
+        return planned.step.type;
+      } catch (err) {
+        this.deps.logger.warn({ err, serviceId: service._id }, `the case refused ${planned.step.type}; recording a note instead`);
       }
     }
     await retryCaseChange(() => this.deps.cases.recordNote(service.caseId, previous ? 'SERVICE_EFFECT_REVISED' : 'SERVICE_EFFECTIVE', SYSTEM, this.noteData(service, doc, previous)));
     return 'NOTE';
+  }
+
+  /**
+   * The case-machine step this effect calls for, and the stages in which the case takes it;
+   * otherwise the effect is only noted on the case. At most one applies, by the document served:
+   *   - the complaint or summons first served on a defendant starts the answer period;
+   *   - a revised time of that service moves it (and may undo a default);
+   *   - a served judgment or ruling starts (or moves) this party's appeal period.
+   */
+  private caseStepFor(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): { step: ServiceStep; when: readonly CaseStatus[]; details: Record<string, unknown> } | undefined {
+    const recipient = service.recipients.find((r) => r.userId === doc.recipientId);
+    const servedAt = doc.effect.effectiveAt;
+    const kind = service.document.kind;
+    if (STARTS_ANSWER_PERIOD.has(kind) && !previous && recipient?.side === 'defendant') {
+      return { step: { type: 'SERVE_DEFENDANT', servedAt }, when: ['feeSettled'], details: {} };
+    }
+    if (previous?.caseRecord === 'SERVE_DEFENDANT' || previous?.caseRecord === 'SERVICE_EFFECT_REVISED') {
+      return { step: { type: 'SERVICE_EFFECT_REVISED', servedAt }, when: ['servedOnDefendant', 'defaultPending'], details: this.noteData(service, doc, previous) };
+    }
+    if (STARTS_APPEAL_PERIOD.has(kind)) {
+      const step: ServiceStep = { type: 'DECISION_SERVED', recipientId: doc.recipientId, side: recipient?.side ?? 'other', servedAt };
+      return { step, when: ['decided'], details: this.noteData(service, doc, previous) };
+    }
+    return undefined;
   }
 
   private noteData(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null): Record<string, unknown> {
