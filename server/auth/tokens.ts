@@ -3,9 +3,8 @@
  * that authorisation does not need a database read on every request; the one-hour lifetime
  * bounds how long a role change or a disabled account can lag behind.
  */
-import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { errors } from '../errors.js';
+import { signToken, verifyToken, type TokenPurpose } from './signedTokens.js';
 
 export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
 
@@ -19,8 +18,13 @@ export interface AuthUser {
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 60 * 60;
-const AUDIENCE = 'microcourt';
-const ISSUER = 'microcourt';
+
+const ACCESS: TokenPurpose = {
+  audience: 'microcourt',
+  ttlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+  expired: { message: 'Your session has expired. Please log in again.', code: 'TOKEN_EXPIRED' },
+  invalid: { message: 'The access token is not valid. Please log in again.', code: 'TOKEN_INVALID' },
+};
 
 const claimsSchema = z.object({
   sub: z.string().min(1),
@@ -35,40 +39,13 @@ export interface TokenClock {
 }
 
 export function signAccessToken(user: AuthUser, secret: string, clock: TokenClock = {}): string {
-  const payload: Record<string, unknown> = { name: user.name, roles: user.roles };
-  if (user.courtId !== undefined) payload.courtId = user.courtId;
-  // jsonwebtoken computes exp from iat, so setting iat is how a test issues a token "in the past".
-  if (clock.now) payload.iat = Math.floor(clock.now.getTime() / 1000);
-  return jwt.sign(payload, secret, {
-    algorithm: 'HS256',
-    subject: user.id,
-    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-    audience: AUDIENCE,
-    issuer: ISSUER,
-  });
+  const claims: Record<string, unknown> = { name: user.name, roles: user.roles };
+  if (user.courtId !== undefined) claims.courtId = user.courtId;
+  return signToken(ACCESS, secret, user.id, claims, clock);
 }
 
 /** The user a token was issued to; 401 TOKEN_EXPIRED or TOKEN_INVALID otherwise. */
 export function verifyAccessToken(token: string, secret: string, clock: TokenClock = {}): AuthUser {
-  let decoded: unknown;
-  try {
-    decoded = jwt.verify(token, secret, {
-      // Pinning the algorithm stops "alg: none" and key-confusion tricks.
-      algorithms: ['HS256'],
-      audience: AUDIENCE,
-      issuer: ISSUER,
-      ...(clock.now ? { clockTimestamp: Math.floor(clock.now.getTime() / 1000) } : {}),
-    });
-  } catch (err) {
-    if (err instanceof jwt.TokenExpiredError) {
-      throw errors.unauthorised('Your session has expired. Please log in again.', 'TOKEN_EXPIRED');
-    }
-    throw errors.unauthorised('The access token is not valid. Please log in again.', 'TOKEN_INVALID');
-  }
-  const claims = claimsSchema.safeParse(decoded);
-  if (!claims.success) {
-    throw errors.unauthorised('The access token is not valid. Please log in again.', 'TOKEN_INVALID');
-  }
-  const { sub, name, roles, courtId } = claims.data;
+  const { sub, name, roles, courtId } = verifyToken(ACCESS, secret, token, claimsSchema, clock);
   return courtId === undefined ? { id: sub, name, roles } : { id: sub, name, roles, courtId };
 }
