@@ -1,9 +1,9 @@
 import { useId, useState, type ChangeEvent } from 'react';
-import type { DocumentKind } from '../api/types.js';
-import type { UploadProgress } from '../api/http.js';
+import type { CaseView, DocumentKind } from '../api/types.js';
+import { uploadForm, type UploadProgress } from '../api/http.js';
 import { ACCEPT, checkFile, MAX_UPLOAD_BYTES, type FileProblem } from '../files/fileCheck.js';
 import { useI18n } from '../i18n/i18n.js';
-import { formatBytes, ProgressBar, TextField } from './common.js';
+import { formatBytes, ProgressBar, TextField, useAction } from './common.js';
 
 function problemText(t: ReturnType<typeof useI18n>['t'], file: File, problem: FileProblem): string {
   if (problem.code === 'tooLarge') return t('upload.tooLarge', { name: file.name, max: formatBytes(MAX_UPLOAD_BYTES) });
@@ -30,6 +30,33 @@ export function SingleFileField({ label, name, pdfOnly, onFile, error, progress 
       {progress && <ProgressBar label={t('upload.total')} value={progress.loaded} max={progress.total || 1} />}
     </>
   );
+}
+
+/**
+ * The state of a one-file form: the chosen file, why it cannot be sent, upload progress,
+ * and `send`, which posts it as `field` to `path` and hands the case that comes back to `onSent`.
+ */
+export function useSingleFileUpload(path: string, onSent: (c: CaseView) => void) {
+  const [file, setFile] = useState<File>();
+  const [problem, setProblem] = useState<string>();
+  const [progress, setProgress] = useState<UploadProgress>();
+  const { busy, error, run } = useAction();
+  const choose = (chosen: File | undefined) => {
+    setFile(chosen);
+    setProblem(undefined);
+  };
+  /** `missing` is what to say when no file was chosen. */
+  const send = async (field: string, missing: string) => {
+    if (!file) {
+      setProblem(missing);
+      return;
+    }
+    setProblem(undefined);
+    const form = new FormData();
+    form.append(field, file, file.name);
+    await run(async () => onSent(await uploadForm<CaseView>(path, form, setProgress)));
+  };
+  return { choose, send, problem, progress, busy, error };
 }
 
 async function isPdf(file: File): Promise<boolean> {

@@ -1,28 +1,17 @@
-import { useState, type FormEvent } from 'react';
-import { uploadForm, type UploadProgress } from '../../api/http.js';
+import type { FormEvent } from 'react';
 import type { CaseView } from '../../api/types.js';
-import { ErrorBox, useAction } from '../../components/common.js';
-import { SingleFileField } from '../../components/FilePicker.js';
+import { ErrorBox } from '../../components/common.js';
+import { SingleFileField, useSingleFileUpload } from '../../components/FilePicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 /** The defendant files the answer (答辩状) while the answer period runs; a clerk enters one delivered on paper. */
 export function AnswerPanel({ c, onChanged }: { c: CaseView; onChanged: (c: CaseView) => void }) {
   const { t } = useI18n();
-  const [file, setFile] = useState<File>();
-  const [problem, setProblem] = useState<string>();
-  const [progress, setProgress] = useState<UploadProgress>();
-  const { busy, error, run } = useAction();
+  const { choose, send, problem, progress, busy, error } = useSingleFileUpload(`/api/cases/${c.id}/answer`, onChanged);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!file) {
-      setProblem(t('answer.fileRequired'));
-      return;
-    }
-    setProblem(undefined);
-    const form = new FormData();
-    form.append('answer', file, file.name);
-    await run(async () => onChanged(await uploadForm<CaseView>(`/api/cases/${c.id}/answer`, form, setProgress)));
+    await send('answer', t('answer.fileRequired'));
   };
 
   return (
@@ -33,10 +22,7 @@ export function AnswerPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Case
         <SingleFileField
           label={t('answer.file')}
           name="answer"
-          onFile={(f) => {
-            setFile(f);
-            setProblem(undefined);
-          }}
+          onFile={choose}
           error={problem}
           progress={progress}
         />

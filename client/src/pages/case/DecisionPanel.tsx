@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { uploadForm, type UploadProgress } from '../../api/http.js';
 import type { CaseView } from '../../api/types.js';
-import { ErrorBox, SelectField, useAction } from '../../components/common.js';
-import { SingleFileField } from '../../components/FilePicker.js';
+import { ErrorBox, SelectField } from '../../components/common.js';
+import { SingleFileField, useSingleFileUpload } from '../../components/FilePicker.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 type DecisionKind = 'judgment' | 'ruling';
@@ -15,22 +14,12 @@ type DecisionKind = 'judgment' | 'ruling';
 export function DecisionPanel({ c, onChanged }: { c: CaseView; onChanged: (c: CaseView) => void }) {
   const { t } = useI18n();
   const [kind, setKind] = useState<DecisionKind>('judgment');
-  const [file, setFile] = useState<File>();
   const [confirmed, setConfirmed] = useState(false);
-  const [problem, setProblem] = useState<string>();
-  const [progress, setProgress] = useState<UploadProgress>();
-  const { busy, error, run } = useAction();
+  const { choose, send, problem, progress, busy, error } = useSingleFileUpload(`/api/cases/${c.id}/decision`, onChanged);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!file) {
-      setProblem(t('decision.pdfRequired'));
-      return;
-    }
-    setProblem(undefined);
-    const form = new FormData();
-    form.append(kind, file, file.name);
-    await run(async () => onChanged(await uploadForm<CaseView>(`/api/cases/${c.id}/decision`, form, setProgress)));
+    await send(kind, t('decision.pdfRequired'));
   };
 
   return (
@@ -45,10 +34,7 @@ export function DecisionPanel({ c, onChanged }: { c: CaseView; onChanged: (c: Ca
           label={t('decision.file')}
           name="decisionFile"
           pdfOnly
-          onFile={(f) => {
-            setFile(f);
-            setProblem(undefined);
-          }}
+          onFile={choose}
           error={problem}
           progress={progress}
         />
