@@ -23,8 +23,9 @@ export interface AppliedStep {
   data: Record<string, unknown>;
 }
 
-const SUBJECT_ZH = (doc: CaseDoc) => (doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请');
-const SUBJECT_EN = (doc: CaseDoc) => (doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing');
+/** How a notice names the case: by its number once docketed, before that as the filing. */
+export const SUBJECT_ZH = (doc: CaseDoc) => (doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请');
+export const SUBJECT_EN = (doc: CaseDoc) => (doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing');
 
 function reasonsOf(data: Record<string, unknown>): string[] {
   return Array.isArray(data.reasons) ? data.reasons.filter((r): r is string => typeof r === 'string') : [];

@@ -20,7 +20,7 @@ import { findCourt, type Court } from '../courts/courtModel.js';
 import { DocumentStore, type IncomingFile } from '../documents/documentStore.js';
 import { AppError, errors } from '../errors.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
-import { paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
+import { hasPaymentAwaitingConfirmation, paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import { userModel } from '../users/userModel.js';
 import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
@@ -400,7 +400,7 @@ export class CaseService {
       const doc = await this.deps.store.get(_id);
       const type = doc ? EXPIRY_BY_STATUS[doc.status] : undefined;
       if (!doc || !type || !allowedEventTypes(doc.snapshot, system, this.deps.calendar, atIso).includes(type)) continue;
-      if (type === 'FEE_PERIOD_EXPIRED' && (await paymentModel(this.deps.connection).exists({ caseId: _id, status: 'awaitingConfirmation' }))) continue;
+      if (type === 'FEE_PERIOD_EXPIRED' && (await hasPaymentAwaitingConfirmation(this.deps.connection, _id))) continue;
       try {
         await this.transition(doc, { type, actor: system, at: atIso } as CaseEvent);
         moved.push({ caseId: _id, type });

@@ -29,6 +29,12 @@ export interface HearingDoc {
   events: HearingEvent[];
 }
 
+/** What a session is called in notices and reminders. */
+export const SESSION_NAMES: Record<HearingKind, { zh: string; en: string }> = {
+  hearing: { zh: '在线庭审', en: 'online hearing' },
+  mediation: { zh: '在线调解', en: 'online mediation' },
+};
+
 const hearingSchema = new Schema<HearingDoc>(
   {
     _id: String,

@@ -7,7 +7,7 @@ import { dateTimeZh } from '../documents/pdf.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
 import { userModel } from '../users/userModel.js';
-import { hearingModel, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
+import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
 
 export interface HearingServiceDeps {
@@ -168,8 +168,8 @@ export class HearingService {
 
   /** Every participant but the one who arranged it hears of the time (or of the move from `from`), with the link that joins it. */
   private announce(h: HearingDoc, arrangedBy: string, from?: string): void {
-    const zh = h.kind === 'mediation' ? '在线调解' : '在线庭审';
-    const en = h.kind === 'mediation' ? 'Online mediation' : 'Online hearing';
+    const { zh, en } = SESSION_NAMES[h.kind];
+    const enHeading = en.charAt(0).toUpperCase() + en.slice(1);
     const when = dateTimeZh(h.startsAt);
     const moved = from !== undefined;
     this.deps.notifications.notifyInBackground(
@@ -178,13 +178,13 @@ export class HearingService {
         type: moved ? 'hearing.rescheduled' : 'hearing.scheduled',
         caseId: h.caseId,
         titleZh: moved ? `${zh}时间变更：${when}` : `${zh}已排期：${when}`,
-        titleEn: moved ? `${en} moved to ${when} (Beijing time)` : `${en} scheduled for ${when} (Beijing time)`,
+        titleEn: moved ? `${enHeading} moved to ${when} (Beijing time)` : `${enHeading} scheduled for ${when} (Beijing time)`,
         bodyZh: moved
           ? `原定于${dateTimeZh(from)}的${zh}改为${when}开始。请按新时间通过本平台参加。`
           : `${zh}定于${when}开始。请提前10分钟通过本平台进入并检查摄像头和麦克风。`,
         bodyEn: moved
-          ? `The ${en.toLowerCase()} set for ${dateTimeZh(from)} now starts at ${when} (Beijing time). Join on the platform at the new time.`
-          : `The ${en.toLowerCase()} starts at ${when} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone.`,
+          ? `The ${en} set for ${dateTimeZh(from)} now starts at ${when} (Beijing time). Join on the platform at the new time.`
+          : `The ${en} starts at ${when} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone.`,
         link: `/hearings/${h._id}`,
       },
       (userId) => `hearing:${h._id}:${h.startsAt}:${userId}`,

@@ -7,11 +7,12 @@
 import type { Connection } from 'mongoose';
 import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
 import { endOfDayShanghai, shanghaiDate } from '../../state-machines/rules/periods.js';
+import { SUBJECT_EN, SUBJECT_ZH } from '../cases/caseNotices.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import { caseModel } from '../cases/caseModel.js';
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
-import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
-import { paymentModel } from '../payments/paymentProvider.js';
+import { hearingModel, SESSION_NAMES, type HearingDoc } from '../hearings/hearingModel.js';
+import { hasPaymentAwaitingConfirmation } from '../payments/paymentProvider.js';
 import { serviceModels } from '../service/serviceModels.js';
 import type { NotificationInput } from './notificationModel.js';
 import type { NotificationService } from './notificationService.js';
@@ -75,7 +76,7 @@ export class Reminders {
         const lastDay = date === today;
         if (!lastDay && endOfDayShanghai(date).getTime() - at.getTime() > DEADLINE_WARNING_MS) continue;
         // Paid but not yet confirmed by the clerk: the party has done their part.
-        if (period.kind === 'feeDueBy' && (await paymentModel(this.connection).exists({ caseId: doc._id, status: 'awaitingConfirmation' }))) continue;
+        if (period.kind === 'feeDueBy' && (await hasPaymentAwaitingConfirmation(this.connection, doc._id))) continue;
         const stage = lastDay ? 'lastDay' : 'soon';
         for (const userId of who ?? (period.who === 'filer' ? [doc.filerId] : await this.servedDefendants(doc._id))) {
           await this.notifications.notify(userId, deadlineNotice(doc, period, date, lastDay), {
@@ -124,22 +125,19 @@ export class Reminders {
 }
 
 function deadlineNotice(doc: CaseDoc, period: PartyDeadline, date: string, lastDay: boolean): NotificationInput {
-  const subjectZh = doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请';
-  const subjectEn = doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing';
   return {
     type: 'reminder.deadline',
     caseId: doc._id,
     titleZh: lastDay ? `今天是${period.zh}的最后一天` : `请于${calendarDateZh(date)}前${period.zh}`,
     titleEn: lastDay ? `Today is the last day to ${period.en}` : `Please ${period.en} by ${date}`,
-    bodyZh: `${subjectZh}：${period.zh}的期限于${calendarDateZh(date)}24时届满，${period.lapseZh}。`,
-    bodyEn: `${subjectEn}: the period to ${period.en} ends at midnight (Beijing time) on ${date}; ${period.lapseEn}.`,
+    bodyZh: `${SUBJECT_ZH(doc)}：${period.zh}的期限于${calendarDateZh(date)}24时届满，${period.lapseZh}。`,
+    bodyEn: `${SUBJECT_EN(doc)}: the period to ${period.en} ends at midnight (Beijing time) on ${date}; ${period.lapseEn}.`,
     link: `/cases/${doc._id}`,
   };
 }
 
 function hearingNotice(h: HearingDoc): NotificationInput {
-  const zh = h.kind === 'mediation' ? '在线调解' : '在线庭审';
-  const en = h.kind === 'mediation' ? 'online mediation' : 'online hearing';
+  const { zh, en } = SESSION_NAMES[h.kind];
   return {
     type: 'reminder.hearing',
     caseId: h.caseId,

@@ -65,3 +65,8 @@ const paymentSchema = new Schema<PaymentDoc>(
 export function paymentModel(connection: Connection): Model<PaymentDoc> {
   return (connection.models.Payment as Model<PaymentDoc> | undefined) ?? connection.model<PaymentDoc>('Payment', paymentSchema, 'payments');
 }
+
+/** Whether the party has paid and a clerk has yet to confirm it: the fee period then neither lapses nor needs a reminder. */
+export async function hasPaymentAwaitingConfirmation(connection: Connection, caseId: string): Promise<boolean> {
+  return (await paymentModel(connection).exists({ caseId, status: 'awaitingConfirmation' })) !== null;
+}
