@@ -1,32 +1,23 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerParty, seedAndLoginClerk } from '../support/api.js';
-import { launchBrowser, openAs, requireBuiltClient, type RolePage } from '../support/browser.js';
+import { browserSuite, type RolePage } from '../support/browser.js';
 import { scheduledHearing } from '../support/hearing.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 import { loginUi, PASSWORD, visibleTexts } from './steps.js';
 
 const PHONE = '13712340501';
 
 describe('language, keyboard and reading aids in Chromium', () => {
+  const suite = browserSuite();
   let server: TestServer;
-  let browser: Browser;
   let party: RolePage;
 
   beforeAll(async () => {
-    requireBuiltClient();
-    server = await startTestServer();
+    server = suite.server;
     // The demo court: the fee preview asks for its fee schedule.
     await seedAndLoginClerk(server);
     await registerParty(server, PHONE, 501, '李四');
-    browser = await launchBrowser();
-    party = await openAs(browser, server.url);
-  });
-
-  afterAll(async () => {
-    await party?.context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.destroy();
+    party = await suite.open();
   });
 
   it('a keyboard-only user completes the login form with Tab and Enter', async () => {
@@ -105,7 +96,7 @@ describe('language, keyboard and reading aids in Chromium', () => {
 
   it('explains a blocked camera and microphone before joining, and still lets the person join', async () => {
     const fx = await scheduledHearing(server, 'hearing', 52);
-    const blocked = await openAs(browser, server.url);
+    const blocked = await suite.open();
     try {
       // As if the person had clicked "Block" on the browser's permission prompt.
       await blocked.page.addInitScript(() => {

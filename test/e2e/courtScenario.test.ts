@@ -1,11 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seedAndLoginClerk, validIdNumber } from '../support/api.js';
-import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { browserSuite, screenshot } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 import { expectRemoteVideoPlaying, fileInput, files, loginUi, registerUi } from './steps.js';
 
 const DEMO_PASSWORD = 'demo-password-1';
@@ -20,29 +16,13 @@ const bigEvidence = {
 };
 
 describe('the web client, end to end in Chromium', () => {
+  const suite = browserSuite();
+  const open = () => suite.open();
   let server: TestServer;
-  let browser: Browser;
-  let recordingsDir: string;
-  const opened: RolePage[] = [];
-  const open = async () => {
-    const role = await openAs(browser, server.url);
-    opened.push(role);
-    return role;
-  };
 
   beforeAll(async () => {
-    requireBuiltClient();
-    recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-rec-'));
-    server = await startTestServer({ RECORDINGS_DIR: recordingsDir });
+    server = suite.server;
     await seedAndLoginClerk(server);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const r of opened) await r.context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.destroy();
-    if (recordingsDir) fs.rmSync(recordingsDir, { recursive: true, force: true });
   });
 
   it('filing, correction, docketing, a video hearing with recording, and playback', { timeout: 150_000 }, async () => {

@@ -1,9 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seedData.js';
 import { login, sampleFiles } from '../support/api.js';
-import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { browserSuite, screenshot } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 import { feeSettledCase, me, serve, type ServiceCase } from '../integration/service/fixture.js';
 import { loginUi, PASSWORD } from './steps.js';
 
@@ -18,22 +17,13 @@ function beijingLocal(days: number): string {
 }
 
 describe('moving a hearing, the judge\'s decision and the defendant\'s answer, in Chromium', () => {
+  const suite = browserSuite();
   let server: TestServer;
-  let browser: Browser;
   let c: ServiceCase;
-  const opened: RolePage[] = [];
 
   beforeAll(async () => {
-    requireBuiltClient();
-    server = await startTestServer();
+    server = suite.server;
     c = await feeSettledCase(server, 91);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const r of opened) await r.context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.destroy();
   });
 
   it('a move with its reason reaches the parties; the signed judgment decides the case', { timeout: 90_000 }, async () => {
@@ -50,9 +40,8 @@ describe('moving a hearing, the judge\'s decision and the defendant\'s answer, i
     expect(scheduled.status).toBe(201);
     const hearingId = scheduled.body.id;
 
-    const clerk = await openAs(browser, server.url);
-    const judge = await openAs(browser, server.url);
-    opened.push(clerk, judge);
+    const clerk = await suite.open();
+    const judge = await suite.open();
     try {
       // --- The clerk moves the hearing, saying why -------------------------------------------------
       const k = clerk.page;
@@ -109,8 +98,7 @@ describe('moving a hearing, the judge\'s decision and the defendant\'s answer, i
     const [item] = (await d2.defendant.get<{ items: { id: string; serviceId: string }[] }>('/api/inbox')).body.items.filter((i) => i.serviceId === service.id);
     await d2.defendant.post(`/api/inbox/${item?.id ?? 'missing'}/acknowledge`);
 
-    const defendant = await openAs(browser, server.url);
-    opened.push(defendant);
+    const defendant = await suite.open();
     const d = defendant.page;
     try {
       await loginUi(d, '13710000092', PASSWORD);

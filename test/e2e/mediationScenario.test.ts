@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerParty, sampleFiles } from '../support/api.js';
-import { launchBrowser, openAs, requireBuiltClient, screenshot, type RolePage } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { browserSuite, screenshot, type RolePage } from '../support/browser.js';
+import type { TestServer } from '../support/server.js';
 import { feeSettledCase, serve, type ServiceCase } from '../integration/service/fixture.js';
 import { expectRemoteVideoPlaying, loginUi, PASSWORD, visibleTexts } from './steps.js';
 
@@ -45,16 +42,12 @@ async function expectFitsPhone(page: Page): Promise<void> {
 }
 
 describe('mediation, served documents and notifications, end to end in Chromium', () => {
+  const suite = browserSuite();
+  const open = () => suite.open();
   let server: TestServer;
-  let browser: Browser;
   let c: ServiceCase;
-  let recordingsDir: string;
-  const opened: RolePage[] = [];
-  const open = async () => {
-    const role = await openAs(browser, server.url);
-    opened.push(role);
-    return role;
-  };
+  /** The defendant's browser of the first test, where they stay logged in for the mediation. */
+  let defendantBrowser: RolePage | undefined;
   const failureShots = async (pages: [string, RolePage][]) => {
     for (const [name, r] of pages) {
       await screenshot(r.page, `failure-mediation-${name}`).catch(() => undefined);
@@ -63,23 +56,14 @@ describe('mediation, served documents and notifications, end to end in Chromium'
   };
 
   beforeAll(async () => {
-    requireBuiltClient();
-    recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-med-'));
-    server = await startTestServer({ RECORDINGS_DIR: recordingsDir });
+    server = suite.server;
     // Filed, docketed and paid through the API; the complaint names the defendant by the ID number they registered with.
     c = await feeSettledCase(server, 71);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const r of opened) await r.context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.destroy();
-    if (recordingsDir) fs.rmSync(recordingsDir, { recursive: true, force: true });
   });
 
   it('a served document opened from the inbox shows as read and is acknowledged; its notification is marked read; notification settings are kept', { timeout: 60_000 }, async () => {
     const defendant = await open();
+    defendantBrowser = defendant;
     const d = defendant.page;
     try {
       await loginUi(d, DEFENDANT_PHONE, PASSWORD);
@@ -141,7 +125,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
   it('the mediator schedules a mediation, records only with both parties\' consent, moves a party into caucus and back, and the agreement is signed by both parties', { timeout: 150_000 }, async () => {
     const mediator = await open();
     const plaintiff = await open();
-    const defendant = opened[0] ?? (await open());
+    const defendant = defendantBrowser ?? (await open());
     const m = mediator.page;
     const p = plaintiff.page;
     const d = defendant.page;

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, type TestServer } from './server.js';
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -65,4 +68,50 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+export interface BrowserSuite {
+  /** The server of this test file (available from the file's own beforeAll on). */
+  readonly server: TestServer;
+  /** One more person at their own computer; closed after the file. */
+  open(opts?: Parameters<typeof openAs>[2]): Promise<RolePage>;
+}
+
+/**
+ * What every end-to-end file needs, set up before its own hooks and torn down after
+ * its tests: the built client, a real server with a recordings directory of its own,
+ * Chromium, and a fresh browser context per person.
+ */
+export function browserSuite(): BrowserSuite {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  let recordingsDir: string | undefined;
+  const opened: RolePage[] = [];
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    recordingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-e2e-'));
+    server = await startTestServer({ RECORDINGS_DIR: recordingsDir });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const r of opened) await r.context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.destroy();
+    if (recordingsDir) fs.rmSync(recordingsDir, { recursive: true, force: true });
+  });
+
+  return {
+    get server() {
+      if (!server) throw new Error('the e2e server is not started yet');
+      return server;
+    },
+    async open(opts) {
+      if (!browser || !server) throw new Error('the browser is not started yet');
+      const role = await openAs(browser, server.url, opts);
+      opened.push(role);
+      return role;
+    },
+  };
 }
