@@ -1,16 +1,24 @@
-# Production image. On a host with internet, mediasoup's postinstall fetches (or
-# builds) its worker the normal way; air-gapped hosts see README "Offline".
-FROM node:20-bookworm AS build
+# Production image on Node 24 LTS. On a host with internet, `npm ci` runs mediasoup's
+# postinstall, which fetches its prebuilt worker. Where that download is impossible
+# (air-gapped build hosts with only an npm registry and a Debian mirror), npm ci fails and
+# rolls back; we then install without it and build the worker from Debian packages with
+# the repository's own script (README, "Offline / air-gapped hosts").
+FROM node:24-bookworm AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3-pip build-essential \
+      g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci
+COPY scripts ./scripts
+RUN npm ci || (MEDIASOUP_WORKER_BIN=skip npm ci && MS_SKIP_APT=1 bash scripts/build-mediasoup-worker.sh .)
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk \
+FROM node:24-bookworm-slim
+# ffmpeg: recordings; fonts-noto-cjk: court documents; poppler-utils: pdfsig (signed PDFs).
+# libuv1, libsrtp2-1, libflatbuffers2: the worker when it was built from Debian packages.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk poppler-utils \
+      libuv1 libsrtp2-1 libflatbuffers2 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production

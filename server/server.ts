@@ -8,6 +8,7 @@ import { apiRouters, createServices, type Services } from './http/routes.js';
 import { runPeriodically } from './scheduler.js';
 import { connectDatabase, startEmbeddedDatabase, type Database } from './db/database.js';
 import { healthRoutes } from './http/health.js';
+import { checkSystemDependencies } from './systemDependencies.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { attachHearingNamespace } from './signalling/hearingNamespace.js';
@@ -48,6 +49,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       : await startEmbeddedDatabase(config.embeddedDbDir, logger);
     cleanups.push(() => db.close());
 
+    const systemDependencies = await checkSystemDependencies(logger);
     const workers = await WorkerPool.start(config.mediasoup);
     cleanups.push(() => workers.close());
     workers.on('workerReplaced', (index) => logger.error({ worker: index }, 'mediasoup worker died and was replaced'));
@@ -83,7 +85,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     const app = createApp({
       logger,
       clientDistDir: config.clientDistDir,
-      routers: [healthRoutes({ connection: db.connection, workers, startedAt }), ...apiRouters(context, services)],
+      routers: [healthRoutes({ connection: db.connection, workers, startedAt, systemDependencies }), ...apiRouters(context, services)],
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);

@@ -32,7 +32,7 @@ describe('the server process (npm start)', () => {
     expect(proc.output()).toMatch(/Invalid configuration: PORT /);
   });
 
-  it('without MONGODB_URI and no way to get mongod, exits with one line saying to set MONGODB_URI', async () => {
+  it('without MONGODB_URI, no way to get mongod and no FerretDB built, exits with one line saying what to do', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-embedded-'));
     const env = testEnv({
       EMBEDDED_DB_DIR: path.join(dir, 'db'),
@@ -40,6 +40,8 @@ describe('the server process (npm start)', () => {
       MONGOMS_DOWNLOAD_DIR: path.join(dir, 'bin'),
       MONGOMS_DOWNLOAD_MIRROR: 'https://127.0.0.1:9',
       MONGOMS_SYSTEM_BINARY: '',
+      // Nor the embedded FerretDB that `npm run setup:offline` builds.
+      MICROCOURT_FERRETDB_BIN: path.join(dir, 'no-ferretdb'),
     });
     delete env.MONGODB_URI;
     const proc = spawnMain(env);
@@ -47,7 +49,7 @@ describe('the server process (npm start)', () => {
     expect(code).toBe(1);
     const lines = proc.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^microcourt: Could not start the embedded MongoDB .*Set MONGODB_URI/);
+    expect(lines[0]).toMatch(/^microcourt: Could not start the embedded MongoDB \(.+\), nor the embedded FerretDB \(no FerretDB binary at .*no-ferretdb\)\. .*npm run setup:offline.*set MONGODB_URI/);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
