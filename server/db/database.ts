@@ -128,11 +128,16 @@ async function startMongod(dbDir: string, logger: Logger): Promise<Database> {
   };
 }
 
-/** The first non-empty line of an error's message, never empty (the user acts on it). */
+/**
+ * The first non-empty line of an error's message, never empty (the user acts on it).
+ * mongodb-memory-server ends its first line with "Details:" and puts them on the next.
+ */
 function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200);
-  if (line) return line;
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  let line = lines[0];
+  if (line?.endsWith(':')) line = lines[1] ? `${line} ${lines[1]}` : line.replace(/,?\s*[^,]*:$/, '');
+  if (line) return line.slice(0, 300);
   return err instanceof Error ? `${err.name} without a message` : 'unknown error';
 }
 

@@ -54,13 +54,14 @@ export async function startFerretdb(dataDir: string, binary = ferretdbBinary()):
       reject(new FerretdbUnavailable(`FerretDB (${binary}) ${why}${stderr.trim() ? `: ${lastLine(stderr)}` : ''}`));
     }
     child.once('error', (err) => fail(`could not be run (${err.message})`));
-    child.once('exit', (code, signal) => fail(`exited at start (${signal ?? `code ${code}`})`));
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited at start (${signal ?? `code ${code}`})`);
+    child.once('exit', onEarlyExit);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening (mongodb:\/\/\S+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
-        child.removeAllListeners('exit');
+        child.off('exit', onEarlyExit);
         resolve(m[1]);
       }
     });
