@@ -9,7 +9,8 @@
 # version is in place; otherwise restores it from ~/.cache/microcourt/mediasoup-worker/
 # <version>-<script hash>/, or builds it (about 5 minutes on 2 cores) and caches it.
 #
-# What it adapts (mediasoup 3.32.x on bookworm), each checked below:
+# What it adapts (mediasoup 3.19.x on bookworm; 3.2x stand-ins prepared, see README), each
+# checked below:
 #  - the worker's meson wraps download sources: we delete them and give meson small
 #    local subprojects that hand back Debian's libuv, OpenSSL, flatbuffers through
 #    dependency(); libsrtp3 (a mediasoup fork, not in Debian) is provided by
@@ -19,7 +20,9 @@
 #    std::hash, found through a generated pkg-config file. Same interface the worker
 #    uses; std containers are somewhat slower, which the capacity benchmark measures.
 #  - Debian's meson is 1.0.1, mediasoup asks >= 1.1.0 (needs nothing newer).
-#  - Debian's flatbuffers 2.0.8 flatc/headers stand in for 24.3.25.
+#  - Debian's flatbuffers 2.0.8 flatc/headers stand in for 24.3.25; usrsctp and abseil
+#    (up to 3.19.x) come from Debian too; io_uring is off (bookworm's liburing is too old).
+#  - up to 3.19.x, a one-character fix in the DTLS BIO callback (see below).
 #
 # Usage:   bash scripts/build-mediasoup-worker.sh [project_dir]   (default: this repository)
 # Install mediasoup beforehand WITHOUT its postinstall: MEDIASOUP_WORKER_BIN=skip npm ci
@@ -39,7 +42,8 @@ CACHE_DIR="${MICROCOURT_CACHE:-$HOME/.cache/microcourt}/mediasoup-worker/$MS_VER
 works() { [ -x "$1" ] || return 1; local rc=0; env -i "$1" >/dev/null 2>&1 || rc=$?; [ "$rc" = 41 ]; }
 
 # 1. Already in place (the one from the cache, or one mediasoup's postinstall fetched).
-if works "$DEST" && { cmp -s "$DEST" "$CACHE_DIR/mediasoup-worker" || [ ! -f "$CACHE_DIR/mediasoup-worker" ] && [ -f "$MS_DIR/worker/out/Release/.microcourt-prebuilt" ]; }; then
+# (npm replaces the package folder on every version change, so a worker there is this version's.)
+if works "$DEST"; then
 	echo "mediasoup-worker $MS_VERSION already in place: $DEST"; exit 0
 fi
 if works "$CACHE_DIR/mediasoup-worker"; then
@@ -49,7 +53,7 @@ if works "$CACHE_DIR/mediasoup-worker"; then
 fi
 
 # 2. Debian build packages (their runtime libraries come along).
-APT_PKGS="g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler"
+APT_PKGS="g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler"
 if [ -z "${MS_SKIP_APT:-}" ] && ! dpkg -s $APT_PKGS >/dev/null 2>&1; then
 	SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 	$SUDO apt-get update -q
@@ -82,6 +86,22 @@ libuv_dep = dependency('libuv', version: '>=1.44.0')
 libuv = static_library('msdummy_uv', 'msdummy.c')
 MESON
 printf "option('build_tests', type: 'boolean', value: false)\noption('build_benchmarks', type: 'boolean', value: false)\n" > "$SP/libuv/meson_options.txt"
+
+# usrsctp and abseil: mediasoup up to 3.19.x (later releases have their own SCTP stack).
+shim usrsctp "'c'" <<'MESON'
+usrsctp_dep = dependency('usrsctp')
+usrsctp = static_library('msdummy_usrsctp', 'msdummy.c')
+MESON
+printf "option('sctp_build_programs', type: 'boolean', value: false)\n" > "$SP/usrsctp/meson_options.txt"
+
+shim abseil-cpp "'c', 'cpp'" <<'MESON'
+absl_container_dep = declare_dependency(dependencies: [
+  dependency('absl_flat_hash_map'), dependency('absl_flat_hash_set'),
+  dependency('absl_btree'), dependency('absl_inlined_vector'), dependency('absl_memory')])
+absl_strings_dep = dependency('absl_strings')
+absl_types_dep = dependency('absl_optional')
+absl_container_lib = static_library('msdummy_absl', 'msdummy.c')
+MESON
 
 shim catch2 "'c', 'cpp'" <<'MESON'
 # Only for the worker's own C++ tests (not built here).
@@ -161,7 +181,7 @@ inline srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc)
 #endif
 CPP
 
-# unordered_dense: header + pkg-config file (meson.build asks dependency('unordered_dense')).
+# unordered_dense (3.2x): header + pkg-config file (meson.build asks dependency('unordered_dense')).
 UD="$WORK/unordered_dense"
 mkdir -p "$UD/include/ankerl" "$UD/pkgconfig"
 cat > "$UD/include/ankerl/unordered_dense.h" <<'CPP'
@@ -193,20 +213,27 @@ if grep -rhoE 'unordered_dense::[a-z_]+' "$SRC/src" "$SRC/include" | sort -u | g
 	echo "error: mediasoup $MS_VERSION uses unordered_dense names beyond map/set/hash; extend the stand-in" >&2; exit 1
 fi
 
-# Older mediasoup releases had a DTLS BIO callback bug that crashes with Debian's KTLS-enabled
-# OpenSSL on the first handshake; refuse to build a release without the fix.
+# mediasoup up to 3.19.x: its DTLS BIO callback returns 1 for every post-operation callback,
+# so with Debian's KTLS-enabled OpenSSL BIO_get_ktls_send() on the memory BIO reads as "kernel
+# TLS on", OpenSSL never allocates its DTLS write buffer and the worker crashes on the first
+# ClientHello. Later releases test the bit, as OpenSSL's documentation prescribes; so do we.
+sed -i 's/(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1/(operationType \& BIO_CB_RETURN) ? static_cast<long>(ret) : 1/' "$SRC/src/RTC/DtlsTransport.cpp"
 if ! grep -qE '\(operationType & BIO_CB_RETURN\)' "$SRC/src/RTC/DtlsTransport.cpp"; then
 	echo "error: mediasoup $MS_VERSION lacks the DTLS BIO callback fix (operationType & BIO_CB_RETURN)" >&2; exit 1
 fi
 
 # Fail loudly if a mediasoup release adds a subproject we have no local stand-in for.
 for name in $(grep -hoE "subproject\( *'[^']+'" "$SRC/meson.build" | sed -E "s/.*'([^']+)'/\1/" | sort -u); do
-	case "$name" in wingetopt) continue ;; esac # Windows only
+	case "$name" in wingetopt|liburing) continue ;; esac # Windows only / disabled above
 	[ -f "$SP/$name/meson.build" ] || { echo "error: no Debian stand-in for meson subproject '$name' (mediasoup $MS_VERSION)" >&2; exit 1; }
 done
 
-# 3. Configure and build (mediasoup's own Release flags).
-meson setup --wrap-mode=nodownload --buildtype release -Db_ndebug=true "$WORK/build" "$SRC"
+# 3. Configure and build (mediasoup's own Release flags). io_uring (up to 3.19.x) is
+# disabled: bookworm's liburing 2.3 is older than mediasoup needs.
+EXTRA_ARGS=()
+grep -q "ms_disable_liburing" "$SRC/meson_options.txt" && EXTRA_ARGS+=(-Dms_disable_liburing=true)
+meson setup --wrap-mode=nodownload --buildtype release -Db_ndebug=true "${EXTRA_ARGS[@]}" "$WORK/build" "$SRC"
+grep -q "'flatbuffers-generator'" "$SRC/fbs/meson.build" && meson compile -C "$WORK/build" flatbuffers-generator
 meson compile -C "$WORK/build" -j "$(nproc)" mediasoup-worker
 works "$WORK/build/mediasoup-worker" || { echo "error: the built mediasoup-worker does not start" >&2; exit 1; }
 
