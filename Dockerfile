@@ -6,7 +6,7 @@
 FROM node:24-bookworm AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3-pip build-essential \
-      g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler \
+      g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
@@ -16,9 +16,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 # ffmpeg: recordings; fonts-noto-cjk: court documents; poppler-utils: pdfsig (signed PDFs).
-# libuv1, libsrtp2-1, libflatbuffers2: the worker when it was built from Debian packages.
+# libuv1, libsrtp2-1, libusrsctp2, libabsl20220623: the shared libraries of a worker built from Debian packages.
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk poppler-utils \
-      libuv1 libsrtp2-1 libflatbuffers2 \
+      libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 step() { printf '==> %s\n' "$*"; }
 
 APT_PKGS="ffmpeg chromium fonts-noto-cjk poppler-utils ca-certificates curl python3 npm \
-g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libflatbuffers-dev flatbuffers-compiler"
+g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler"
 if [ -z "${SETUP_SKIP_APT:-}" ]; then
 	step "system packages"
 	# `npm` is only needed to bootstrap when no Node/npm is present at all.
