@@ -187,7 +187,7 @@ export class CaseService {
     );
     return this.transition(
       doc,
-      { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, actor, at },
+      { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, defendantCount: doc.defendants.length, actor, at },
       { caseNumber, fee: { amount: quote.fee, currency: 'CNY', exact: quote.exact, breakdown: quote.breakdown } },
     );
   }
@@ -235,6 +235,21 @@ export class CaseService {
     this.assertAllowed(doc, actor, 'ANSWER_FILED');
     const at = this.nowIso();
     return this.transitionWithFile(doc, user, { ...DocumentStore.check(file), kind: 'answer' }, at, (documentId) => ({ type: 'ANSWER_FILED', documentId, actor, at }));
+  }
+
+  /**
+   * A defendant's statement waiving the rest of their answer period, made on the platform by the
+   * defendant or recorded by a clerk (statement as said to the court); logged on the case.
+   */
+  async waiveAnswerPeriod(user: AuthUser, caseId: string, input: { defendantId?: string; statement: string }): Promise<CaseDoc> {
+    const { doc, as } = await this.access(user, caseId);
+    if (as === 'filer' || (as === 'court' && !user.roles.includes('clerk'))) {
+      throw errors.forbidden('A waiver is stated by a defendant of the case, or recorded by a clerk of the court.', 'NOT_A_DEFENDANT');
+    }
+    const actor: CaseActor = as === 'defendant' ? { userId: user.id, role: 'party' } : this.actor(user, 'clerk', doc.courtId);
+    const defendantId = as === 'defendant' ? user.id : input.defendantId;
+    if (!defendantId) throw errors.validation('Name the defendant whose waiver is recorded (defendantId).', undefined, 'DEFENDANT_REQUIRED');
+    return this.transition(doc, { type: 'WAIVE_ANSWER_PERIOD', defendantId, statement: input.statement, actor, at: this.nowIso() });
   }
 
   /** Further material (evidence, statements) from the filer into a live case; no change of status. */
@@ -569,7 +584,9 @@ function documentRef(d: StoredDocument) {
   return { id: d.id, kind: d.kind, filename: d.filename, sha256: d.sha256, size: d.size, mediaType: d.mediaType };
 }
 
-function machineError(error: { code: string; message: string }): AppError {
+function machineError(error: { code: string; message: string; rule?: { code: string; details: Record<string, unknown> } }): AppError {
+  // A rule of procedure (procedureRules.ts): its own stable code, and the facts to act on.
+  if (error.rule) return new AppError('invalidState', error.rule.code, error.message, error.rule.details);
   if (error.code === 'FORBIDDEN') return errors.forbidden(error.message);
   if (error.code === 'INVALID_STATE') return errors.invalidState(error.message);
   return errors.validation(error.message, undefined, 'INVALID_EVENT');
