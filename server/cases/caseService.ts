@@ -28,6 +28,7 @@ import { issueCaseNumber } from './caseNumbers.js';
 import type { CaseDoc, CaseState, StoredDocument } from './caseModel.js';
 import type { CaseStore } from './caseStore.js';
 import { checkMaterials, type DocumentKind } from './materialCheck.js';
+import { outOfOrder } from './outOfOrder.js';
 
 export interface FilingInput {
   court: string;
@@ -472,7 +473,7 @@ export class CaseService {
 
   private async transition(doc: CaseDoc, event: CaseEvent, fields: Partial<CaseState> = {}, extraData: Record<string, unknown> = {}): Promise<CaseDoc> {
     const result = applyCaseEvent(doc.snapshot, event, this.deps.calendar);
-    if (!result.ok) throw machineError(result.error);
+    if (!result.ok) throw machineError(result.error, event.type, doc.status);
     const { type, actor, at, ...data } = event;
     return this.deps.store.commit(doc, {
       type,
@@ -504,7 +505,7 @@ export class CaseService {
     if (allowedEventTypes(doc.snapshot, actor, this.deps.calendar).includes(type)) return;
     // Let the machine produce the precise reason (wrong state or wrong actor).
     const probe = applyCaseEvent(doc.snapshot, { type, actor, at: this.nowIso() } as CaseEvent, this.deps.calendar);
-    throw probe.ok ? errors.invalidState(`${type} is not possible now.`) : machineError(probe.error);
+    throw probe.ok ? errors.invalidState(`${type} is not possible now.`) : machineError(probe.error, type, doc.status);
   }
 
   private async viewerOf(user: AuthUser, doc: CaseDoc): Promise<CaseViewer | undefined> {
@@ -584,10 +585,14 @@ function documentRef(d: StoredDocument) {
   return { id: d.id, kind: d.kind, filename: d.filename, sha256: d.sha256, size: d.size, mediaType: d.mediaType };
 }
 
-function machineError(error: { code: string; message: string; rule?: { code: string; details: Record<string, unknown> } }): AppError {
+function machineError(error: { code: string; message: string; rule?: { code: string; details: Record<string, unknown> } }, type?: CaseEventType, status?: CaseStatus): AppError {
   // A rule of procedure (procedureRules.ts): its own stable code, and the facts to act on.
   if (error.rule) return new AppError('invalidState', error.rule.code, error.message, error.rule.details);
   if (error.code === 'FORBIDDEN') return errors.forbidden(error.message);
+  if (error.code === 'INVALID_STATE' && type && status) {
+    const why = outOfOrder(type, status);
+    return errors.invalidState(why.message, why.code);
+  }
   if (error.code === 'INVALID_STATE') return errors.invalidState(error.message);
   return errors.validation(error.message, undefined, 'INVALID_EVENT');
 }
