@@ -27,7 +27,7 @@ describe('the web client, end to end in Chromium', () => {
     await seedAndLoginClerk(server);
   });
 
-  it('filing, correction, docketing, a video hearing with recording, and playback', { timeout: 150_000 }, async () => {
+  it('filing, correction, docketing, a video hearing with recording, and playback', { timeout: 240_000 }, async () => {
     const party = await open();
     const clerk = await open();
     const judge = await open();
