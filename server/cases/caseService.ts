@@ -28,6 +28,7 @@ import { issueCaseNumber } from './caseNumbers.js';
 import type { CaseDoc, CaseState, StoredDocument } from './caseModel.js';
 import type { CaseStore } from './caseStore.js';
 import { checkMaterials, type DocumentKind } from './materialCheck.js';
+import { outOfOrder } from './outOfOrder.js';
 
 export interface FilingInput {
   court: string;
@@ -187,7 +188,7 @@ export class CaseService {
     );
     return this.transition(
       doc,
-      { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, actor, at },
+      { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, defendantCount: doc.defendants.length, actor, at },
       { caseNumber, fee: { amount: quote.fee, currency: 'CNY', exact: quote.exact, breakdown: quote.breakdown } },
     );
   }
@@ -235,6 +236,21 @@ export class CaseService {
     this.assertAllowed(doc, actor, 'ANSWER_FILED');
     const at = this.nowIso();
     return this.transitionWithFile(doc, user, { ...DocumentStore.check(file), kind: 'answer' }, at, (documentId) => ({ type: 'ANSWER_FILED', documentId, actor, at }));
+  }
+
+  /**
+   * A defendant's statement waiving the rest of their answer period, made on the platform by the
+   * defendant or recorded by a clerk (statement as said to the court); logged on the case.
+   */
+  async waiveAnswerPeriod(user: AuthUser, caseId: string, input: { defendantId?: string; statement: string }): Promise<CaseDoc> {
+    const { doc, as } = await this.access(user, caseId);
+    if (as === 'filer' || (as === 'court' && !user.roles.includes('clerk'))) {
+      throw errors.forbidden('A waiver is stated by a defendant of the case, or recorded by a clerk of the court.', 'NOT_A_DEFENDANT');
+    }
+    const actor: CaseActor = as === 'defendant' ? { userId: user.id, role: 'party' } : this.actor(user, 'clerk', doc.courtId);
+    const defendantId = as === 'defendant' ? user.id : input.defendantId;
+    if (!defendantId) throw errors.validation('Name the defendant whose waiver is recorded (defendantId).', undefined, 'DEFENDANT_REQUIRED');
+    return this.transition(doc, { type: 'WAIVE_ANSWER_PERIOD', defendantId, statement: input.statement, actor, at: this.nowIso() });
   }
 
   /** Further material (evidence, statements) from the filer into a live case; no change of status. */
@@ -457,7 +473,7 @@ export class CaseService {
 
   private async transition(doc: CaseDoc, event: CaseEvent, fields: Partial<CaseState> = {}, extraData: Record<string, unknown> = {}): Promise<CaseDoc> {
     const result = applyCaseEvent(doc.snapshot, event, this.deps.calendar);
-    if (!result.ok) throw machineError(result.error);
+    if (!result.ok) throw machineError(result.error, event.type, doc.status);
     const { type, actor, at, ...data } = event;
     return this.deps.store.commit(doc, {
       type,
@@ -489,7 +505,7 @@ export class CaseService {
     if (allowedEventTypes(doc.snapshot, actor, this.deps.calendar).includes(type)) return;
     // Let the machine produce the precise reason (wrong state or wrong actor).
     const probe = applyCaseEvent(doc.snapshot, { type, actor, at: this.nowIso() } as CaseEvent, this.deps.calendar);
-    throw probe.ok ? errors.invalidState(`${type} is not possible now.`) : machineError(probe.error);
+    throw probe.ok ? errors.invalidState(`${type} is not possible now.`) : machineError(probe.error, type, doc.status);
   }
 
   private async viewerOf(user: AuthUser, doc: CaseDoc): Promise<CaseViewer | undefined> {
@@ -569,8 +585,14 @@ function documentRef(d: StoredDocument) {
   return { id: d.id, kind: d.kind, filename: d.filename, sha256: d.sha256, size: d.size, mediaType: d.mediaType };
 }
 
-function machineError(error: { code: string; message: string }): AppError {
+function machineError(error: { code: string; message: string; rule?: { code: string; details: Record<string, unknown> } }, type?: CaseEventType, status?: CaseStatus): AppError {
+  // A rule of procedure (procedureRules.ts): its own stable code, and the facts to act on.
+  if (error.rule) return new AppError('invalidState', error.rule.code, error.message, error.rule.details);
   if (error.code === 'FORBIDDEN') return errors.forbidden(error.message);
+  if (error.code === 'INVALID_STATE' && type && status) {
+    const why = outOfOrder(type, status);
+    return errors.invalidState(why.message, why.code);
+  }
   if (error.code === 'INVALID_STATE') return errors.invalidState(error.message);
   return errors.validation(error.message, undefined, 'INVALID_EVENT');
 }

@@ -4,6 +4,7 @@ import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js'
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
 import type { CaseDoc, StoredDocument } from './caseModel.js';
+import { defendantServiceView, reviewDueView } from './procedureView.js';
 
 const DEADLINE_LABELS: Record<keyof CaseDeadlines, { zh: string; en: string }> = {
   docketBy: { zh: '立案审查期限', en: 'Court decides on docketing by' },
@@ -52,8 +53,9 @@ export function timelineView(entries: CaseLogEntry[]) {
 }
 
 /** A case in a list; `you` says how the reader stands to it. */
-export function caseSummary(doc: CaseDoc, you: CaseViewer) {
+export function caseSummary(doc: CaseDoc, you: CaseViewer, now: Date = new Date()) {
   const context = doc.snapshot.context;
+  const reviewDue = reviewDueView(doc.status, context, now);
   return {
     id: doc._id,
     you,
@@ -64,6 +66,8 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer) {
     ...(doc.claimAmount ? { claimAmount: doc.claimAmount } : {}),
     ...(doc.fee ? { fee: { amount: doc.fee.amount, currency: doc.fee.currency } } : {}),
     deadlines: deadlineView(context),
+    ...(reviewDue ? { reviewDue } : {}),
+    service: defendantServiceView(context, now),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -8,6 +8,7 @@ import type { NotificationService } from '../notifications/notificationService.j
 import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
 import { userModel } from '../users/userModel.js';
 import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
+import type { HearingProcedure } from './hearingProcedure.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
 
 export interface HearingServiceDeps {
@@ -16,6 +17,8 @@ export interface HearingServiceDeps {
   notifications: NotificationService;
   jwtSecret: string;
   now: () => Date;
+  /** Moving a hearing applies the same start-time rules as fixing it. */
+  procedure?: HearingProcedure;
 }
 
 export interface ScheduleInput {
@@ -90,6 +93,7 @@ export class HearingService {
     }
     const startsAt = new Date(input.startsAt).toISOString();
     const at = this.now().toISOString();
+    if (hearing.kind === 'hearing') await this.deps.procedure?.assertLawfulStart(hearing.caseId, startsAt, at);
     const event = { type: 'RESCHEDULED', at, actorId: user.id, data: { from: hearing.startsAt, to: startsAt, reason: input.reason } };
     const updated = await this.hearings
       .findOneAndUpdate({ _id: hearingId, state: 'scheduled', startsAt: hearing.startsAt }, { $set: { startsAt }, $push: { events: event } }, { new: true })

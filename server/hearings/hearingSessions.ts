@@ -7,6 +7,7 @@ import type { HearingClientToServer, HearingServerToClient } from '../protocol/h
 import type { Connection } from 'mongoose';
 import { HearingRecorder } from '../recordings/hearingRecorder.js';
 import type { HearingEvent } from './hearingModel.js';
+import type { HearingProcedure } from './hearingProcedure.js';
 import { HearingSession } from './hearingSession.js';
 import type { HearingService } from './hearingService.js';
 
@@ -33,6 +34,8 @@ export class HearingSessions {
       connection: Connection;
       recordingsDir: string;
       now: () => Date;
+      /** The lawful order before a hearing opens (every defendant served, 3-day summons). */
+      procedure?: HearingProcedure;
     },
   ) {}
 
@@ -58,6 +61,8 @@ export class HearingSessions {
     const doc = await this.deps.hearings.load(hearingId);
     if (!doc) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
     if (doc.state === 'closed') throw errors.invalidState('This hearing has closed.', 'HEARING_CLOSED');
+    // The first join opens the room: refused (409 with the reason) until the law allows it.
+    if (doc.state === 'scheduled') await this.deps.procedure?.assertMayOpen(doc);
     const ns = () => {
       if (!this.namespace) throw new Error('hearing namespace not attached');
       return this.namespace;

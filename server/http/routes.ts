@@ -7,6 +7,8 @@ import { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { feeRoutes } from '../fees/feeRoutes.js';
+import { procedureRoutes } from '../cases/procedureRoutes.js';
+import { HearingProcedure } from '../hearings/hearingProcedure.js';
 import { HearingService } from '../hearings/hearingService.js';
 import { HearingSessions } from '../hearings/hearingSessions.js';
 import { hearingRoutes } from '../hearings/hearingRoutes.js';
@@ -62,8 +64,9 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const notifications = createNotificationService(context, userPush.push);
   const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now });
   caseNotifier.attach();
-  const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now });
-  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
+  const procedure = new HearingProcedure({ connection: context.connection, caseStore, calendar: chineseHolidayCalendar });
+  const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
+  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now });
   const reminders = new Reminders(context.connection, notifications);
@@ -81,6 +84,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     authRoutes(context),
     feeRoutes(context),
     caseRoutes(context, services.cases),
+    procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
     recordingRoutes(context, services.cases),
     notificationRoutes(context, services.notifications),

@@ -3,12 +3,13 @@
  * every step and rebuttal; the result is recorded only when it changes, as a new version with
  * a unique `_id`, so of several concurrent evaluators exactly one carries out the consequences:
  *   - the periods the service starts (answer, appeals) with the court's holiday calendar;
- *   - on the case: SERVE_DEFENDANT when a defendant is first served the complaint or summons
- *     while the case awaits service (the answer deadline then appears on the case), otherwise
+ *   - on the case: SERVE_DEFENDANT when a defendant is first served the complaint copy, in any
+ *     stage after the fee (the answer deadline then appears on the case), otherwise
  *     a case-log note with the periods;
  *   - a 电子送达凭证 filed into the case and registered for public verification.
  */
-import { effectiveService, periodsFromService, type ServiceEffect } from '../../state-machines/service/effectiveService.js';
+import { effectiveService, type ServiceEffect } from '../../state-machines/service/effectiveService.js';
+import { periodsFor } from '../../state-machines/service/servicePeriods.js';
 import { maskIdNumber } from '../../state-machines/rules/idNumber.js';
 import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
 import type { ServiceStep } from '../cases/caseService.js';
@@ -23,8 +24,10 @@ import { insertOnce, type EffectDoc, type ServiceDoc } from './serviceModels.js'
 type Effective = Extract<ServiceEffect, { effective: true }>;
 
 const SYSTEM = { userId: 'system', role: 'system' };
-/** Served content that starts the defendant's answer period (CPL Art. 128). */
-const STARTS_ANSWER_PERIOD = new Set(['summons', 'complaint']);
+/** Served content that starts the defendant's answer period (CPL Art. 128): the complaint copy, not a summons. */
+const STARTS_ANSWER_PERIOD = new Set(['complaint']);
+/** Stages in which the case records service of the complaint copy (a hearing may already be fixed). */
+const TAKES_SERVICE: readonly CaseStatus[] = ['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'hearingScheduled', 'mediationFailed'];
 /** Decisions a judge files (cases/caseService.ts decide): serving one starts the appeal period. */
 const STARTS_APPEAL_PERIOD = new Set(['judgment', 'ruling']);
 
@@ -84,7 +87,7 @@ export class ServiceEffects {
       recipientId,
       version,
       effect,
-      periods: periodsFromService(effect.effectiveAt, this.deps.calendar),
+      periods: periodsFor(service.document.kind, service.recipients.find((r) => r.userId === recipientId)?.side, effect.effectiveAt, this.deps.calendar),
       recordedAt: this.deps.now().toISOString(),
     };
     if (!(await insertOnce(this.deps.models.effects, doc))) return null;
@@ -124,7 +127,7 @@ export class ServiceEffects {
   /**
    * The case-machine step this effect calls for, and the stages in which the case takes it;
    * otherwise the effect is only noted on the case. At most one applies, by the document served:
-   *   - the complaint or summons first served on a defendant starts the answer period;
+   *   - the complaint copy first served on a defendant starts their answer period, whatever the stage;
    *   - a revised time of that service moves it (and may undo a default);
    *   - a served judgment or ruling starts (or moves) this party's appeal period.
    */
@@ -133,10 +136,12 @@ export class ServiceEffects {
     const servedAt = doc.effect.effectiveAt;
     const kind = service.document.kind;
     if (STARTS_ANSWER_PERIOD.has(kind) && !previous && recipient?.side === 'defendant') {
-      return { step: { type: 'SERVE_DEFENDANT', servedAt }, when: ['feeSettled'], details: {} };
+      const step: ServiceStep = { type: 'SERVE_DEFENDANT', servedAt, defendantId: doc.recipientId, documentId: service.document.documentId };
+      return { step, when: TAKES_SERVICE, details: { serviceId: service._id } };
     }
     if (previous?.caseRecord === 'SERVE_DEFENDANT' || previous?.caseRecord === 'SERVICE_EFFECT_REVISED') {
-      return { step: { type: 'SERVICE_EFFECT_REVISED', servedAt }, when: ['servedOnDefendant', 'defaultPending'], details: this.noteData(service, doc, previous) };
+      const step: ServiceStep = { type: 'SERVICE_EFFECT_REVISED', servedAt, defendantId: doc.recipientId };
+      return { step, when: ['servedOnDefendant', 'defaultPending', 'hearingScheduled'], details: this.noteData(service, doc, previous) };
     }
     if (STARTS_APPEAL_PERIOD.has(kind)) {
       const step: ServiceStep = { type: 'DECISION_SERVED', recipientId: doc.recipientId, side: recipient?.side ?? 'other', servedAt };

@@ -126,7 +126,17 @@ export class ElectronicService {
       documentId: filed.stored.id,
       issuedAt: filed.stored.uploadedAt,
     });
-    const served: ServedDocument = { documentId: filed.stored.id, kind, courtDocument: true, title: drawn.title, filename: drawn.filename, sha256: drawn.sha256, contentHash: drawn.contentHash };
+    const hearing = hearingId ? await this.filing.hearingOf(doc._id, hearingId) : undefined;
+    const served: ServedDocument = {
+      documentId: filed.stored.id,
+      kind,
+      courtDocument: true,
+      title: drawn.title,
+      filename: drawn.filename,
+      sha256: drawn.sha256,
+      contentHash: drawn.contentHash,
+      ...(hearing ? { hearing: { hearingId: hearing._id, startsAt: hearing.startsAt } } : {}),
+    };
     return { served, file: { bytes: drawn.bytes, mediaType: 'application/pdf' } };
   }
 

@@ -4,6 +4,7 @@
  * why service took effect. It has the effect of a service receipt, so it is drawn from the
  * hash-chained delivery log and nothing else.
  */
+import type { ServicePeriods } from '../../state-machines/service/servicePeriods.js';
 import type { ConsentGround, ServiceChannel } from '../../state-machines/service/consent.js';
 import { CONSENT_GROUND_TEXT } from '../../state-machines/service/consent.js';
 import type { DeliveryStep } from '../../state-machines/service/delivery.js';
@@ -44,7 +45,7 @@ export interface ReceiptInput {
   consent?: { ground: ConsentGround; channel: string; capturedAt: string };
   deliveries: { channel: ServiceChannel; address: string; addressConfirmed: boolean; steps: { step: DeliveryStep; at: string }[] }[];
   effect: Extract<ServiceEffect, { effective: true }>;
-  periods: { answerBy: string; appealAgainstJudgmentBy: string; appealAgainstRulingBy: string };
+  periods: ServicePeriods;
   rebuttal?: { provenArrivalAt: string; note?: string };
   verifyBaseUrl: string;
 }
@@ -83,9 +84,10 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
     ['生效依据', BASIS_ZH[input.effect.basis]],
     ['生效渠道', `${CHANNEL_ZH[input.effect.channel]} ${input.effect.address}`],
     ...(input.rebuttal ? [['受送达人反证', `实际到达时间 ${timestampZh(input.rebuttal.provenArrivalAt)}${input.rebuttal.note ? `；${input.rebuttal.note}` : ''}`] as [string, string]] : []),
-    ['答辩期届满日', calendarDateZh(input.periods.answerBy)],
-    ['判决上诉期届满日', calendarDateZh(input.periods.appealAgainstJudgmentBy)],
-    ['裁定上诉期届满日', calendarDateZh(input.periods.appealAgainstRulingBy)],
+    // Only the periods this document starts for this recipient (servicePeriods.ts).
+    ...(input.periods.answerBy ? [['答辩期届满日', calendarDateZh(input.periods.answerBy)] as [string, string]] : []),
+    ...(input.periods.appealAgainstJudgmentBy ? [['判决上诉期届满日', calendarDateZh(input.periods.appealAgainstJudgmentBy)] as [string, string]] : []),
+    ...(input.periods.appealAgainstRulingBy ? [['裁定上诉期届满日', calendarDateZh(input.periods.appealAgainstRulingBy)] as [string, string]] : []),
   ];
   const content = { title, rows, deliveryRows, effectRows, dateZh: dateZh(input.issuedAt) };
   const contentHash = sha256Hex(canonicalJson(content));

@@ -5,6 +5,7 @@
  * duplicate `_id` insert is always refused, so "insert next id, retry on duplicate" is the
  * one concurrency primitive used here.
  */
+import type { ServicePeriods } from '../../state-machines/service/servicePeriods.js';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ConsentGround, ServiceChannel } from '../../state-machines/service/consent.js';
 import type { ServiceEffect } from '../../state-machines/service/effectiveService.js';
@@ -43,6 +44,8 @@ export interface ServedDocument {
   sha256: string;
   /** Only for court documents: the fingerprint printed on the page. */
   contentHash?: string;
+  /** A summons: the hearing and the start time it names (the 3-day notice is checked against it). */
+  hearing?: { hearingId: string; startsAt: string };
 }
 
 export interface ServiceDoc {
@@ -94,7 +97,8 @@ export interface EffectDoc {
   recipientId: string;
   version: number;
   effect: Extract<ServiceEffect, { effective: true }>;
-  periods: { answerBy: string; appealAgainstJudgmentBy: string; appealAgainstRulingBy: string };
+  /** Only the periods this document starts for this recipient (servicePeriods.ts). */
+  periods: ServicePeriods;
   recordedAt: string;
   /**
    * What the case got: SERVE_DEFENDANT (the answer period started), SERVICE_EFFECT_REVISED (it moved),

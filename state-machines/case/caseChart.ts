@@ -3,6 +3,7 @@ import { authorizationFailure } from './casePermits.js';
 import { answerByFrom, initialContext, recordEvent } from './caseRecord.js';
 import type { CaseContext, CaseInput, CaseMachineEvent, CaseStatus } from './caseTypes.js';
 import { dataFailure, deadlinePassed } from './caseValidation.js';
+import { defendantCount, everyDefendantAnswered, procedureFailure } from './procedureRules.js';
 
 /**
  * Every transition is guarded by the same `permitted` guard, so the machine
@@ -10,7 +11,11 @@ import { dataFailure, deadlinePassed } from './caseValidation.js';
  * `applyCaseEvent` can explain a refusal by calling the same two checks.
  */
 function permitted(context: CaseContext, event: CaseMachineEvent): boolean {
-  return authorizationFailure(context, event.type, event.actor) === null && dataFailure(context, event) === null;
+  return (
+    authorizationFailure(context, event.type, event.actor) === null &&
+    dataFailure(context, event) === null &&
+    procedureFailure(context, event, event.calendar) === null
+  );
 }
 
 const step = <T extends CaseStatus>(target: T) => ({ target, guard: 'permitted', actions: 'record' }) as const;
@@ -19,6 +24,13 @@ const step = <T extends CaseStatus>(target: T) => ({ target, guard: 'permitted',
 const withdrawable = { WITHDRAW: step('withdrawn') } as const;
 const toMediation = { OFFER_MEDIATION: step('mediationOffered') } as const;
 const toHearing = { SCHEDULE_HEARING: step('hearingScheduled') } as const;
+/**
+ * Service of the complaint copy, and the defendant's answer or waiver, are recorded in any
+ * stage after the fee: the summons often goes out with the complaint copy once a hearing
+ * is fixed, and the answer deadline must show on the case whatever its stage.
+ */
+const defenceIn = <T extends CaseStatus>(stage: T) =>
+  ({ SERVE_DEFENDANT: step(stage), ANSWER_FILED: step(stage), WAIVE_ANSWER_PERIOD: step(stage) }) as const;
 
 export const caseMachine = setup({
   types: {
@@ -29,6 +41,13 @@ export const caseMachine = setup({
   guards: {
     permitted: ({ context, event }) => permitted(context, event),
     hasFindings: ({ context }) => context.findings.length > 0,
+    // After this answer, has every defendant answered? (Cases served before per-defendant records: yes.)
+    permittedAndAllAnswered: ({ context, event }) => {
+      if (!permitted(context, event)) return false;
+      if ((context.defendantServices ?? []).length === 0) return true;
+      const answered = recordEvent(context, event).defendantServices ?? [];
+      return everyDefendantAnswered(answered, defendantCount(context));
+    },
     // A revised service time that leaves the new answer period running undoes a default.
     permittedAndAnswerRuns: ({ context, event }) =>
       permitted(context, event) && event.type === 'SERVICE_EFFECT_REVISED' && !deadlinePassed(answerByFrom(event), event.at),
@@ -78,16 +97,23 @@ export const caseMachine = setup({
     },
     servedOnDefendant: {
       on: {
-        ANSWER_FILED: step('answered'),
+        ...defenceIn('servedOnDefendant'),
+        // With several defendants the case waits here until each has answered.
+        ANSWER_FILED: [
+          { target: 'answered', guard: 'permittedAndAllAnswered', actions: 'record' },
+          step('servedOnDefendant'),
+        ],
         ANSWER_PERIOD_EXPIRED: step('defaultPending'),
         SERVICE_EFFECT_REVISED: step('servedOnDefendant'),
+        ...toHearing,
         ...withdrawable,
       },
     },
-    answered: { on: { ...toMediation, ...toHearing, ...withdrawable } },
+    answered: { on: { SERVE_DEFENDANT: step('answered'), ...toMediation, ...toHearing, ...withdrawable } },
     defaultPending: {
       on: {
         SERVICE_EFFECT_REVISED: [{ target: 'servedOnDefendant', guard: 'permittedAndAnswerRuns', actions: 'record' }, step('defaultPending')],
+        SERVE_DEFENDANT: step('defaultPending'),
         ...toMediation,
         ...toHearing,
         ...withdrawable,
@@ -109,9 +135,15 @@ export const caseMachine = setup({
     },
     // A signed mediation agreement (调解书) binds like a judgment: no withdrawal.
     settled: { on: { CLOSE: step('closed') } },
-    mediationFailed: { on: { ...toHearing, ...withdrawable } },
+    mediationFailed: { on: { ...defenceIn('mediationFailed'), ...toHearing, ...withdrawable } },
     hearingScheduled: {
-      on: { ...toHearing, HEARING_STARTED: step('inHearing'), ...withdrawable },
+      on: {
+        ...defenceIn('hearingScheduled'),
+        SERVICE_EFFECT_REVISED: step('hearingScheduled'),
+        ...toHearing,
+        HEARING_STARTED: step('inHearing'),
+        ...withdrawable,
+      },
     },
     inHearing: {
       // DECIDE here is a judgment pronounced in court (当庭宣判).

@@ -15,10 +15,12 @@ import type {
   CaseTransitionResult,
 } from './caseTypes.js';
 import { dataFailure, isInstant } from './caseValidation.js';
+import { procedureFailure } from './procedureRules.js';
 
 export { caseMachine } from './caseChart.js';
 export { PERMITS } from './casePermits.js';
 export { PERIODS } from './caseRecord.js';
+export * from './procedureRules.js';
 export { CASE_EVENT_TYPES, CASE_STATUSES } from './caseTypes.js';
 export type * from './caseTypes.js';
 
@@ -112,6 +114,10 @@ export function applyCaseEvent(
   const invalid = dataFailure(current.context, event);
   if (invalid !== null) {
     return { ok: false, error: { code: 'INVALID_EVENT', message: `Cannot ${event.type}: ${invalid}` } };
+  }
+  const unlawful = procedureFailure(current.context, event, calendar);
+  if (unlawful !== null) {
+    return { ok: false, error: { code: 'INVALID_STATE', message: unlawful.message, rule: { code: unlawful.code, details: unlawful.details } } };
   }
   const [next] = transition(caseMachine, current, { ...event, calendar });
   if (next === current || next.status === 'error') {

@@ -39,6 +39,8 @@ export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
   // A clerk may record an answer delivered on paper.
   ANSWER_FILED: { otherParty: true, court: CLERK },
   ANSWER_PERIOD_EXPIRED: { system: true },
+  // The defendant states it on the platform, or a clerk records a statement made to the court.
+  WAIVE_ANSWER_PERIOD: { otherParty: true, court: CLERK },
   OFFER_MEDIATION: { court: MEDIATION_OFFICERS },
   MEDIATION_ACCEPTED: { court: MEDIATION_OFFICERS },
   MEDIATION_DECLINED: { court: MEDIATION_OFFICERS },

@@ -1,6 +1,7 @@
 import { addPeriod, shanghaiDate } from '../rules/periods.js';
 import type { HolidayCalendar } from '../rules/periods.js';
 import { deadlinePassed } from './caseValidation.js';
+import { markDefendant, runningAnswerBy, withService } from './procedureRules.js';
 import type { CaseContext, CaseDeadlines, CaseInput, CaseMachineEvent, CaseTimestamp, Finding } from './caseTypes.js';
 
 /** Statutory periods, in days, counted from the day after the triggering day. */
@@ -33,6 +34,16 @@ export function initialContext(input: CaseInput): CaseContext {
 /** The defendant's answer period, counted from the effective time of service. */
 export function answerByFrom(event: { servedAt: string; calendar: HolidayCalendar }): string {
   return daysAfter(event.servedAt, PERIODS.answer, event.calendar);
+}
+
+/** The defendant id used when service is recorded without one (cases with a single defendant). */
+export const SOLE_DEFENDANT = 'defendant';
+
+/** The per-defendant record, and the case deadline as the latest answer period still running. */
+function withAnswerPeriods(context: CaseContext, services: NonNullable<CaseContext['defendantServices']>): CaseContext {
+  const answerBy = runningAnswerBy(services);
+  const deadlines = answerBy === undefined ? without(context.deadlines, 'answerBy') : { ...context.deadlines, answerBy };
+  return { ...context, defendantServices: services, deadlines };
 }
 
 function daysAfter(instant: string, days: number, calendar: HolidayCalendar): string {
@@ -108,6 +119,7 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       return {
         ...context,
         caseNumber: event.caseNumber,
+        ...(event.defendantCount === undefined ? {} : { defendantCount: event.defendantCount }),
         fee: { amount: event.fee.amount, currency: event.fee.currency },
         deadlines: { ...without(context.deadlines, 'docketBy'), feeDueBy: daysAfter(at, PERIODS.fee, event.calendar) },
         timestamps: stamp(context, at, 'docketedAt'),
@@ -146,26 +158,40 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       };
     case 'FEE_PERIOD_EXPIRED':
       return deemWithdrawn(context, event.actor.userId, 'FEE_UNPAID', at);
-    case 'SERVE_DEFENDANT':
-      return {
-        ...context,
-        deadlines: { ...context.deadlines, answerBy: answerByFrom(event) },
-        timestamps: { ...context.timestamps, servedAt: event.servedAt },
+    case 'SERVE_DEFENDANT': {
+      // Whatever the stage (a hearing may already be fixed), the period is recorded per defendant.
+      const service = {
+        defendantId: event.defendantId ?? SOLE_DEFENDANT,
+        servedAt: event.servedAt,
+        ...(event.documentId === undefined ? {} : { documentId: event.documentId }),
+        answerBy: answerByFrom(event),
       };
+      return withAnswerPeriods({ ...context, timestamps: { ...context.timestamps, servedAt: event.servedAt } }, withService(context, service));
+    }
     case 'SERVICE_EFFECT_REVISED': {
       const answerBy = answerByFrom(event);
       const timestamps = { ...context.timestamps, servedAt: event.servedAt };
       // A default recorded under the old period no longer stands while the new one runs.
       if (!deadlinePassed(answerBy, at)) delete timestamps.defaultAt;
-      return { ...context, deadlines: { ...context.deadlines, answerBy }, timestamps };
+      const services = context.defendantServices ?? [];
+      const who = event.defendantId ?? (services.length === 1 ? services[0]?.defendantId : undefined);
+      const revised = services.map((s) => (s.defendantId === who ? { ...s, servedAt: event.servedAt, answerBy } : s));
+      if (services.length === 0) return { ...context, deadlines: { ...context.deadlines, answerBy }, timestamps };
+      return withAnswerPeriods({ ...context, timestamps }, revised);
     }
-    case 'ANSWER_FILED':
-      return {
+    case 'ANSWER_FILED': {
+      const defendantId = event.defendantId ?? (event.actor.role === 'party' ? event.actor.userId : undefined);
+      const answered = {
         ...context,
         ...(event.documentId === undefined ? {} : { answerDocumentId: event.documentId }),
-        deadlines: without(context.deadlines, 'answerBy'),
         timestamps: stamp(context, at, 'answeredAt'),
       };
+      // Cases served before service was tracked per defendant: the one running period ends.
+      if ((context.defendantServices ?? []).length === 0) return { ...answered, deadlines: without(context.deadlines, 'answerBy') };
+      return withAnswerPeriods(answered, markDefendant(context, defendantId, 'answeredAt', at));
+    }
+    case 'WAIVE_ANSWER_PERIOD':
+      return withAnswerPeriods(context, markDefendant(context, event.defendantId, 'waivedAt', at));
     case 'ANSWER_PERIOD_EXPIRED':
       return { ...context, timestamps: stamp(context, at, 'defaultAt') };
     case 'OFFER_MEDIATION':

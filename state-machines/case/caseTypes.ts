@@ -62,7 +62,8 @@ export type CaseEvent = Envelope &
         correctBy?: string;
       }
     | { type: 'RESUBMIT'; findings: Finding[] }
-    | { type: 'REVIEW_ACCEPT'; caseNumber: string; fee: Money }
+    /** `defendantCount`: how many defendants the complaint names; each must be served before a hearing opens. */
+    | { type: 'REVIEW_ACCEPT'; caseNumber: string; fee: Money; defendantCount?: number }
     | { type: 'REVIEW_CORRECT'; reasons: string[]; deadline: string }
     | { type: 'REVIEW_REJECT'; reasons: string[] }
     | { type: 'CORRECTION_PERIOD_EXPIRED' }
@@ -70,10 +71,14 @@ export type CaseEvent = Envelope &
     | { type: 'FEE_WAIVED'; reason: string }
     | { type: 'FEE_DEFERRED'; reason: string; until: string }
     | { type: 'FEE_PERIOD_EXPIRED' }
-    | { type: 'SERVE_DEFENDANT'; servedAt: string }
+    /** The complaint copy took effect on one defendant (`defendantId`, their account) at `servedAt`: their answer period starts. */
+    | { type: 'SERVE_DEFENDANT'; servedAt: string; defendantId?: string; documentId?: string }
     /** The effective time of that service was revised (a proven arrival, C7 Art. 135): the answer period runs from the new time. */
-    | { type: 'SERVICE_EFFECT_REVISED'; servedAt: string }
-    | { type: 'ANSWER_FILED'; documentId?: string }
+    | { type: 'SERVICE_EFFECT_REVISED'; servedAt: string; defendantId?: string }
+    /** `defendantId` names the defendant when a clerk enters a paper answer; a defendant filing names themself. */
+    | { type: 'ANSWER_FILED'; documentId?: string; defendantId?: string }
+    /** A defendant's recorded statement that they waive the rest of their answer period. */
+    | { type: 'WAIVE_ANSWER_PERIOD'; defendantId: string; statement: string }
     | { type: 'ANSWER_PERIOD_EXPIRED' }
     | { type: 'OFFER_MEDIATION' }
     | { type: 'MEDIATION_ACCEPTED' }
@@ -109,6 +114,7 @@ export const CASE_EVENT_TYPES = [
   'SERVICE_EFFECT_REVISED',
   'ANSWER_FILED',
   'ANSWER_PERIOD_EXPIRED',
+  'WAIVE_ANSWER_PERIOD',
   'OFFER_MEDIATION',
   'MEDIATION_ACCEPTED',
   'MEDIATION_DECLINED',
@@ -201,6 +207,18 @@ export interface AppealPeriod {
   appealBy: string;
 }
 
+/** Service of the complaint copy on one defendant, and how their answer period ended. */
+export interface DefendantService {
+  defendantId: string;
+  servedAt: string;
+  /** The document served (the complaint copy, 起诉状副本), when known. */
+  documentId?: string;
+  answerBy: string;
+  answeredAt?: string;
+  /** When the defendant's statement waiving the rest of the period was recorded. */
+  waivedAt?: string;
+}
+
 export interface Hearing {
   hearingId: string;
   startsAt: string;
@@ -218,6 +236,10 @@ export interface CaseContext {
   fee?: Money;
   feeSettlement?: FeeSettlement;
   deadlines: CaseDeadlines;
+  /** Defendants named in the complaint (absent on cases docketed before it was recorded: one). */
+  defendantCount?: number;
+  /** Per defendant served with the complaint copy; every stage keeps it, so the answer deadline always shows. */
+  defendantServices?: DefendantService[];
   hearing?: Hearing;
   mediation?: Mediation;
   answerDocumentId?: string;
@@ -250,6 +272,8 @@ export type CaseErrorCode = 'FORBIDDEN' | 'INVALID_STATE' | 'INVALID_EVENT';
 export interface CaseError {
   code: CaseErrorCode;
   message: string;
+  /** Set when a rule of procedure refused the step: its stable code and facts (e.g. earliestLawfulStart). */
+  rule?: { code: string; details: Record<string, unknown> };
 }
 
 export type CaseTransitionResult =

@@ -84,6 +84,7 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
       : null),
   REVIEW_ACCEPT: (_c, e) => {
     if (!isText(e.caseNumber)) return 'caseNumber is required';
+    if (e.defendantCount !== undefined && (!Number.isSafeInteger(e.defendantCount) || e.defendantCount < 1)) return 'defendantCount must be a whole number of at least 1';
     if (typeof e.fee !== 'object' || e.fee === null || e.fee.currency !== 'CNY') return 'fee must be an amount in CNY';
     return amountInFen(e.fee.amount) === null ? `fee amount ${String(e.fee.amount)} is not a valid yuan amount` : null;
   },
@@ -101,9 +102,14 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
   FEE_DEFERRED: (_c, e) =>
     isText(e.reason) ? notBefore(e.until, e.at, 'the deferral date') : 'a reason for the deferral is required',
   FEE_PERIOD_EXPIRED: (c, e) => expiry(c.deadlines.feeDueBy, e.at, 'fee payment period'),
-  SERVE_DEFENDANT: (c, e) => servedAtProblem(c, e.servedAt, e.at),
+  SERVE_DEFENDANT: (c, e) => servedAtProblem(c, e.servedAt, e.at) ?? optionalText(e.defendantId, 'defendantId') ?? optionalText(e.documentId, 'documentId'),
   SERVICE_EFFECT_REVISED: (c, e) => servedAtProblem(c, e.servedAt, e.at),
-  ANSWER_FILED: (_c, e) => optionalText(e.documentId, 'documentId'),
+  ANSWER_FILED: (_c, e) => optionalText(e.documentId, 'documentId') ?? optionalText(e.defendantId, 'defendantId'),
+  WAIVE_ANSWER_PERIOD: (_c, e) => {
+    if (!isText(e.defendantId)) return 'defendantId is required';
+    if (e.actor.role === 'party' && e.actor.userId !== e.defendantId) return 'a defendant waives only their own answer period';
+    return isText(e.statement) ? null : 'the waiver needs the defendant\'s statement';
+  },
   ANSWER_PERIOD_EXPIRED: (c, e) => expiry(c.deadlines.answerBy, e.at, 'answer period'),
   OFFER_MEDIATION: () => null,
   MEDIATION_ACCEPTED: () => null,

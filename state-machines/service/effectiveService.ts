@@ -197,7 +197,7 @@ export function effectiveService(records: DeliveryRecord[], rebuttal?: Rebuttal)
 }
 
 /** The Shanghai calendar date of an instant, or the date itself when given as 'YYYY-MM-DD'. */
-function serviceDate(value: string): string {
+export function serviceDate(value: string): string {
   return isIsoDate(value) ? value : shanghaiDate(value);
 }
 

@@ -94,7 +94,8 @@ describe('language, keyboard and reading aids in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
-  it('explains a blocked camera and microphone before joining, and still lets the person join', async () => {
+  // The hearing fixture now serves the complaint copy and the summons first (lawful order): more time.
+  it('explains a blocked camera and microphone before joining, and still lets the person join', { timeout: 90_000 }, async () => {
     const fx = await scheduledHearing(server, 'hearing', 52);
     const blocked = await suite.open();
     try {

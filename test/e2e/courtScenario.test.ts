@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seedAndLoginClerk, validIdNumber } from '../support/api.js';
+import { login, registerParty, sampleFiles, seedAndLoginClerk, validIdNumber, type ApiClient } from '../support/api.js';
+import { serveComplaintCopy, serveSummons } from '../support/procedure.js';
 import { browserSuite, screenshot } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
-import { expectRemoteVideoPlaying, fileInput, files, loginUi, registerUi } from './steps.js';
+import { expectRemoteVideoPlaying, fileInput, files, loginUi, PASSWORD, registerUi } from './steps.js';
 
 const DEMO_PASSWORD = 'demo-password-1';
 const PARTY = { name: '王小明', idNumber: validIdNumber(301), phone: '13912340301' };
+const meOf = async (client: ApiClient) => (await client.get<{ user: { id: string } }>('/api/auth/me')).body.user.id;
 const CASE_NUMBER = /（\d{4}）京0105民初\d+号/;
 
 /** A real PDF of ~400 KB, so the upload takes long enough on a throttled line to watch its progress. */
@@ -25,7 +27,7 @@ describe('the web client, end to end in Chromium', () => {
     await seedAndLoginClerk(server);
   });
 
-  it('filing, correction, docketing, a video hearing with recording, and playback', { timeout: 150_000 }, async () => {
+  it('filing, correction, docketing, a video hearing with recording, and playback', { timeout: 240_000 }, async () => {
     const party = await open();
     const clerk = await open();
     const judge = await open();
@@ -100,7 +102,17 @@ describe('the web client, end to end in Chromium', () => {
       await c.getByRole('button', { name: '确认到账' }).click();
       await c.locator('.badge', { hasText: '已缴费' }).waitFor();
 
-      // --- The judge schedules the hearing from the docket --------------------------------------
+      // --- Lawful order (issue 12): the complaint copy is served on the defendant ----------------
+      const caseId = caseUrl.split('/').pop() ?? '';
+      const clerkApi = await login(server, '13800000001', DEMO_PASSWORD);
+      const defendantApi = await registerParty(server, '13912340302', 302, '被告代表');
+      await serveComplaintCopy(clerkApi, caseId, { client: defendantApi, userId: await meOf(defendantApi) });
+      // The answer deadline shows on the case, with the service behind it.
+      await p.reload();
+      await p.getByTestId('defendant-service').getByText(/答辩期限至/).waitFor();
+      await p.getByTestId('defendant-service').getByText('答辩期进行中').waitFor();
+
+      // --- The judge schedules the hearing from the docket: too early is refused, with the earliest lawful start
       await loginUi(j, '13800000002', DEMO_PASSWORD);
       await j.waitForURL('**/docket');
       await j.getByRole('link', { name: caseNumber }).click();
@@ -108,7 +120,19 @@ describe('the web client, end to end in Chromium', () => {
       // The judge (from the session) and the party (from the fee payment) are filled in.
       await expect.poll(() => schedule.locator('.participant-row').count()).toBe(2);
       await schedule.getByRole('button', { name: '排期' }).click();
+      await schedule.getByText(/开庭时间过早.*最早可定于/).waitFor();
+      // The form now holds the earliest lawful start: scheduling it succeeds.
+      await schedule.getByRole('button', { name: '排期' }).click();
       await j.getByRole('link', { name: '进入审判席' }).waitFor();
+
+      // --- The summons for that date is served on the party; the defendant's paper answer is entered
+      const hearingId = (await clerkApi.get<{ hearings: { id: string }[] }>(`/api/cases/${caseId}/hearings`)).body.hearings[0]?.id ?? '';
+      const partyApi = await login(server, PARTY.phone, PASSWORD);
+      await serveSummons(clerkApi, caseId, hearingId, [{ client: partyApi, userId: await meOf(partyApi), side: 'plaintiff' }]);
+      const answered = await clerkApi.postForm(`/api/cases/${caseId}/answer`, undefined, [{ field: 'answer', filename: '答辩状.pdf', bytes: sampleFiles.pdf('answer') }]);
+      expect(answered.status).toBe(201);
+      await p.reload();
+      await p.getByTestId('defendant-service').getByText('已答辩').waitFor();
 
       // --- The party joins and waits; the judge admits them ------------------------------------
       await p.reload();

@@ -1,3 +1,4 @@
+import { LAWFUL_LEAD_DAYS, lawfulStart, serveComplaintCopy } from '../support/procedure.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/seedData.js';
 import { login, sampleFiles } from '../support/api.js';
@@ -30,7 +31,8 @@ describe('moving a hearing, the judge\'s decision and the defendant\'s answer, i
     const judgeApi = await login(server, JUDGE_PHONE, DEMO_PASSWORD);
     const scheduled = await c.clerk.post<{ id: string }>(`/api/cases/${c.caseId}/hearings`, {
       kind: 'hearing',
-      startsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      // Lawful order (issue 12): after the answer period a service today would start.
+      startsAt: lawfulStart(),
       participants: [
         { userId: await me(judgeApi), role: 'judge' },
         { userId: c.ids.plaintiff, role: 'party', side: 'plaintiff' },
@@ -50,7 +52,7 @@ describe('moving a hearing, the judge\'s decision and the defendant\'s answer, i
       const hearings = k.getByTestId('hearings');
       await hearings.getByRole('button', { name: '改期…' }).click();
       const form = hearings.getByTestId('reschedule-form');
-      const newTime = beijingLocal(3);
+      const newTime = beijingLocal(LAWFUL_LEAD_DAYS + 1);
       await form.getByLabel('新的开始时间（北京时间）').fill(newTime);
       await form.getByRole('button', { name: '确认改期' }).click();
       await form.getByText('请填写改期理由。').waitFor();
@@ -64,7 +66,8 @@ describe('moving a hearing, the judge\'s decision and the defendant\'s answer, i
         .toContain('改为');
       await expect.poll(async () => (await c.clerk.get<{ timeline: { type: string }[] }>(`/api/cases/${c.caseId}`)).body.timeline.at(-1)?.type).toBe('HEARING_RESCHEDULED');
 
-      // What the live session reports when the judge opens and closes the court.
+      // What the live session reports when the judge opens and closes the court: the defendant was served first.
+      await serveComplaintCopy(c.clerk, c.caseId, { client: c.defendant, userId: c.ids.defendant });
       await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_STARTED', hearingId });
       await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_ENDED', hearingId });
 

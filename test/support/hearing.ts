@@ -3,6 +3,7 @@ import type { Ack } from '../../server/protocol/ack.js';
 import type { HearingClientToServer, HearingServerToClient } from '../../server/protocol/hearing.js';
 import { DEMO_PASSWORD } from '../../server/seedData.js';
 import { login, registerParty, sampleFiles, seedAndLoginClerk, type ApiClient } from './api.js';
+import { lawfulStart, serveComplaintCopy, serveSummons } from './procedure.js';
 import type { TestServer } from './server.js';
 
 export type HearingSocket = Socket<HearingServerToClient, HearingClientToServer>;
@@ -26,7 +27,9 @@ async function me(client: ApiClient): Promise<string> {
 /**
  * A case taken through filing, docketing and payment by the real API, and a
  * hearing (or mediation) scheduled on it with judge, clerk, mediator and both
- * parties.
+ * parties. A hearing follows the lawful order (issue 12) so that it may open: the
+ * complaint copy is served on the defendant, the hearing is fixed after the answer
+ * period, and the summons for it is served on both parties.
  */
 export async function scheduledHearing(server: TestServer, kind: 'hearing' | 'mediation' = 'hearing', phoneSeed = 1): Promise<HearingFixture> {
   const clerk = await seedAndLoginClerk(server);
@@ -47,6 +50,7 @@ export async function scheduledHearing(server: TestServer, kind: 'hearing' | 'me
   const pay = await plaintiff.post<{ payment: { _id: string } }>(`/api/cases/${caseId}/payments`);
   await clerk.post(`/api/cases/${caseId}/payments/${pay.body.payment._id}/confirm`);
   const ids = { clerk: await me(clerk), judge: await me(judge), mediator: await me(mediator), plaintiff: await me(plaintiff), defendant: await me(defendant) };
+  if (kind === 'hearing') await serveComplaintCopy(clerk, caseId, { client: defendant, userId: ids.defendant });
   const scheduler = kind === 'hearing' ? judge : mediator;
   const participants =
     kind === 'hearing'
@@ -63,10 +67,16 @@ export async function scheduledHearing(server: TestServer, kind: 'hearing' | 'me
         ];
   const scheduled = await scheduler.post<{ id: string }>(`/api/cases/${caseId}/hearings`, {
     kind,
-    startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    startsAt: kind === 'hearing' ? lawfulStart() : new Date(Date.now() + 3_600_000).toISOString(),
     participants,
   });
   if (scheduled.status !== 201) throw new Error(`scheduling failed: ${scheduled.status} ${JSON.stringify(scheduled.body)}`);
+  if (kind === 'hearing') {
+    await serveSummons(clerk, caseId, scheduled.body.id, [
+      { client: plaintiff, userId: ids.plaintiff, side: 'plaintiff' },
+      { client: defendant, userId: ids.defendant, side: 'defendant' },
+    ]);
+  }
   return { caseId, hearingId: scheduled.body.id, clerk, judge, mediator, plaintiff, defendant, ids };
 }
 

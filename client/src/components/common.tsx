@@ -2,10 +2,17 @@ import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type
 import { ApiError } from '../api/http.js';
 import { hasKey, useI18n, type Translate } from '../i18n/i18n.js';
 
+function formatShanghai(iso: string): string {
+  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
 /** A server or network error in the reader's language; unknown codes fall back to the server's message. */
 export function errorText(t: Translate, err: unknown): string {
   if (err instanceof ApiError) {
     const key = `error.${err.code}`;
+    // A refused hearing time says when the earliest lawful start is (procedure rules).
+    const earliest = (err.details as { earliestLawfulStart?: unknown } | undefined)?.earliestLawfulStart;
+    if (hasKey(key) && typeof earliest === 'string') return `${t(key)} ${t('error.earliestLawfulStart', { at: formatShanghai(earliest) })}`;
     if (hasKey(key)) return t(key);
     if (err.status === 0) return t('error.NETWORK');
     return t('error.withMessage', { message: err.message });

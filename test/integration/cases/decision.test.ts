@@ -1,3 +1,4 @@
+import { lawfulStart, serveComplaintCopy } from '../../support/procedure.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { sweepDeadlines } from '../../../server/server.js';
@@ -36,7 +37,8 @@ describe('the judge decides by filing the decision; serving it starts each party
 
     const hearing = await c.clerk.post<{ id: string }>(`/api/cases/${c.caseId}/hearings`, {
       kind: 'hearing',
-      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      // Lawful order (issue 12): after the answer period, and the defendant served before it opens.
+      startsAt: lawfulStart(),
       participants: [
         { userId: await me(judge), role: 'judge' },
         { userId: c.ids.plaintiff, role: 'party', side: 'plaintiff' },
@@ -44,6 +46,7 @@ describe('the judge decides by filing the decision; serving it starts each party
       ],
     });
     expect(hearing.status).toBe(201);
+    await serveComplaintCopy(c.clerk, c.caseId, { client: c.defendant, userId: c.ids.defendant });
     // What the live hearing session reports when the judge opens and closes the court.
     await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_STARTED', hearingId: hearing.body.id });
     await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_ENDED', hearingId: hearing.body.id });

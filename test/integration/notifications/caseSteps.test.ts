@@ -186,7 +186,8 @@ describe('hearings: scheduled, moved and reminded, to every participant', () => 
   });
 
   it('participants hear of the hearing, of its new time with the old one, and the day before it', async () => {
-    const first = new Date(Date.now() + 3 * DAY).toISOString();
+    // After the answer period a service today would start (issue 12: no hearing inside it).
+    const first = new Date(Date.now() + 31 * DAY).toISOString();
     const scheduled = await fx.clerk.post<{ id: string; startsAt: string }>(`/api/cases/${fx.caseId}/hearings`, {
       kind: 'hearing',
       startsAt: first,
@@ -214,7 +215,7 @@ describe('hearings: scheduled, moved and reminded, to every participant', () => 
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.code).toBe('VALIDATION_FAILED');
 
-    const second = new Date(Date.now() + 2 * DAY).toISOString();
+    const second = new Date(Date.now() + 30 * DAY).toISOString();
     const moved = await fx.clerk.patch<{ startsAt: string }>(`/api/hearings/${hearingId}`, { startsAt: second, reason: '审判庭另有安排' });
     expect(moved.status).toBe(200);
     expect(moved.body.startsAt).toBe(second);

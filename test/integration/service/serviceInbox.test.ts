@@ -194,7 +194,8 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
     const judgeId = await me(judge);
     const scheduled = await judge.post<{ id: string }>(`/api/cases/${c.caseId}/hearings`, {
       kind: 'hearing',
-      startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      // After the answer period a service today would start (issue 12: no hearing inside it).
+      startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       participants: [
         { userId: judgeId, role: 'judge' },
         { userId: c.ids.plaintiff, role: 'party' },

@@ -73,7 +73,8 @@ describe('INVALID_STATE: the wrong moment', () => {
     ['draft', { type: 'RESUBMIT', actor: filer, findings: [] }],
     ['underReview', { type: 'SUBMIT', actor: filer, findings: [] }],
     ['docketed', { type: 'SERVE_DEFENDANT', actor: clerk, servedAt: '2025-03-01T12:30:00+08:00' }],
-    ['servedOnDefendant', { type: 'SCHEDULE_HEARING', actor: clerk, hearingId: 'h', startsAt: '2026-01-01T09:00:00+08:00' }],
+    // A hearing may be fixed while the answer period runs (issue 12), but never before the fee is settled.
+    ['docketed', { type: 'SCHEDULE_HEARING', actor: clerk, hearingId: 'h', startsAt: '2026-01-01T09:00:00+08:00' }],
     ['answered', { type: 'ANSWER_FILED', actor: defendant }],
     ['hearingScheduled', { type: 'DECIDE', actor: judge, decisionId: 'd' }],
     ['inMediation', { type: 'CLOSE', actor: clerk }],
@@ -159,7 +160,7 @@ describe('allowedEventTypes', () => {
 
   it('offers deadline expiry to the system only once the deadline has passed', () => {
     const served = caseIn('servedOnDefendant');
-    expect(allowedEventTypes(served, defendant, calendar)).toStrictEqual(['ANSWER_FILED']);
+    expect(allowedEventTypes(served, defendant, calendar)).toStrictEqual(['ANSWER_FILED', 'WAIVE_ANSWER_PERIOD']);
     expect(allowedEventTypes(served, filer, calendar)).toStrictEqual(['WITHDRAW']);
     expect(allowedEventTypes(served, system, calendar)).toStrictEqual(['ANSWER_PERIOD_EXPIRED']);
     expect(allowedEventTypes(served, system, calendar, '2025-03-17T12:00:00+08:00')).toStrictEqual([]);

@@ -3,6 +3,7 @@ import { get } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { CaseView } from '../../api/types.js';
 import { Deadlines, Findings, Timeline } from '../../components/caseBits.js';
+import { DefendantService } from '../../components/serviceBits.js';
 import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useNotifications } from '../../notifications/notificationCentre.js';
@@ -82,6 +83,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         <h2 id="deadlines-title">{t('case.deadlines')}</h2>
         {c.deadlines.length > 0 ? <Deadlines deadlines={c.deadlines} /> : <p className="muted">{t('case.noDeadlines')}</p>}
       </section>
+      {c.caseNumber && <DefendantService c={c} />}
 
       {isFiler && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
       {isFiler && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}

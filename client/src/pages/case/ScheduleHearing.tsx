@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { post } from '../../api/http.js';
+import { ApiError, post } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { CaseView, FoundUser } from '../../api/types.js';
 import { ErrorBox, SelectField, TextField, useAction } from '../../components/common.js';
@@ -80,11 +80,18 @@ export function ScheduleHearing({ c, kinds, onScheduled }: { c: CaseView; kinds:
     }
     setProblem(undefined);
     await run(async () => {
-      await post(`/api/cases/${c.id}/hearings`, {
-        kind,
-        startsAt: toInstant(startsAt),
-        participants: rows.map((r) => ({ userId: r.userId, role: r.role, ...(r.side ? { side: r.side } : {}) })),
-      });
+      try {
+        await post(`/api/cases/${c.id}/hearings`, {
+          kind,
+          startsAt: toInstant(startsAt),
+          participants: rows.map((r) => ({ userId: r.userId, role: r.role, ...(r.side ? { side: r.side } : {}) })),
+        });
+      } catch (err) {
+        // Refused as too early: the form offers the earliest lawful start (09:00 when that is midnight).
+        const earliest = err instanceof ApiError ? (err.details as { earliestLawfulStart?: unknown } | undefined)?.earliestLawfulStart : undefined;
+        if (typeof earliest === 'string') setStartsAt(toLocalInput(earliest).replace(/T00:00$/, 'T09:00'));
+        throw err;
+      }
       setDone(true);
       setOpen(false);
       onScheduled();

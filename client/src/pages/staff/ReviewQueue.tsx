@@ -9,7 +9,7 @@ import { ReviewPanel } from '../case/ClerkPanels.js';
 
 /** One filing in the queue: its automatic findings at a glance, the decision one click away. */
 function QueueItem({ summary, onDecided }: { summary: CaseSummary; onDecided: () => void }) {
-  const { t, dateTime } = useI18n();
+  const { t, date, dateTime } = useI18n();
   const { data: c, error } = useLoad(() => get<CaseView>(`/api/cases/${summary.id}`), [summary.id]);
   const [open, setOpen] = useState(false);
   return (
@@ -20,6 +20,14 @@ function QueueItem({ summary, onDecided }: { summary: CaseSummary; onDecided: ()
         </Link>
         <StatusBadge status={summary.status} />
       </div>
+      {summary.reviewDue && (
+        // CPL Art. 126: a complete filing is accepted or refused within 7 days.
+        <p className={summary.reviewDue.overdue ? 'error-box' : 'muted'} data-testid="review-due" data-overdue={summary.reviewDue.overdue}>
+          {summary.reviewDue.overdue
+            ? t('queue.overdue', { by: date(summary.reviewDue.by), days: -summary.reviewDue.daysLeft })
+            : t('queue.daysLeft', { by: date(summary.reviewDue.by), days: summary.reviewDue.daysLeft })}
+        </p>
+      )}
       <ErrorBox error={error} />
       {!c && !error && <Loading />}
       {c && (

@@ -1,0 +1,71 @@
+/**
+ * The lawful-order checks for a hearing (state-machines/case/procedureRules.ts) where the
+ * server, not the case machine, holds the facts:
+ *   - moving a hearing (PATCH /api/hearings/:id) applies the same start-time rules as fixing it;
+ *   - a hearing opens (its first participant joins the room) only when every defendant has been
+ *     served and every party summoned to it was served the summons for its current start time
+ *     at least 3 days before (CPL Art. 139). A mediation session is not a hearing: not checked.
+ */
+import type { Connection } from 'mongoose';
+import { noticeProblem, openingProblem, scheduleProblem, type ProcedureProblem } from '../../state-machines/case/caseMachine.js';
+import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
+import type { CaseStore } from '../cases/caseStore.js';
+import { AppError, errors } from '../errors.js';
+import { serviceModels, type EffectDoc, type ServiceDoc } from '../service/serviceModels.js';
+import type { HearingDoc } from './hearingModel.js';
+
+export interface HearingProcedureDeps {
+  connection: Connection;
+  caseStore: CaseStore;
+  calendar: HolidayCalendar;
+}
+
+function refusal(problem: ProcedureProblem): AppError {
+  return new AppError('invalidState', problem.code, problem.message, problem.details);
+}
+
+export class HearingProcedure {
+  constructor(private readonly deps: HearingProcedureDeps) {}
+
+  /** A new start time for a hearing of this case, asked at `at`. */
+  async assertLawfulStart(caseId: string, startsAt: string, at: string): Promise<void> {
+    const doc = await this.deps.caseStore.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    const problem = scheduleProblem(doc.snapshot.context, startsAt, at, this.deps.calendar);
+    if (problem) throw refusal(problem);
+  }
+
+  /** Throws the reason a hearing may not open yet; null problems mean it may. */
+  async assertMayOpen(hearing: HearingDoc): Promise<void> {
+    if (hearing.kind !== 'hearing') return;
+    const doc = await this.deps.caseStore.get(hearing.caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    const problem = openingProblem(doc.snapshot.context) ?? noticeProblem(hearing.startsAt, await this.notices(hearing));
+    if (problem) throw refusal(problem);
+  }
+
+  /** Per party summoned to the hearing: when the summons naming its current start time took effect on them. */
+  async notices(hearing: HearingDoc): Promise<{ partyId: string; effectiveAt?: string }[]> {
+    const models = serviceModels(this.deps.connection);
+    const summonses = await models.services
+      .find({ caseId: hearing.caseId, 'document.kind': 'summons', 'document.hearing.hearingId': hearing._id, 'document.hearing.startsAt': hearing.startsAt })
+      .lean<ServiceDoc[]>()
+      .exec();
+    const effects = await models.effects
+      .find({ serviceId: { $in: summonses.map((s) => s._id) } })
+      .lean<EffectDoc[]>()
+      .exec();
+    const earliest = new Map<string, string>();
+    for (const e of effects) {
+      if (!e.effect.effective) continue;
+      const seen = earliest.get(e.recipientId);
+      // The latest version of an effect replaces earlier ones; across summonses the earliest counts.
+      const latest = effects.filter((x) => x.serviceId === e.serviceId && x.recipientId === e.recipientId).sort((a, b) => b.version - a.version)[0];
+      if (latest !== e) continue;
+      if (seen === undefined || Date.parse(e.effect.effectiveAt) < Date.parse(seen)) earliest.set(e.recipientId, e.effect.effectiveAt);
+    }
+    return hearing.participants
+      .filter((p) => p.role === 'party')
+      .map((p) => ({ partyId: p.userId, ...(earliest.has(p.userId) ? { effectiveAt: earliest.get(p.userId) } : {}) }));
+  }
+}
