@@ -99,7 +99,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
     const cases = await service.list(user, filter);
     // The list holds only the court's cases (staff) or the party's own: filed by them, or naming them as defendant.
     const you = (doc: (typeof cases)[number]): CaseViewer => (doc.filerId === user.id ? 'filer' : doc.courtId === user.courtId ? 'court' : 'defendant');
-    res.json({ cases: cases.map((doc) => caseSummary(doc, you(doc))) });
+    res.json({ cases: cases.map((doc) => caseSummary(doc, you(doc), service.calendar)) });
   });
 
   ctx.api.add({ method: 'get', path: '/api/cases/:id', summary: 'A case with status, number, fee, deadlines, timeline and documents', tags, auth: true, responses: { 200: { description: 'The case' }, 404: err('No such case visible to you') } });

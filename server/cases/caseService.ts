@@ -73,6 +73,11 @@ const NOTE_ATTEMPTS = 10;
 export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
+  /** The court calendar periods are counted on (to flag provisional deadlines in lists). */
+  get calendar(): HolidayCalendar {
+    return this.deps.calendar;
+  }
+
   async file(user: AuthUser, input: FilingInput, files: (IncomingFile & { kind: DocumentKind })[]): Promise<CaseDoc> {
     const court = await this.court(input.court);
     const checked = files.map((f) => ({ ...DocumentStore.check(f), kind: f.kind }));
@@ -141,7 +146,7 @@ export class CaseService {
   /** The case as this user sees it (caseView.ts), with what they may do next. */
   async view(user: AuthUser, caseId: string) {
     const { doc, as } = await this.access(user, caseId);
-    return caseView(doc, await this.timeline(caseId), this.deps.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as) });
+    return caseView(doc, await this.timeline(caseId), this.deps.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as), calendar: this.deps.calendar });
   }
 
   async list(user: AuthUser, filter: { status?: string }): Promise<CaseDoc[]> {

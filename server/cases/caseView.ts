@@ -1,4 +1,7 @@
-import { endOfDayShanghai } from '../../state-machines/rules/periods.js';
+import { endOfDayShanghai, type HolidayCalendar } from '../../state-machines/rules/periods.js';
+
+/** A calendar that may know which years are confirmed (calendar/liveCalendar.ts). */
+export type ViewCalendar = HolidayCalendar & { isProvisional?(date: string): boolean };
 import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machines/case/caseMachine.js';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
@@ -22,14 +25,17 @@ const SIDE_LABELS: Record<AppealPeriod['side'], { zh: string; en: string }> = {
  * Deadlines as people need them: the last day, and the exact last moment (Asia/Shanghai).
  * Appeal periods run per party, from the service of the decision on each.
  */
-export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>) {
+export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>, calendar?: ViewCalendar) {
   const { deadlines } = context;
+  // Provisional: the year's holiday arrangement is not entered yet, so the date may still move.
+  const provisional = (date: string) => calendar?.isProvisional?.(date) ?? false;
   const caseWide = (Object.keys(DEADLINE_LABELS) as (keyof CaseDeadlines)[])
     .filter((k) => deadlines[k])
     .map((k) => ({
       kind: k as string,
       date: deadlines[k] as string,
       endsAt: endOfDayShanghai(deadlines[k] as string).toISOString(),
+      provisional: provisional(deadlines[k] as string),
       labelZh: DEADLINE_LABELS[k].zh,
       labelEn: DEADLINE_LABELS[k].en,
     }));
@@ -37,6 +43,7 @@ export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>
     kind: 'appealBy',
     date: a.appealBy,
     endsAt: endOfDayShanghai(a.appealBy).toISOString(),
+    provisional: provisional(a.appealBy),
     labelZh: `${SIDE_LABELS[a.side].zh}上诉期限`,
     labelEn: `${SIDE_LABELS[a.side].en} may appeal until`,
     partyId: a.recipientId,
@@ -52,7 +59,7 @@ export function timelineView(entries: CaseLogEntry[]) {
 }
 
 /** A case in a list; `you` says how the reader stands to it. */
-export function caseSummary(doc: CaseDoc, you: CaseViewer) {
+export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar) {
   const context = doc.snapshot.context;
   return {
     id: doc._id,
@@ -63,7 +70,7 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer) {
     caseType: doc.caseType,
     ...(doc.claimAmount ? { claimAmount: doc.claimAmount } : {}),
     ...(doc.fee ? { fee: { amount: doc.fee.amount, currency: doc.fee.currency } } : {}),
-    deadlines: deadlineView(context),
+    deadlines: deadlineView(context, calendar),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -83,10 +90,10 @@ export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): 
 }
 
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
-export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[] }) {
+export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[]; calendar?: ViewCalendar }) {
   const context = doc.snapshot.context;
   return {
-    ...caseSummary(doc, viewer.as),
+    ...caseSummary(doc, viewer.as, viewer.calendar),
     typeCode: doc.typeCode,
     claims: doc.claims,
     facts: doc.facts,
