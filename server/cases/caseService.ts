@@ -33,6 +33,12 @@ export interface FilingInput {
   court: string;
   caseType: OnlineCaseType;
   claimAmount?: string;
+  /** 案由, a code from state-machines/rules/data/causesOfAction.ts (checked by the route). */
+  causeOfAction?: string;
+  /** Divorce only: value of the property to divide (C3 Art. 13(2)); it changes the fee. */
+  divorcePropertyAmount?: string;
+  /** Personality-rights cases only: damages claimed (C3 Art. 13(2)); it changes the fee. */
+  personalityDamagesAmount?: string;
   claims: string[];
   facts: string;
   defendants: { name: string; idNumber?: string; phone?: string }[];
@@ -106,6 +112,9 @@ export class CaseService {
         caseType: input.caseType,
         typeCode: FIRST_INSTANCE_CIVIL,
         ...(input.claimAmount !== undefined ? { claimAmount: input.claimAmount } : {}),
+        ...(input.causeOfAction !== undefined ? { causeOfAction: input.causeOfAction } : {}),
+        ...(input.divorcePropertyAmount !== undefined ? { divorcePropertyAmount: input.divorcePropertyAmount } : {}),
+        ...(input.personalityDamagesAmount !== undefined ? { personalityDamagesAmount: input.personalityDamagesAmount } : {}),
         claims: input.claims,
         facts: input.facts,
         defendants,
@@ -532,7 +541,13 @@ export class CaseService {
   private quote(doc: CaseDoc, court: Court) {
     try {
       return quoteFee(
-        { caseType: doc.caseType, ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}) },
+        {
+          caseType: doc.caseType,
+          ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}),
+          // The same inputs as the public quote, so the docketed fee matches the preview.
+          ...(doc.caseType === 'divorce' && doc.divorcePropertyAmount ? { divorcePropertyAmount: doc.divorcePropertyAmount } : {}),
+          ...(doc.caseType === 'personality' && doc.personalityDamagesAmount ? { personalityDamagesAmount: doc.personalityDamagesAmount } : {}),
+        },
         court.feeConfig,
       );
     } catch (err) {

@@ -3,6 +3,7 @@ import { endOfDayShanghai, type HolidayCalendar } from '../../state-machines/rul
 /** A calendar that may know which years are confirmed (calendar/liveCalendar.ts). */
 export type ViewCalendar = HolidayCalendar & { isProvisional?(date: string): boolean };
 import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machines/case/caseMachine.js';
+import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
@@ -68,12 +69,21 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalend
     ...(doc.caseNumber ? { caseNumber: doc.caseNumber } : {}),
     courtId: doc.courtId,
     caseType: doc.caseType,
+    ...(doc.causeOfAction ? { causeOfAction: causeView(doc.causeOfAction) } : {}),
     ...(doc.claimAmount ? { claimAmount: doc.claimAmount } : {}),
+    ...(doc.divorcePropertyAmount ? { divorcePropertyAmount: doc.divorcePropertyAmount } : {}),
+    ...(doc.personalityDamagesAmount ? { personalityDamagesAmount: doc.personalityDamagesAmount } : {}),
     ...(doc.fee ? { fee: { amount: doc.fee.amount, currency: doc.fee.currency } } : {}),
     deadlines: deadlineView(context, calendar),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
+}
+
+/** The cause of action with its names, so every list and page can show it in zh and en. */
+export function causeView(code: string) {
+  const cause = causeOfAction(code);
+  return { code, zh: cause?.zh ?? code, en: cause?.en ?? code };
 }
 
 /** How a user stands to a case they may see. */

@@ -3,6 +3,7 @@ import { authRoutes } from '../auth/authRoutes.js';
 import { calendarRoutes } from '../calendar/calendarRoutes.js';
 import { CalendarService } from '../calendar/calendarService.js';
 import { LiveCourtCalendar } from '../calendar/liveCalendar.js';
+import { causeRoutes } from '../cases/causeRoutes.js';
 import { caseRoutes } from '../cases/caseRoutes.js';
 import { CaseService } from '../cases/caseService.js';
 import { CaseStore } from '../cases/caseStore.js';
@@ -97,5 +98,6 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     inboxRoutes(context, new Inbox(services.electronicService)),
     userRoutes(context),
     calendarRoutes(context, services.calendar),
+    causeRoutes(context),
   ];
 }
