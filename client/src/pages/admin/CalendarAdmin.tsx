@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { get, request } from '../../api/http.js';
+import { ApiError, get, request } from '../../api/http.js';
 import { ErrorBox, TextArea, TextField } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 
@@ -63,7 +63,7 @@ export function CalendarAdmin() {
       setSource(parsed.source ?? '');
       setError(undefined);
     } catch {
-      setError(new Error(t('calendar.importInvalid')));
+      setError(new ApiError(400, 'CALENDAR_IMPORT_INVALID', ''));
     }
   };
 
