@@ -67,7 +67,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const now = () => new Date();
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);
-  const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now });
+  const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now, calendar: courtCalendar });
   caseNotifier.attach();
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });

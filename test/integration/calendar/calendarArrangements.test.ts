@@ -73,6 +73,14 @@ describe('holiday arrangements entered by the administrator', () => {
     const listed = await plaintiff.get<{ cases: { id: string; deadlines: Deadline[] }[] }>('/api/cases');
     expect(listed.body.cases.find((c) => c.id === filed.body.id)?.deadlines[0]).toMatchObject({ date: '2027-01-04', provisional: true });
 
+    // The filing notice names the docketing deadline and says it is provisional.
+    const filingNotice = await waitFor(async () => {
+      const page = await plaintiff.get<{ notifications: { bodyZh: string; bodyEn: string }[] }>('/api/notifications');
+      return page.body.notifications.find((n) => n.bodyEn.includes('2027-01-04'));
+    }, 'the filing notice');
+    expect(filingNotice.bodyZh).toContain('暂定');
+    expect(filingNotice.bodyEn).toContain('provisional');
+
     const entered = await admin.put<{ movedCases: number; seq: number }>('/api/admin/calendar/2027', notice2027);
     expect(entered.status).toBe(200);
     expect(entered.body.movedCases).toBe(1);
