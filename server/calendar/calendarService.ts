@@ -96,7 +96,8 @@ export class CalendarService {
       source: input.source,
     };
     try {
-      validateArrangement({ ...after, restDays: input.restDays, workdays: input.workdays });
+      // A day repeated in one list is harmless and dropped; a day in both lists is an error.
+      validateArrangement(after);
     } catch (err) {
       if (err instanceof ArrangementError) throw errors.validation(err.message, undefined, err.code);
       throw err;

@@ -73,7 +73,8 @@ export function validateArrangement(a: YearArrangement): void {
   }
   const seen = new Set<string>();
   const earliest = `${a.year - 1}-12-01`;
-  for (const date of [...a.restDays, ...a.workdays]) {
+  // Each list is read as a set; only a day in both (rest and work) is contradictory.
+  for (const date of [...new Set(a.restDays), ...new Set(a.workdays)]) {
     if (!realDate(date)) throw new ArrangementError('CALENDAR_DATE_INVALID', `"${date}" is not a real date written YYYY-MM-DD.`);
     if (date < earliest || date > `${a.year}-12-31`) {
       throw new ArrangementError('CALENDAR_DATE_OUTSIDE_YEAR', `${date} is outside the ${a.year} arrangement (from ${earliest} to ${a.year}-12-31).`);

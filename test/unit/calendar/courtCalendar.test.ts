@@ -37,6 +37,12 @@ describe('statutory holidays (全国年节及纪念日放假办法 Art. 2, 2024 
     }
   });
 
+  it('lets two holidays share a day (2028: Mid-Autumn on 10-03, a National Day holiday) without adding one', () => {
+    const h = statutoryHolidays(2028);
+    expect(h.filter((d) => d.date === '2028-10-03').map((d) => d.name).sort()).toEqual(['midAutumn', 'nationalDay']);
+    expect(() => validateArrangement({ year: 2028, restDays: h.map((d) => d.date), workdays: [] })).not.toThrow();
+  });
+
   it('refuses years the lunar library does not cover', () => {
     expect(() => statutoryHolidays(2100)).toThrow(RangeError);
     expect(() => statutoryHolidays(2027.5)).toThrow(RangeError);

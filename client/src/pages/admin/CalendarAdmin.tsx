@@ -40,7 +40,8 @@ export function CalendarAdmin() {
     try {
       const v = await get<YearView>(`/api/calendar/${encodeURIComponent(y)}`);
       setView(v);
-      setRest((v.restDays ?? v.statutoryHolidays.map((h) => h.date)).join('\n'));
+      // Two holidays can share a day (Mid-Autumn on 1 October): list each date once.
+      setRest([...new Set(v.restDays ?? v.statutoryHolidays.map((h) => h.date))].join('\n'));
       setWork((v.workdays ?? []).join('\n'));
       setSource(v.source ?? '');
       setLog(await get<LogView>('/api/admin/calendar/log'));
