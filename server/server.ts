@@ -68,6 +68,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       publicUrl: () => config.publicUrl ?? listeningUrl,
     };
     const services = createServices(context, workers);
+    // Periods are counted on the entered holiday arrangements from the first request on.
+    await services.calendar.load();
 
     // Entries a crash left between the case log and the case documents are applied before serving.
     const recovered = await services.caseStore.recover();

@@ -43,6 +43,10 @@ export interface CaseDoc {
   caseType: OnlineCaseType;
   typeCode: string;
   claimAmount?: string;
+  /** 案由 code (state-machines/rules/data/causesOfAction.ts); absent on cases filed before it existed. */
+  causeOfAction?: string;
+  divorcePropertyAmount?: string;
+  personalityDamagesAmount?: string;
   claims: string[];
   facts: string;
   defendants: StoredDefendant[];
@@ -68,6 +72,9 @@ const caseSchema = new Schema<CaseDoc>(
     caseType: { type: String, required: true },
     typeCode: { type: String, required: true },
     claimAmount: String,
+    causeOfAction: String,
+    divorcePropertyAmount: String,
+    personalityDamagesAmount: String,
     claims: [String],
     facts: String,
     defendants: [Schema.Types.Mixed],

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CASE_STATUSES } from '../../state-machines/case/caseMachine.js';
 import { ONLINE_CASE_TYPES } from '../../state-machines/rules/fees.js';
 import { isIsoDate } from '../../state-machines/rules/periods.js';
+import { isFileableCause } from '../../state-machines/rules/data/causesOfAction.js';
 import { authenticate, currentUser, requireRole } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
@@ -22,6 +23,9 @@ export const filingSchema = z
     court: z.string().trim().min(1).max(40),
     caseType: z.enum(ONLINE_CASE_TYPES),
     claimAmount: amount.optional(),
+    causeOfAction: z.string().trim().min(1).max(20).optional(),
+    divorcePropertyAmount: amount.optional(),
+    personalityDamagesAmount: amount.optional(),
     claims: z.array(z.string().trim().min(1).max(2000)).min(1, 'state at least one claim').max(50),
     facts: z.string().trim().min(1, 'describe the facts and reasons').max(20_000),
     defendants: z
@@ -77,6 +81,19 @@ function jsonPart(req: Request): unknown {
   }
 }
 
+/** What zod cannot say alone: the cause is on the list, and each extra amount fits the case type. */
+function checkFilingExtras(input: z.infer<typeof filingSchema>): void {
+  if (input.causeOfAction !== undefined && !isFileableCause(input.causeOfAction)) {
+    throw errors.validation(`"${input.causeOfAction}" is not a cause of action on the list (GET /api/causes).`, undefined, 'UNKNOWN_CAUSE_OF_ACTION');
+  }
+  if (input.divorcePropertyAmount !== undefined && input.caseType !== 'divorce') {
+    throw errors.validation('divorcePropertyAmount applies to divorce cases only.', undefined, 'AMOUNT_NOT_APPLICABLE');
+  }
+  if (input.personalityDamagesAmount !== undefined && input.caseType !== 'personality') {
+    throw errors.validation('personalityDamagesAmount applies to personality rights cases only.', undefined, 'AMOUNT_NOT_APPLICABLE');
+  }
+}
+
 export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   const router = Router();
   const auth = authenticate(ctx);
@@ -88,6 +105,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   ctx.api.add({ method: 'post', path: '/api/cases', summary: 'File a case (multipart: JSON field "case" and files complaint, evidence, idProof)', tags, auth: true, multipart: { json: { field: 'case', schema: filingSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'Filed: { id, status, findings }' }, 400: err('Invalid filing'), 413: err('File too large'), 415: err('File type not accepted') } });
   router.post('/api/cases', auth, upload, async (req, res) => {
     const input = parseInput(filingSchema, jsonPart(req));
+    checkFilingExtras(input);
     const doc = await service.file(currentUser(req), input, kindedFiles(req));
     res.status(201).json({ id: doc._id, status: doc.status, findings: doc.findings });
   });
@@ -99,7 +117,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
     const cases = await service.list(user, filter);
     // The list holds only the court's cases (staff) or the party's own: filed by them, or naming them as defendant.
     const you = (doc: (typeof cases)[number]): CaseViewer => (doc.filerId === user.id ? 'filer' : doc.courtId === user.courtId ? 'court' : 'defendant');
-    res.json({ cases: cases.map((doc) => caseSummary(doc, you(doc))) });
+    res.json({ cases: cases.map((doc) => caseSummary(doc, you(doc), service.calendar)) });
   });
 
   ctx.api.add({ method: 'get', path: '/api/cases/:id', summary: 'A case with status, number, fee, deadlines, timeline and documents', tags, auth: true, responses: { 200: { description: 'The case' }, 404: err('No such case visible to you') } });

@@ -34,6 +34,12 @@ export interface FilingInput {
   court: string;
   caseType: OnlineCaseType;
   claimAmount?: string;
+  /** 案由, a code from state-machines/rules/data/causesOfAction.ts (checked by the route). */
+  causeOfAction?: string;
+  /** Divorce only: value of the property to divide (C3 Art. 13(2)); it changes the fee. */
+  divorcePropertyAmount?: string;
+  /** Personality-rights cases only: damages claimed (C3 Art. 13(2)); it changes the fee. */
+  personalityDamagesAmount?: string;
   claims: string[];
   facts: string;
   defendants: { name: string; idNumber?: string; phone?: string }[];
@@ -74,6 +80,11 @@ const NOTE_ATTEMPTS = 10;
 export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
+  /** The court calendar periods are counted on (to flag provisional deadlines in lists). */
+  get calendar(): HolidayCalendar {
+    return this.deps.calendar;
+  }
+
   async file(user: AuthUser, input: FilingInput, files: (IncomingFile & { kind: DocumentKind })[]): Promise<CaseDoc> {
     const court = await this.court(input.court);
     const checked = files.map((f) => ({ ...DocumentStore.check(f), kind: f.kind }));
@@ -102,6 +113,9 @@ export class CaseService {
         caseType: input.caseType,
         typeCode: FIRST_INSTANCE_CIVIL,
         ...(input.claimAmount !== undefined ? { claimAmount: input.claimAmount } : {}),
+        ...(input.causeOfAction !== undefined ? { causeOfAction: input.causeOfAction } : {}),
+        ...(input.divorcePropertyAmount !== undefined ? { divorcePropertyAmount: input.divorcePropertyAmount } : {}),
+        ...(input.personalityDamagesAmount !== undefined ? { personalityDamagesAmount: input.personalityDamagesAmount } : {}),
         claims: input.claims,
         facts: input.facts,
         defendants,
@@ -142,7 +156,7 @@ export class CaseService {
   /** The case as this user sees it (caseView.ts), with what they may do next. */
   async view(user: AuthUser, caseId: string) {
     const { doc, as } = await this.access(user, caseId);
-    return caseView(doc, await this.timeline(caseId), this.deps.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as) });
+    return caseView(doc, await this.timeline(caseId), this.deps.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as), calendar: this.deps.calendar });
   }
 
   async list(user: AuthUser, filter: { status?: string }): Promise<CaseDoc[]> {
@@ -543,7 +557,13 @@ export class CaseService {
   private quote(doc: CaseDoc, court: Court) {
     try {
       return quoteFee(
-        { caseType: doc.caseType, ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}) },
+        {
+          caseType: doc.caseType,
+          ...(doc.caseType === 'property' && doc.claimAmount ? { amount: doc.claimAmount } : {}),
+          // The same inputs as the public quote, so the docketed fee matches the preview.
+          ...(doc.caseType === 'divorce' && doc.divorcePropertyAmount ? { divorcePropertyAmount: doc.divorcePropertyAmount } : {}),
+          ...(doc.caseType === 'personality' && doc.personalityDamagesAmount ? { personalityDamagesAmount: doc.personalityDamagesAmount } : {}),
+        },
         court.feeConfig,
       );
     } catch (err) {

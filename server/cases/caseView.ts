@@ -1,5 +1,9 @@
-import { endOfDayShanghai } from '../../state-machines/rules/periods.js';
+import { endOfDayShanghai, type HolidayCalendar } from '../../state-machines/rules/periods.js';
+
+/** A calendar that may know which years are confirmed (calendar/liveCalendar.ts). */
+export type ViewCalendar = HolidayCalendar & { isProvisional?(date: string): boolean };
 import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machines/case/caseMachine.js';
+import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
@@ -23,14 +27,17 @@ const SIDE_LABELS: Record<AppealPeriod['side'], { zh: string; en: string }> = {
  * Deadlines as people need them: the last day, and the exact last moment (Asia/Shanghai).
  * Appeal periods run per party, from the service of the decision on each.
  */
-export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>) {
+export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>, calendar?: ViewCalendar) {
   const { deadlines } = context;
+  // Provisional: the year's holiday arrangement is not entered yet, so the date may still move.
+  const provisional = (date: string) => calendar?.isProvisional?.(date) ?? false;
   const caseWide = (Object.keys(DEADLINE_LABELS) as (keyof CaseDeadlines)[])
     .filter((k) => deadlines[k])
     .map((k) => ({
       kind: k as string,
       date: deadlines[k] as string,
       endsAt: endOfDayShanghai(deadlines[k] as string).toISOString(),
+      provisional: provisional(deadlines[k] as string),
       labelZh: DEADLINE_LABELS[k].zh,
       labelEn: DEADLINE_LABELS[k].en,
     }));
@@ -38,6 +45,7 @@ export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>
     kind: 'appealBy',
     date: a.appealBy,
     endsAt: endOfDayShanghai(a.appealBy).toISOString(),
+    provisional: provisional(a.appealBy),
     labelZh: `${SIDE_LABELS[a.side].zh}上诉期限`,
     labelEn: `${SIDE_LABELS[a.side].en} may appeal until`,
     partyId: a.recipientId,
@@ -53,7 +61,7 @@ export function timelineView(entries: CaseLogEntry[]) {
 }
 
 /** A case in a list; `you` says how the reader stands to it. */
-export function caseSummary(doc: CaseDoc, you: CaseViewer, now: Date = new Date()) {
+export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date()) {
   const context = doc.snapshot.context;
   const reviewDue = reviewDueView(doc.status, context, now);
   return {
@@ -63,14 +71,23 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer, now: Date = new Date(
     ...(doc.caseNumber ? { caseNumber: doc.caseNumber } : {}),
     courtId: doc.courtId,
     caseType: doc.caseType,
+    ...(doc.causeOfAction ? { causeOfAction: causeView(doc.causeOfAction) } : {}),
     ...(doc.claimAmount ? { claimAmount: doc.claimAmount } : {}),
+    ...(doc.divorcePropertyAmount ? { divorcePropertyAmount: doc.divorcePropertyAmount } : {}),
+    ...(doc.personalityDamagesAmount ? { personalityDamagesAmount: doc.personalityDamagesAmount } : {}),
     ...(doc.fee ? { fee: { amount: doc.fee.amount, currency: doc.fee.currency } } : {}),
-    deadlines: deadlineView(context),
+    deadlines: deadlineView(context, calendar),
     ...(reviewDue ? { reviewDue } : {}),
     service: defendantServiceView(context, now),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
+}
+
+/** The cause of action with its names, so every list and page can show it in zh and en. */
+export function causeView(code: string) {
+  const cause = causeOfAction(code);
+  return { code, zh: cause?.zh ?? code, en: cause?.en ?? code };
 }
 
 /** How a user stands to a case they may see. */
@@ -87,10 +104,10 @@ export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): 
 }
 
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
-export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[] }) {
+export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[]; calendar?: ViewCalendar }) {
   const context = doc.snapshot.context;
   return {
-    ...caseSummary(doc, viewer.as),
+    ...caseSummary(doc, viewer.as, viewer.calendar),
     typeCode: doc.typeCode,
     claims: doc.claims,
     facts: doc.facts,

@@ -14,8 +14,16 @@ const quoteSchema = z
       'arbitration', 'bankruptcy',
     ]),
     amount: z.string().trim().optional(),
+    /** Divorce: value of the property to divide; personality rights: damages claimed (C3 Art. 13(2)). */
+    divorcePropertyAmount: z.string().trim().optional(),
+    personalityDamagesAmount: z.string().trim().optional(),
     court: z.string().trim().min(1).max(40).optional(),
-    halving: z.enum(['simpleProcedure', 'mediation', 'withdrawal', 'counterclaim']).optional(),
+    // One ground (`halving=mediation`), repeated (`halving=a&halving=b`) or comma-separated (`halving=a,b`).
+    halving: z
+      .union([z.string(), z.array(z.string()).max(4)])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((g) => g.trim()).filter((g) => g !== ''))
+      .pipe(z.array(z.enum(['simpleProcedure', 'mediation', 'withdrawal', 'counterclaim'])).max(4))
+      .optional(),
   })
   .strict();
 
@@ -29,7 +37,13 @@ export function feeRoutes(ctx: AppContext): Router {
     if (q.court && !court) throw errors.validation(`There is no court "${q.court}" on this platform.`, undefined, 'UNKNOWN_COURT');
     try {
       const quote = quoteFee(
-        { caseType: q.caseType, ...(q.amount !== undefined ? { amount: q.amount } : {}), ...(q.halving ? { halving: [q.halving] } : {}) },
+        {
+          caseType: q.caseType,
+          ...(q.amount !== undefined ? { amount: q.amount } : {}),
+          ...(q.divorcePropertyAmount !== undefined ? { divorcePropertyAmount: q.divorcePropertyAmount } : {}),
+          ...(q.personalityDamagesAmount !== undefined ? { personalityDamagesAmount: q.personalityDamagesAmount } : {}),
+          ...(q.halving && q.halving.length > 0 ? { halving: q.halving } : {}),
+        },
         court?.feeConfig ?? DEFAULT_COURT_FEE_CONFIG,
       );
       res.json(quote);

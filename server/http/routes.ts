@@ -1,6 +1,9 @@
 import { Router } from 'express';
-import { chineseHolidayCalendar } from '../../state-machines/rules/periods.js';
 import { authRoutes } from '../auth/authRoutes.js';
+import { calendarRoutes } from '../calendar/calendarRoutes.js';
+import { CalendarService } from '../calendar/calendarService.js';
+import { LiveCourtCalendar } from '../calendar/liveCalendar.js';
+import { causeRoutes } from '../cases/causeRoutes.js';
 import { caseRoutes } from '../cases/caseRoutes.js';
 import { CaseService } from '../cases/caseService.js';
 import { CaseStore } from '../cases/caseStore.js';
@@ -46,31 +49,36 @@ export interface Services {
   agreements: AgreementService;
   /** Electronic service (电子送达): consent, court documents, deliveries, receipts. */
   electronicService: ElectronicService;
+  /** Holiday arrangements and the live court calendar; `load()` before serving. */
+  calendar: CalendarService;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
   const caseStore = new CaseStore(context.connection);
+  // One calendar object for every service; entering an arrangement updates it in place.
+  const courtCalendar = new LiveCourtCalendar();
   const cases = new CaseService({
     connection: context.connection,
     store: caseStore,
     documents: new DocumentStore(context.connection),
     cipher: createPersonalDataCipher(context.config.dataEncryptionKey),
-    calendar: chineseHolidayCalendar,
+    calendar: courtCalendar,
     payments: new OfflinePaymentProvider(),
     now: () => new Date(),
   });
   const now = () => new Date();
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);
-  const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now });
+  const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now, calendar: courtCalendar });
   caseNotifier.attach();
   const procedure = new HearingProcedure({ connection: context.connection, caseStore, calendar: chineseHolidayCalendar });
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
-  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now });
+  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now });
   const reminders = new Reminders(context.connection, notifications);
-  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService };
+  const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, notifications, logger: context.logger, now });
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -93,5 +101,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     serviceRoutes(context, services.electronicService),
     inboxRoutes(context, new Inbox(services.electronicService)),
     userRoutes(context),
+    calendarRoutes(context, services.calendar),
+    causeRoutes(context),
   ];
 }

@@ -1,10 +1,34 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logger.js';
-import { caseNotices } from '../cases/caseNotices.js';
+import { caseNotices, type CaseNotice } from '../cases/caseNotices.js';
+import { calendarDateZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { AppliedEntry, CaseStore } from '../cases/caseStore.js';
 import { userModel } from '../users/userModel.js';
 import type { NotificationService } from './notificationService.js';
+
+/**
+ * A notice that names a deadline in a year whose holiday arrangement is not entered yet says
+ * the date is provisional: it may still move, and the party will be told if it does.
+ */
+function withProvisionalNote(notices: CaseNotice[], doc: CaseDoc, calendar: { isProvisional(date: string): boolean } | undefined): CaseNotice[] {
+  if (!calendar) return notices;
+  const context = doc.snapshot.context;
+  const dates = [...Object.values(context.deadlines), ...(context.appeals ?? []).map((a) => a.appealBy)].filter((d): d is string => typeof d === 'string');
+  return notices.map((n) => {
+    const named = dates.filter((d) => calendar.isProvisional(d) && (n.notice.bodyEn.includes(d) || n.notice.bodyZh.includes(calendarDateZh(d))));
+    if (named.length === 0) return n;
+    const list = [...new Set(named)];
+    return {
+      ...n,
+      notice: {
+        ...n.notice,
+        bodyZh: `${n.notice.bodyZh}（${list.map(calendarDateZh).join('、')}为暂定期限：该年度节假日安排尚未公布，如有调整将另行通知。）`,
+        bodyEn: `${n.notice.bodyEn} (${list.join(', ')} is provisional: the year's holiday arrangement is not published yet; you will be told if it moves.)`,
+      },
+    };
+  });
+}
 
 /** How far back the start-up catch-up looks for steps whose notices a stop may have cut off. */
 export const CATCH_UP_WINDOW_MS = 2 * 24 * 60 * 60 * 1000;
@@ -25,6 +49,8 @@ export class CaseNotifier {
       connection: Connection;
       logger: Logger;
       now: () => Date;
+      /** Flags deadlines in years whose holiday arrangement is not entered yet (calendar/liveCalendar.ts). */
+      calendar?: { isProvisional(date: string): boolean };
     },
   ) {}
 
@@ -53,7 +79,7 @@ export class CaseNotifier {
   }
 
   private async deliver(doc: CaseDoc, entry: AppliedEntry): Promise<void> {
-    const notices = caseNotices(entry, doc);
+    const notices = withProvisionalNote(caseNotices(entry, doc), doc, this.deps.calendar);
     if (notices.length === 0) return;
     let clerks: string[] | undefined;
     for (const { audience, notice } of notices) {

@@ -3,6 +3,7 @@
  * They are stored in GridFS like any upload and listed on the case with kind 'courtDocument';
  * the listing changes only through a case-log entry (CaseStore.commit), as every case change does.
  */
+import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
 import type { CaseDoc, CaseState, StoredDocument } from '../cases/caseModel.js';
 import type { DocumentKind } from '../cases/materialCheck.js';
 import { findCourt } from '../courts/courtModel.js';
@@ -73,7 +74,8 @@ export class CaseFiling {
       kind,
       courtNameZh: await this.courtName(doc.courtId),
       caseNumber: doc.caseNumber,
-      causeZh: CAUSE_ZH[doc.caseType] ?? '民事纠纷',
+      // The cause the filer chose from the list; older cases fall back to their fee type.
+      causeZh: (doc.causeOfAction ? causeOfAction(doc.causeOfAction)?.zh : undefined) ?? CAUSE_ZH[doc.caseType] ?? '民事纠纷',
       plaintiffs: [plaintiff],
       defendants: doc.defendants.map((d) => d.name),
       addressees: addressees.length > 0 ? addressees : [plaintiff],

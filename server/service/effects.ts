@@ -47,6 +47,11 @@ export interface RecipientState {
   effect: ServiceEffect;
 }
 
+function provisionalOn(calendar: unknown, date: string): boolean {
+  const c = calendar as { isProvisional?: (d: string) => boolean };
+  return typeof c.isProvisional === 'function' && c.isProvisional(date);
+}
+
 export class ServiceEffects {
   constructor(
     private readonly deps: ServiceDeps,
@@ -182,6 +187,8 @@ export class ServiceEffects {
       deliveries: state.deliveries.map((d) => d.record),
       effect: doc.effect,
       periods: doc.periods,
+      // Dates in a year whose holiday arrangement is not entered yet are marked 暂定 on the receipt.
+      provisionalDates: Object.values(doc.periods).filter((d) => provisionalOn(this.deps.calendar, d)),
       ...(state.rebuttal ? { rebuttal: state.rebuttal } : {}),
       verifyBaseUrl: this.deps.publicUrl(),
     });

@@ -46,6 +46,8 @@ export interface ReceiptInput {
   deliveries: { channel: ServiceChannel; address: string; addressConfirmed: boolean; steps: { step: DeliveryStep; at: string }[] }[];
   effect: Extract<ServiceEffect, { effective: true }>;
   periods: ServicePeriods;
+  /** Period ends in a year whose holiday arrangement is not entered yet: printed as provisional. */
+  provisionalDates?: string[];
   rebuttal?: { provenArrivalAt: string; note?: string };
   verifyBaseUrl: string;
 }
@@ -78,6 +80,7 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
   const deliveryRows = input.deliveries.flatMap((d) =>
     d.steps.map((s) => [CHANNEL_ZH[d.channel], `${d.address}${d.addressConfirmed ? '（受送达人确认）' : ''}`, STEP_ZH[s.step], timestampZh(s.at)]),
   );
+  const periodZh = (date: string) => `${calendarDateZh(date)}${input.provisionalDates?.includes(date) ? '（暂定，以当年节假日安排为准）' : ''}`;
   const effectRows: [string, string][] = [
     ['送达生效时间', timestampZh(input.effect.effectiveAt)],
     ['生效方式', input.effect.presumed ? '推定送达（受送达人可以反证推翻）' : '确认送达'],
@@ -85,9 +88,9 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
     ['生效渠道', `${CHANNEL_ZH[input.effect.channel]} ${input.effect.address}`],
     ...(input.rebuttal ? [['受送达人反证', `实际到达时间 ${timestampZh(input.rebuttal.provenArrivalAt)}${input.rebuttal.note ? `；${input.rebuttal.note}` : ''}`] as [string, string]] : []),
     // Only the periods this document starts for this recipient (servicePeriods.ts).
-    ...(input.periods.answerBy ? [['答辩期届满日', calendarDateZh(input.periods.answerBy)] as [string, string]] : []),
-    ...(input.periods.appealAgainstJudgmentBy ? [['判决上诉期届满日', calendarDateZh(input.periods.appealAgainstJudgmentBy)] as [string, string]] : []),
-    ...(input.periods.appealAgainstRulingBy ? [['裁定上诉期届满日', calendarDateZh(input.periods.appealAgainstRulingBy)] as [string, string]] : []),
+    ...(input.periods.answerBy ? [['答辩期届满日', periodZh(input.periods.answerBy)] as [string, string]] : []),
+    ...(input.periods.appealAgainstJudgmentBy ? [['判决上诉期届满日', periodZh(input.periods.appealAgainstJudgmentBy)] as [string, string]] : []),
+    ...(input.periods.appealAgainstRulingBy ? [['裁定上诉期届满日', periodZh(input.periods.appealAgainstRulingBy)] as [string, string]] : []),
   ];
   const content = { title, rows, deliveryRows, effectRows, dateZh: dateZh(input.issuedAt) };
   const contentHash = sha256Hex(canonicalJson(content));

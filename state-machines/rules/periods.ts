@@ -2,7 +2,8 @@
  * Procedural periods under CPL Art. 85 (rules.md 4.4 item 3). Dates are calendar dates in
  * Asia/Shanghai written 'YYYY-MM-DD'; instants are converted only at the edges.
  */
-import holidayData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { buildCourtCalendar, type CourtCalendar } from '../calendar/courtCalendar.js';
+import { SHIPPED_ARRANGEMENTS } from '../calendar/shippedArrangements.js';
 
 // China has used UTC+8 without daylight saving since 1991, so a fixed offset is exact for
 // every date the platform handles and needs no time-zone database.
@@ -91,31 +92,19 @@ export interface HolidayCalendar {
   isRestDay(date: string): boolean;
 }
 
-// The package's own isHoliday/isWorkday build their tables with local-time getters on dates
-// parsed as UTC midnight, which shifts every holiday a day earlier west of Greenwich; its
-// bundled JSON has the announced dates as plain strings, so we read that instead.
-const STATUTORY_HOLIDAYS: ReadonlySet<string> = new Set(Object.keys(holidayData.holidays));
-const ADJUSTED_WORKDAYS: ReadonlySet<string> = new Set(Object.keys(holidayData.workdays));
-
-const dataYears = [...STATUTORY_HOLIDAYS].map((d) => Number(d.slice(0, 4)));
+const dataYears = SHIPPED_ARRANGEMENTS.map((a) => a.year);
 /**
- * Years whose State Council arrangement is in the bundled data. Outside them only weekends
- * count as rest days, so the package must be updated once each new year is announced.
+ * Years whose State Council arrangement ships with the platform (from `chinese-days`). Later
+ * years use the statutory holidays computed from the law until an administrator enters the
+ * year's arrangement (server/calendar): see state-machines/calendar/courtCalendar.ts.
  */
 export const CHINESE_HOLIDAY_DATA_YEARS: { readonly first: number; readonly last: number } = {
   first: Math.min(...dataYears),
   last: Math.max(...dataYears),
 };
 
-/** The State Council holiday arrangements bundled in `chinese-days` (offline, no network). */
-export const chineseHolidayCalendar: HolidayCalendar = {
-  isRestDay(date: string): boolean {
-    parseDate(date);
-    if (STATUTORY_HOLIDAYS.has(date)) return true;
-    if (ADJUSTED_WORKDAYS.has(date)) return false;
-    return isWeekend(date);
-  },
-};
+/** The shipped arrangements plus the statutory holidays of every later year (provisional). */
+export const chineseHolidayCalendar: CourtCalendar = buildCourtCalendar(SHIPPED_ARRANGEMENTS);
 
 /**
  * A calendar from explicit lists, for tests and court configuration. Weekends are rest days

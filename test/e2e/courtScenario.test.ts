@@ -40,6 +40,10 @@ describe('the web client, end to end in Chromium', () => {
       await p.getByRole('link', { name: '网上立案' }).first().click();
       await p.getByLabel('诉讼请求金额（元）').fill('150000');
       await expect.poll(() => p.getByTestId('fee-amount').textContent()).toBe('¥3300.00');
+      // The cause of action is picked from the list (民事案件案由规定), searched by name.
+      await p.getByLabel('搜索案由').fill('买卖合同');
+      await p.getByTestId('cause-picker').selectOption('C10.08');
+      await p.getByText('已选择：买卖合同纠纷').waitFor();
       await p.getByRole('button', { name: '下一步' }).click();
       await p.getByLabel('被告姓名或名称').fill('北京某某科技有限公司');
       await p.getByRole('button', { name: '下一步' }).click();
@@ -58,6 +62,7 @@ describe('the web client, end to end in Chromium', () => {
       await p.waitForURL(/\/cases\/[0-9a-f-]{36}/);
       const caseUrl = new URL(p.url()).pathname;
       await p.locator('.badge', { hasText: '立案审查中' }).waitFor();
+      await expect.poll(() => p.getByTestId('case-cause').textContent()).toBe('买卖合同纠纷');
 
       // --- The clerk asks for a correction ------------------------------------------------------
       await loginUi(c, '13800000001', DEMO_PASSWORD);

@@ -12,6 +12,12 @@ export function Deadlines({ deadlines }: { deadlines: Deadline[] }) {
         // Appeal periods run per party: one entry each.
         <li key={'partyId' in d ? `${d.kind}:${d.partyId}` : d.kind}>
           {t('case.deadlineLine', { label: pick(d.labelZh, d.labelEn), date: date(d.date) })}
+          {d.provisional && (
+            <span className="badge provisional" data-testid="deadline-provisional" title={t('case.provisionalHint')}>
+              {' '}
+              {t('case.provisional')}
+            </span>
+          )}
         </li>
       ))}
     </ul>
@@ -53,7 +59,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
 
 /** One row of a case list: the same for a party's cases, the clerk's queue and the docket. */
 export function CaseRow({ c }: { c: CaseSummary }) {
-  const { t, dateTime } = useI18n();
+  const { t, pick, dateTime } = useI18n();
   return (
     <li className="case-row card">
       <div className="case-row-head">
@@ -64,7 +70,8 @@ export function CaseRow({ c }: { c: CaseSummary }) {
       </div>
       {c.you === 'defendant' && <p className="badge">{t('myCases.asDefendant')}</p>}
       <p className="muted">
-        {t(`caseType.${c.caseType}`)} · {t('case.filedAt', { at: dateTime(c.createdAt) })}
+        {t(`caseType.${c.caseType}`)}
+        {c.causeOfAction && <> · {pick(c.causeOfAction.zh, c.causeOfAction.en)}</>} · {t('case.filedAt', { at: dateTime(c.createdAt) })}
       </p>
       <Deadlines deadlines={c.deadlines} />
     </li>

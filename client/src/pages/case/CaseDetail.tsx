@@ -23,7 +23,7 @@ import { AnswerPanel } from './AnswerPanel.js';
 const REFRESH_MS = 8000;
 
 export function CaseDetail({ caseId }: { caseId: string }) {
-  const { t, money } = useI18n();
+  const { t, pick, money } = useI18n();
   const { hasRole } = useSession();
   const { data: c, error, reload, setData } = useLoad(() => get<CaseView>(`/api/cases/${caseId}`), [caseId]);
   useEffect(() => {
@@ -64,6 +64,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       <dl className="facts-grid">
         <dt>{t('field.caseType')}</dt>
         <dd>{t(`caseType.${c.caseType}`)}</dd>
+        <dt>{t('cause.label')}</dt>
+        <dd data-testid="case-cause">{c.causeOfAction ? pick(c.causeOfAction.zh, c.causeOfAction.en) : '—'}</dd>
         {c.claimAmount && (
           <>
             <dt>{t('field.claimAmount')}</dt>

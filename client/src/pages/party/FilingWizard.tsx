@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { uploadForm, type UploadProgress } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import { ErrorBox, formatBytes } from '../../components/common.js';
+import { useCauses } from '../../components/CausePicker.js';
 import { toFormData, UploadBars } from '../../components/FilePicker.js';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
 import { navigate } from '../../router.js';
@@ -9,12 +10,18 @@ import { ClaimsStep, COURTS, DetailsStep, emptyDraft, MaterialsStep, PartiesStep
 
 const STEPS: MessageKey[] = ['filing.step.details', 'filing.step.parties', 'filing.step.claims', 'filing.step.materials', 'filing.step.review'];
 
+function amountField(caseType: Draft['caseType']): 'claimAmount' | 'divorcePropertyAmount' | 'personalityDamagesAmount' {
+  return caseType === 'divorce' ? 'divorcePropertyAmount' : caseType === 'personality' ? 'personalityDamagesAmount' : 'claimAmount';
+}
+
 function filingJson(d: Draft) {
   const amount = d.claimAmount.trim();
   return {
     court: d.court,
     caseType: d.caseType,
-    ...(amount ? { claimAmount: amount } : {}),
+    causeOfAction: d.causeOfAction,
+    // The one amount field means what the fee rules need for this case type (C3 Art. 13).
+    ...(amount ? { [amountField(d.caseType)]: amount } : {}),
     claims: d.claims.map((c) => c.trim()).filter(Boolean),
     facts: d.facts.trim(),
     defendants: d.defendants.map((x) => ({
@@ -110,7 +117,8 @@ export function FilingWizard() {
 }
 
 function Review({ draft, money }: { draft: Draft; money: (a: string) => string }) {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
+  const cause = useCauses().find((c) => c.code === draft.causeOfAction);
   const json = filingJson(draft);
   const court = COURTS.find((c) => c.id === draft.court);
   return (
@@ -119,10 +127,12 @@ function Review({ draft, money }: { draft: Draft; money: (a: string) => string }
       <dd>{court ? t(court.key) : draft.court}</dd>
       <dt>{t('field.caseType')}</dt>
       <dd>{t(`caseType.${draft.caseType}`)}</dd>
-      {json.claimAmount && (
+      <dt>{t('cause.label')}</dt>
+      <dd>{cause ? pick(cause.zh, cause.en) : '—'}</dd>
+      {draft.claimAmount.trim() && (
         <>
-          <dt>{t('field.claimAmount')}</dt>
-          <dd>{money(json.claimAmount)}</dd>
+          <dt>{draft.caseType === 'divorce' ? t('filing.divorcePropertyAmount') : draft.caseType === 'personality' ? t('filing.personalityDamagesAmount') : t('field.claimAmount')}</dt>
+          <dd>{money(draft.claimAmount.trim())}</dd>
         </>
       )}
       <dt>{t('filing.defendants')}</dt>

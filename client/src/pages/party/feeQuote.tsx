@@ -24,7 +24,9 @@ export function useFeeQuote(caseType: CaseType, amount: string, court: string): 
     let live = true;
     const timer = setTimeout(() => {
       setState({ kind: 'loading' });
-      const q = new URLSearchParams({ caseType, court, ...(trimmed ? { amount: trimmed } : {}) });
+      // Divorce and personality cases take their own amounts; the fixed fee stands without them.
+      const field = caseType === 'divorce' ? 'divorcePropertyAmount' : caseType === 'personality' ? 'personalityDamagesAmount' : 'amount';
+      const q = new URLSearchParams({ caseType, court, ...(trimmed ? { [field]: trimmed } : {}) });
       get<FeeQuote>(`/api/fees/quote?${q.toString()}`).then(
         (quote) => live && setState({ kind: 'ok', quote }),
         (error: unknown) => live && setState({ kind: 'error', error }),

@@ -1,6 +1,7 @@
 import { checkIdNumber } from '../../../../state-machines/rules/idNumber.js';
 import { CASE_TYPES, type CaseType } from '../../api/types.js';
 import { SelectField, TextArea, TextField } from '../../components/common.js';
+import { CausePicker } from '../../components/CausePicker.js';
 import { FilePicker, type PickedFile } from '../../components/FilePicker.js';
 import { useI18n, type Translate } from '../../i18n/i18n.js';
 import { FeePreview } from './feeQuote.js';
@@ -15,6 +16,8 @@ export interface Draft {
   court: string;
   caseType: CaseType;
   claimAmount: string;
+  /** 案由 code from GET /api/causes. */
+  causeOfAction: string;
   defendants: Defendant[];
   claims: string[];
   facts: string;
@@ -25,6 +28,7 @@ export const emptyDraft = (): Draft => ({
   court: 'bj-chaoyang',
   caseType: 'property',
   claimAmount: '',
+  causeOfAction: '',
   defendants: [{ name: '', idNumber: '', phone: '' }],
   claims: [''],
   facts: '',
@@ -42,6 +46,7 @@ const PHONE = /^1[3-9]\d{9}$/;
 export function stepProblems(step: number, d: Draft, t: Translate, lang: 'zh' | 'en'): Problems {
   const p: Problems = {};
   if (step === 0) {
+    if (d.causeOfAction === '') p.causeOfAction = t('cause.required');
     if (d.caseType === 'property' && d.claimAmount.trim() === '') p.claimAmount = t('filing.amountRequired');
     else if (d.claimAmount.trim() !== '' && !AMOUNT.test(d.claimAmount.trim())) p.claimAmount = t('error.AMOUNT_FORMAT');
   }
@@ -90,11 +95,12 @@ export function DetailsStep({ draft, update, problems }: StepProps) {
           </option>
         ))}
       </SelectField>
+      <CausePicker value={draft.causeOfAction} onChange={(causeOfAction) => update({ causeOfAction })} error={problems.causeOfAction} />
       <TextField
-        label={t('field.claimAmount')}
+        label={draft.caseType === 'divorce' ? t('filing.divorcePropertyAmount') : draft.caseType === 'personality' ? t('filing.personalityDamagesAmount') : t('field.claimAmount')}
         name="claimAmount"
         inputMode="decimal"
-        hint={draft.caseType === 'property' ? t('filing.amountHintProperty') : t('filing.amountHintOther')}
+        hint={draft.caseType === 'property' ? t('filing.amountHintProperty') : draft.caseType === 'divorce' || draft.caseType === 'personality' ? t('filing.amountHintFee') : t('filing.amountHintOther')}
         value={draft.claimAmount}
         onChange={(e) => update({ claimAmount: e.target.value })}
         error={problems.claimAmount}
