@@ -71,7 +71,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const notifications = createNotificationService(context, userPush.push);
   const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now, calendar: courtCalendar });
   caseNotifier.attach();
-  const procedure = new HearingProcedure({ connection: context.connection, caseStore, calendar: chineseHolidayCalendar });
+  const procedure = new HearingProcedure({ connection: context.connection, caseStore, calendar: courtCalendar });
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
