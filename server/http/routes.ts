@@ -27,6 +27,8 @@ import { Inbox } from '../service/inbox.js';
 import { inboxRoutes } from '../service/inboxRoutes.js';
 import { serviceRoutes } from '../service/serviceRoutes.js';
 import { userRoutes } from '../users/userRoutes.js';
+import { CourtSigning } from '../signing/courtSigning.js';
+import { signingRoutes } from '../signing/signingRoutes.js';
 
 export interface Services {
   cases: CaseService;
@@ -44,6 +46,8 @@ export interface Services {
   agreements: AgreementService;
   /** Electronic service (电子送达): consent, court documents, deliveries, receipts. */
   electronicService: ElectronicService;
+  /** The court's digital signature and the built-in timestamp authority. */
+  signing: CourtSigning;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -58,6 +62,9 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     now: () => new Date(),
   });
   const now = () => new Date();
+  const signing = new CourtSigning(context.config.signing, { production: context.config.env === 'production' });
+  // Signed at the real time: the timestamp authority vouches for the real clock, whatever `now` says.
+  const seal = (pdf: Buffer, reason: string) => signing.sign(pdf, { reason });
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);
   const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now });
@@ -65,9 +72,9 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
-  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now });
+  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now, seal });
   const reminders = new Reminders(context.connection, notifications);
-  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService };
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, signing };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -87,7 +94,8 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     agreementRoutes(context, services.agreements),
     mediationRoutes(context, services.cases),
     serviceRoutes(context, services.electronicService),
-    inboxRoutes(context, new Inbox(services.electronicService)),
+    inboxRoutes(context, new Inbox(services.electronicService), services.signing),
+    signingRoutes(context, services.signing),
     userRoutes(context),
   ];
 }

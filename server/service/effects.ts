@@ -179,6 +179,7 @@ export class ServiceEffects {
       periods: doc.periods,
       ...(state.rebuttal ? { rebuttal: state.rebuttal } : {}),
       verifyBaseUrl: this.deps.publicUrl(),
+      ...(this.deps.seal ? { seal: this.deps.seal } : {}),
     });
     const filed = await this.filing.file(
       service.caseId,
