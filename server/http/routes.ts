@@ -71,7 +71,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   caseNotifier.attach();
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
-  const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
+  const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now, seal, checkPdf: (pdf) => signing.check(pdf) });
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now, seal });
   const reminders = new Reminders(context.connection, notifications);
   return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, signing };
