@@ -51,6 +51,9 @@ export interface Services {
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
+  const signing = new CourtSigning(context.config.signing, { production: context.config.env === 'production' });
+  // Signed at the real time: the timestamp authority vouches for the real clock, whatever `now` says.
+  const seal = (pdf: Buffer, reason: string) => signing.sign(pdf, { reason });
   const caseStore = new CaseStore(context.connection);
   const cases = new CaseService({
     connection: context.connection,
@@ -60,11 +63,9 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     calendar: chineseHolidayCalendar,
     payments: new OfflinePaymentProvider(),
     now: () => new Date(),
+    seal,
   });
   const now = () => new Date();
-  const signing = new CourtSigning(context.config.signing, { production: context.config.env === 'production' });
-  // Signed at the real time: the timestamp authority vouches for the real clock, whatever `now` says.
-  const seal = (pdf: Buffer, reason: string) => signing.sign(pdf, { reason });
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);
   const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now });
