@@ -35,6 +35,12 @@ export const configSchema = z
     RECORDINGS_DIR: z.string().min(1).default('./recordings'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    SIGNING_DIR: z.string().min(1).default('./data/signing'),
+    COURT_SIGNING_P12: optionalString,
+    COURT_SIGNING_P12_PASSWORD: z.string().optional(),
+    COURT_SIGNING_CA_PEM: optionalString,
+    TSA_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    TSA_CA_PEM: optionalString,
     MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     MEDIASOUP_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
     MEDIASOUP_ANNOUNCED_IP: optionalString,
@@ -53,13 +59,28 @@ export const configSchema = z
     }
     // Development defaults are fine on a laptop; production must not run on them.
     if (c.NODE_ENV === 'production') {
-      for (const key of ['JWT_SECRET', 'DATA_ENCRYPTION_KEY'] as const) {
+      // The generated development certificate must never sign a real court's documents.
+      for (const key of ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'COURT_SIGNING_P12'] as const) {
         if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
       }
     }
   });
 
 type RawConfig = z.infer<typeof configSchema>;
+
+/** The court's signing key and the timestamp authority (server/signing). */
+export interface SigningConfig {
+  /** Where generated keys live: the development court certificate and the built-in TSA's. */
+  dir: string;
+  p12Path: string | undefined;
+  p12Password: string | undefined;
+  /** Extra roots trusted for the court's certificate (PEM file). */
+  caPemPath: string | undefined;
+  /** An external RFC 3161 authority; unset = the built-in one. */
+  tsaUrl: string | undefined;
+  /** Roots trusted for an external authority's certificate (PEM file). */
+  tsaCaPemPath: string | undefined;
+}
 
 export interface Config {
   env: RawConfig['NODE_ENV'];
@@ -82,6 +103,7 @@ export interface Config {
   uploadMaxBytes: number;
   /** How often deadlines are swept and reminders sent, in seconds; 0 turns the sweep off. */
   sweepIntervalSeconds: number;
+  signing: SigningConfig;
   mediasoup: {
     numWorkers: number;
     listenIp: string;
@@ -129,6 +151,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
+    signing: {
+      dir: path.resolve(c.SIGNING_DIR),
+      p12Path: c.COURT_SIGNING_P12 ? path.resolve(c.COURT_SIGNING_P12) : undefined,
+      p12Password: c.COURT_SIGNING_P12_PASSWORD,
+      caPemPath: c.COURT_SIGNING_CA_PEM ? path.resolve(c.COURT_SIGNING_CA_PEM) : undefined,
+      tsaUrl: c.TSA_URL,
+      tsaCaPemPath: c.TSA_CA_PEM ? path.resolve(c.TSA_CA_PEM) : undefined,
+    },
     mediasoup: {
       numWorkers: c.MEDIASOUP_WORKERS,
       listenIp: c.MEDIASOUP_LISTEN_IP,

@@ -32,6 +32,9 @@ export interface AgreementDoc {
   /** The time of the last signature. */
   effectiveAt?: string;
   createdAt: string;
+  /** The signed copy issued when it took effect: every signature with its time, under the court's digital signature. */
+  signedPdfId?: string;
+  signedSha256?: string;
 }
 
 export interface SignatureDoc {
@@ -45,6 +48,9 @@ export interface SignatureDoc {
   signature: string;
   /** Where the signing session came from: evidence that the signer acted themselves. */
   session: { ip?: string; userAgent?: string };
+  /** The signer's name as printed, and how they proved again who they are just before signing. */
+  signerName?: string;
+  reauthenticatedBy?: 'password';
 }
 
 /**
@@ -78,6 +84,8 @@ const agreementSchema = new Schema<AgreementDoc>(
     status: { type: String, required: true, enum: ['draft', 'effective'] },
     effectiveAt: String,
     createdAt: { type: String, required: true },
+    signedPdfId: String,
+    signedSha256: String,
   },
   { collection: 'agreements', versionKey: false, minimize: false },
 );
@@ -91,6 +99,8 @@ const signatureSchema = new Schema<SignatureDoc>(
     documentSha256: { type: String, required: true },
     signature: { type: String, required: true },
     session: { type: Schema.Types.Mixed, required: true },
+    signerName: String,
+    reauthenticatedBy: String,
   },
   { collection: 'agreement_signatures', versionKey: false, minimize: false },
 );

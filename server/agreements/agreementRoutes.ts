@@ -27,6 +27,8 @@ export const signSchema = z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be a SHA-256 in hex')
       .transform((s) => s.toLowerCase()),
+    // The signer's password again, just before signing (re-authentication); without it: REAUTHENTICATION_REQUIRED.
+    password: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -46,6 +48,9 @@ export const agreementViewSchema = z.object({
   effectiveAt: z.string().optional(),
   createdAt: z.string(),
   pdf: z.string(),
+  /** The signed copy (every signature with its time, under the court's digital signature), once in effect. */
+  signedPdf: z.string().optional(),
+  signedSha256: z.string().optional(),
 });
 const verifyResponse = z.object({
   valid: z.boolean(),
@@ -54,6 +59,7 @@ const verifyResponse = z.object({
   signatures: z.array(z.object({ userId: z.string(), signedAt: z.string(), valid: z.boolean() })),
   pending: z.array(z.string()),
   effectiveAt: z.string().optional(),
+  signature: z.object({ present: z.boolean(), valid: z.boolean() }).loose().optional(),
 });
 const signResponse = z.object({
   agreement: agreementViewSchema,
@@ -80,6 +86,8 @@ export function agreementView(a: AgreementDoc, signatures: readonly SignatureDoc
     ...(a.effectiveAt ? { effectiveAt: a.effectiveAt } : {}),
     createdAt: a.createdAt,
     pdf: `/api/agreements/${a._id}/pdf`,
+    ...(a.status === 'effective' ? { signedPdf: `/api/agreements/${a._id}/signed-pdf` } : {}),
+    ...(a.signedSha256 ? { signedSha256: a.signedSha256 } : {}),
   };
 }
 
@@ -124,26 +132,36 @@ export function agreementRoutes(ctx: AppContext, service: AgreementService): Rou
   ctx.api.add({
     method: 'post',
     path: '/api/agreements/:id/sign',
-    summary: 'Sign the agreement in your own session, binding you, the time and the document hash',
+    summary: 'Sign the agreement in your own session after entering your password again (password), binding you, the time and the document hash',
     tags,
     auth: true,
     body: signSchema,
     responses: {
       200: { description: 'The signature and the agreement (effective after the last signature)', schema: signResponse },
-      403: err('NOT_A_SIGNATORY'),
+      403: err('NOT_A_SIGNATORY, REAUTHENTICATION_REQUIRED (no password), REAUTHENTICATION_FAILED (wrong password)'),
       404: err('Not visible to you'),
+      429: err('REAUTHENTICATION_LOCKED (too many wrong passwords)'),
       409: err('DOCUMENT_CHANGED, ALREADY_SIGNED or AGREEMENT_EFFECTIVE'),
     },
   });
   router.post('/api/agreements/:id/sign', auth, async (req, res) => {
-    const { documentSha256 } = parseInput(signSchema, req.body);
+    const { documentSha256, password } = parseInput(signSchema, req.body);
     const userAgent = req.get('user-agent');
     const session = { ...(req.ip ? { ip: req.ip } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}) };
-    const { agreement, signature, signatures } = await service.sign(currentUser(req), idOf(req), documentSha256, session);
+    const { agreement, signature, signatures } = await service.sign(currentUser(req), idOf(req), documentSha256, session, password);
     res.json({
       agreement: agreementView(agreement, signatures),
       signature: { userId: signature.userId, signedAt: signature.signedAt, documentSha256: signature.documentSha256, signature: signature.signature },
     });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/agreements/:id/signed-pdf', summary: 'The signed copy: the agreement with every signature and its time, under the court\'s digital signature (header x-content-sha256)', tags, auth: true, responses: { 200: { description: 'application/pdf' }, 404: err('Not visible to you'), 409: err('AGREEMENT_NOT_EFFECTIVE') } });
+  router.get('/api/agreements/:id/signed-pdf', auth, async (req, res) => {
+    const { agreement, bytes } = await service.signedPdf(currentUser(req), idOf(req));
+    res.setHeader('content-type', 'application/pdf');
+    res.setHeader('content-disposition', `inline; filename="agreement-${agreement._id}-signed.pdf"`);
+    res.setHeader('x-content-sha256', agreement.signedSha256 ?? '');
+    res.send(bytes);
   });
 
   ctx.api.add({ method: 'get', path: '/api/agreements/:id/verify', summary: 'Recompute the document hash and every signature', tags, auth: true, responses: { 200: { description: 'The verification', schema: verifyResponse }, 404: err('Not visible to you') } });

@@ -6,7 +6,11 @@ import type { CaseService } from '../cases/caseService.js';
 import { isDuplicateKey } from '../cases/caseStore.js';
 import { findCourt } from '../courts/courtModel.js';
 import { DocumentStore } from '../documents/documentStore.js';
-import { sha256Hex } from '../documents/pdf.js';
+import { sha256Hex, type PdfSeal } from '../documents/pdf.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { LoginLimiter } from '../auth/loginLimiter.js';
+import type { PdfSignatureCheck } from '../signing/pdfSignature.js';
+import { issueSignedCopy } from './signedCopy.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotificationService } from '../notifications/notificationService.js';
@@ -34,6 +38,8 @@ export interface Verification {
   pending: string[];
   /** The last valid signature's time, when every signatory has signed validly. */
   effectiveAt?: string;
+  /** The court's digital signature on the signed copy (or, before it exists, on the draft). */
+  signature?: PdfSignatureCheck;
 }
 
 export interface AgreementServiceDeps {
@@ -43,6 +49,10 @@ export interface AgreementServiceDeps {
   logger: Logger;
   jwtSecret: string;
   now: () => Date;
+  /** The court's digital signature on the PDFs (server/signing). */
+  seal?: PdfSeal;
+  /** Checks a PDF's digital signature, for verify(). */
+  checkPdf?: (pdf: Buffer) => Promise<PdfSignatureCheck>;
 }
 
 const STAFF: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
@@ -61,6 +71,8 @@ export class AgreementService {
   private readonly documents: DocumentStore;
   private readonly effects: AgreementEffects;
   private readonly key: Buffer;
+  /** Guessing a signer's password on an unattended session is limited like logging in. */
+  private readonly reauthLimiter = new LoginLimiter();
 
   constructor(private readonly deps: AgreementServiceDeps) {
     this.agreements = agreementModel(deps.connection);
@@ -104,6 +116,7 @@ export class AgreementService {
       signatories,
       drafterName: user.name,
       createdAt,
+      ...(this.deps.seal ? { seal: this.deps.seal } : {}),
     });
     const stored = await this.documents.put(DocumentStore.check({ field: 'agreement', filename: `agreement-${id}.pdf`, bytes }), {
       caseId,
@@ -166,6 +179,47 @@ export class AgreementService {
     return { agreement, bytes: await this.documents.read(agreement.pdfId) };
   }
 
+  /** The signed copy (every signature with its time); issued now if the request that completed it stopped short. */
+  async signedPdf(user: AuthUser, agreementId: string): Promise<{ agreement: AgreementDoc; bytes: Buffer }> {
+    const found = await this.get(user, agreementId);
+    const signatures = found.signatures;
+    let agreement = found.agreement;
+    if (agreement.status !== 'effective') throw errors.conflict('The agreement has not been signed by everyone yet.', 'AGREEMENT_NOT_EFFECTIVE');
+    if (!agreement.signedPdfId) agreement = await this.issueSignedCopy(agreement, signatures);
+    if (!agreement.signedPdfId) throw errors.unavailable('The signed copy could not be issued; try again shortly.', 'SIGNED_COPY_UNAVAILABLE');
+    return { agreement, bytes: await this.documents.read(agreement.signedPdfId) };
+  }
+
+  private issueSignedCopy(agreement: AgreementDoc, signatures: readonly SignatureDoc[]): Promise<AgreementDoc> {
+    return issueSignedCopy(
+      { connection: this.deps.connection, agreements: this.agreements, documents: this.documents, now: this.deps.now, ...(this.deps.seal ? { seal: this.deps.seal } : {}) },
+      agreement,
+      signatures,
+    );
+  }
+
+  /**
+   * Signing is a deliberate act: the signer proves again who they are (their password), so
+   * a session left open on a shared computer cannot sign for them.
+   */
+  private async reauthenticate(user: AuthUser, password: string | undefined, ip: string): Promise<void> {
+    if (!password) {
+      throw errors.forbidden('Enter your password again to sign: signing needs you to confirm who you are.', 'REAUTHENTICATION_REQUIRED');
+    }
+    const key = `agreement-sign:${user.id}`;
+    const decision = this.reauthLimiter.check(key, ip);
+    if (!decision.allowed) {
+      throw errors.rateLimited(`Too many wrong passwords. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`, 'REAUTHENTICATION_LOCKED');
+    }
+    const record = await userModel(this.deps.connection).findById(user.id, { passwordHash: 1 }).lean<{ passwordHash?: string }>().exec();
+    const ok = record?.passwordHash ? await verifyPassword(password, record.passwordHash).catch(() => false) : false;
+    if (!ok) {
+      this.reauthLimiter.recordFailure(key, ip);
+      throw errors.forbidden('The password is not correct; the agreement was not signed.', 'REAUTHENTICATION_FAILED');
+    }
+    this.reauthLimiter.recordSuccess(key);
+  }
+
   /**
    * The signed-in user signs the document whose hash they were shown. Refused
    * when the hash is not the document's, when they signed already (the unique
@@ -176,6 +230,7 @@ export class AgreementService {
     agreementId: string,
     documentSha256: string,
     session: SignatureDoc['session'],
+    password?: string,
   ): Promise<{ agreement: AgreementDoc; signature: SignatureDoc; signatures: SignatureDoc[] }> {
     const agreement = await this.visible(user, agreementId);
     if (!agreement.signatories.some((s) => s.userId === user.id)) {
@@ -184,6 +239,7 @@ export class AgreementService {
     if (agreement.status === 'effective') {
       throw errors.conflict('The agreement is already in effect; it can no longer be signed.', 'AGREEMENT_EFFECTIVE');
     }
+    await this.reauthenticate(user, password, session.ip ?? 'unknown');
     // The hash of the bytes as stored now, not as recorded: a signature must bind what a reader gets.
     const current = sha256Hex(await this.documents.read(agreement.pdfId));
     if (documentSha256 !== current || current !== agreement.documentSha256) {
@@ -191,7 +247,14 @@ export class AgreementService {
     }
     const signedAt = this.deps.now().toISOString();
     const fields = { agreementId, userId: user.id, signedAt, documentSha256: current };
-    const signature: SignatureDoc = { _id: signatureId(agreementId, user.id), ...fields, signature: signFields(this.key, fields), session };
+    const signature: SignatureDoc = {
+      _id: signatureId(agreementId, user.id),
+      ...fields,
+      signature: signFields(this.key, fields),
+      session,
+      signerName: agreement.signatories.find((s) => s.userId === user.id)?.name ?? user.name,
+      reauthenticatedBy: 'password',
+    };
     try {
       await this.signatures.create(signature);
     } catch (err) {
@@ -204,6 +267,7 @@ export class AgreementService {
         signedAt,
         documentSha256: current,
         signature: signature.signature,
+        reauthenticatedBy: 'password',
       }),
     ).catch((err: unknown) => {
       // The signature itself is stored and verifiable; a missing log line must not make the signer sign again.
@@ -211,13 +275,26 @@ export class AgreementService {
     });
     const signatures = await this.signaturesOf(agreementId);
     const effectiveAt = await this.effects.takeEffectIfComplete(agreement, signatures);
-    return { agreement: effectiveAt ? { ...agreement, status: 'effective', effectiveAt } : agreement, signature, signatures };
+    if (!effectiveAt) return { agreement, signature, signatures };
+    let effective: AgreementDoc = { ...agreement, status: 'effective', effectiveAt };
+    try {
+      effective = await this.issueSignedCopy(effective, signatures);
+    } catch (err) {
+      // The agreement is in effect regardless; GET signed-pdf issues the copy later.
+      this.deps.logger.error({ err, agreementId }, 'the signed copy of the agreement could not be issued');
+    }
+    return { agreement: effective, signature, signatures };
   }
 
   /** Recompute the document hash and every signature from what is stored now. */
   async verify(user: AuthUser, agreementId: string): Promise<Verification> {
     const agreement = await this.visible(user, agreementId);
-    const [bytes, signatures] = await Promise.all([this.documents.read(agreement.pdfId), this.signaturesOf(agreementId)]);
+    const [bytes, signatures, signedCopy] = await Promise.all([
+      this.documents.read(agreement.pdfId),
+      this.signaturesOf(agreementId),
+      agreement.signedPdfId ? this.documents.read(agreement.signedPdfId) : Promise.resolve(undefined),
+    ]);
+    const signature = this.deps.checkPdf ? await this.deps.checkPdf(signedCopy ?? bytes) : undefined;
     const documentSha256 = sha256Hex(bytes);
     const documentValid = documentSha256 === agreement.documentSha256;
     const signatories = new Set(agreement.signatories.map((s) => s.userId));
@@ -240,6 +317,7 @@ export class AgreementService {
       signatures: checked,
       pending,
       ...(effectiveAt ? { effectiveAt } : {}),
+      ...(signature ? { signature } : {}),
     };
   }
 

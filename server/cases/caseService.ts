@@ -18,6 +18,8 @@ import { shanghaiDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser, Role } from '../auth/tokens.js';
 import { findCourt, type Court } from '../courts/courtModel.js';
 import { DocumentStore, type IncomingFile } from '../documents/documentStore.js';
+import type { PdfSeal } from '../documents/pdf.js';
+import { sealDecision } from '../signing/decisionSeal.js';
 import { AppError, errors } from '../errors.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
 import { hasPaymentAwaitingConfirmation, paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
@@ -58,6 +60,8 @@ export interface CaseServiceDeps {
   payments: PaymentProvider;
   /** The one clock of the service; tests may pin it. */
   now: () => Date;
+  /** The court's digital signature on decisions it issues (server/signing). */
+  seal?: PdfSeal;
 }
 
 /** Type code of an online first-instance civil filing (民事一审). Other procedures are docketed by staff. */
@@ -364,10 +368,13 @@ export class CaseService {
     const doc = await this.get(user, caseId);
     const actor = this.actor(user, 'judge', doc.courtId);
     this.assertAllowed(doc, actor, 'DECIDE');
-    const checked = { ...DocumentStore.check(file), kind: decisionKind };
-    if (checked.mediaType !== 'application/pdf' || !checked.readable) {
+    const uploaded = DocumentStore.check(file);
+    if (uploaded.mediaType !== 'application/pdf' || !uploaded.readable) {
       throw errors.validation('A decision is filed as a complete, readable PDF.', { field: file.field }, 'DECISION_NOT_PDF');
     }
+    // Issued under the court's digital signature (when the PDF can carry one).
+    const { file: issued } = await sealDecision(this.deps.seal, file, `${decisionKind} ${doc.caseNumber ?? caseId}`);
+    const checked = { ...DocumentStore.check(issued), kind: decisionKind };
     const at = this.nowIso();
     return this.transitionWithFile(doc, user, checked, at, (decisionId) => ({ type: 'DECIDE', decisionId, decisionKind, actor, at }));
   }

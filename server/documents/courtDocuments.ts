@@ -18,6 +18,7 @@ import {
   renderPdf,
   rightLine,
   sha256Hex,
+  type PdfSeal,
   signature,
   table,
 } from './pdf.js';
@@ -50,6 +51,8 @@ export interface CourtDocumentInput {
   evidenceDays?: number;
   /** Base of the public verification link printed under the fingerprint. */
   verifyBaseUrl?: string;
+  /** The court's digital signature; without it the bytes are reproducible but unsigned. */
+  seal?: PdfSeal;
 }
 
 export interface CourtDocument {
@@ -57,7 +60,7 @@ export interface CourtDocument {
   title: string;
   filename: string;
   bytes: Buffer;
-  /** SHA-256 of the PDF file. */
+  /** SHA-256 of the PDF file (as signed, when sealed). */
   sha256: string;
   /** SHA-256 of the document's content, printed on it. */
   contentHash: string;
@@ -159,7 +162,7 @@ function content(input: CourtDocumentInput): Content {
 export async function generateCourtDocument(input: CourtDocumentInput): Promise<CourtDocument> {
   const c = content(input);
   const contentHash = sha256Hex(canonicalJson(c));
-  const bytes = await renderPdf({ title: `${c.title} ${c.caseNumber}`, subject: c.courtNameZh, createdAt: input.issuedAt }, (doc) => {
+  const bytes = await renderPdf({ title: `${c.title} ${c.caseNumber}`, subject: c.courtNameZh, createdAt: input.issuedAt, ...(input.seal ? { seal: input.seal } : {}) }, (doc) => {
     heading(doc, c.courtNameZh, c.title);
     rightLine(doc, c.caseNumber);
     doc.moveDown(0.6);

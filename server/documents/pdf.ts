@@ -42,11 +42,20 @@ function cjkFont(): Buffer {
 
 export type PdfDoc = PDFKit.PDFDocument;
 
+/**
+ * Signs a finished PDF in the court's name (server/signing): the court's certificate and an
+ * RFC 3161 timestamp, appended as an incremental update. Optional so that drawing stays pure
+ * where no signature is wanted (previews, unit tests of the layout).
+ */
+export type PdfSeal = (pdf: Buffer, reason: string) => Promise<Buffer>;
+
 export interface PdfMeta {
   title: string;
   subject?: string;
   /** The instant the document is dated; also its CreationDate/ModDate, which keeps the bytes reproducible. */
   createdAt: string;
+  /** Applied to the drawn bytes; the signature is the last thing written, so it covers everything. */
+  seal?: PdfSeal;
 }
 
 export async function renderPdf(meta: PdfMeta, draw: (doc: PdfDoc) => void): Promise<Buffer> {
@@ -75,7 +84,8 @@ export async function renderPdf(meta: PdfMeta, draw: (doc: PdfDoc) => void): Pro
   doc.font(FONT);
   draw(doc);
   doc.end();
-  return finished;
+  const bytes = await finished;
+  return meta.seal ? meta.seal(bytes, meta.title) : bytes;
 }
 
 export function sha256Hex(bytes: Buffer | string): string {

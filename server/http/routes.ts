@@ -32,6 +32,8 @@ import { Inbox } from '../service/inbox.js';
 import { inboxRoutes } from '../service/inboxRoutes.js';
 import { serviceRoutes } from '../service/serviceRoutes.js';
 import { userRoutes } from '../users/userRoutes.js';
+import { CourtSigning } from '../signing/courtSigning.js';
+import { signingRoutes } from '../signing/signingRoutes.js';
 
 export interface Services {
   cases: CaseService;
@@ -51,9 +53,14 @@ export interface Services {
   electronicService: ElectronicService;
   /** Holiday arrangements and the live court calendar; `load()` before serving. */
   calendar: CalendarService;
+  /** The court's digital signature and the built-in timestamp authority. */
+  signing: CourtSigning;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
+  const signing = new CourtSigning(context.config.signing, { production: context.config.env === 'production' });
+  // Signed at the real time: the timestamp authority vouches for the real clock, whatever `now` says.
+  const seal = (pdf: Buffer, reason: string) => signing.sign(pdf, { reason });
   const caseStore = new CaseStore(context.connection);
   // One calendar object for every service; entering an arrangement updates it in place.
   const courtCalendar = new LiveCourtCalendar();
@@ -65,6 +72,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     calendar: courtCalendar,
     payments: new OfflinePaymentProvider(),
     now: () => new Date(),
+    seal,
   });
   const now = () => new Date();
   const userPush = new UserPushRelay();
@@ -74,11 +82,11 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const procedure = new HearingProcedure({ connection: context.connection, caseStore, calendar: courtCalendar });
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
-  const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
-  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now });
+  const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now, seal, checkPdf: (pdf) => signing.check(pdf) });
+  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal });
   const reminders = new Reminders(context.connection, notifications);
   const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, notifications, logger: context.logger, now });
-  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar };
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -99,7 +107,8 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     agreementRoutes(context, services.agreements),
     mediationRoutes(context, services.cases),
     serviceRoutes(context, services.electronicService),
-    inboxRoutes(context, new Inbox(services.electronicService)),
+    inboxRoutes(context, new Inbox(services.electronicService), services.signing),
+    signingRoutes(context, services.signing),
     userRoutes(context),
     calendarRoutes(context, services.calendar),
     causeRoutes(context),

@@ -91,6 +91,7 @@ export class CaseFiling {
         : {}),
       ...(hearing ? { hearing: { kind: hearing.kind, startsAt: hearing.startsAt, joinUrl: `${base}/hearings/${hearing._id}` } } : {}),
       verifyBaseUrl: base,
+      ...(this.deps.seal ? { seal: this.deps.seal } : {}),
     });
   }
 

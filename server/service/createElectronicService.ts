@@ -3,6 +3,7 @@ import type { CaseService } from '../cases/caseService.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
 import { DocumentStore } from '../documents/documentStore.js';
+import type { PdfSeal } from '../documents/pdf.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
 import { ConsentStore } from './consents.js';
 import { ServiceLog } from './deliveryLog.js';
@@ -14,7 +15,7 @@ import { OutboxSmsProvider, type SmsProvider } from './smsProvider.js';
 /** Builds electronic service from the app context; `sms` defaults to the database outbox. */
 export function createElectronicService(
   context: AppContext,
-  parts: { cases: CaseService; caseStore: CaseStore; notifier: Notifier; calendar: HolidayCalendar; now: () => Date; sms?: SmsProvider },
+  parts: { cases: CaseService; caseStore: CaseStore; notifier: Notifier; calendar: HolidayCalendar; now: () => Date; sms?: SmsProvider; seal?: PdfSeal },
 ): ElectronicService {
   const models = serviceModels(context.connection);
   const cipher = createPersonalDataCipher(context.config.dataEncryptionKey);
@@ -34,5 +35,6 @@ export function createElectronicService(
     logger: context.logger,
     publicUrl: () => context.publicUrl(),
     now: parts.now,
+    ...(parts.seal ? { seal: parts.seal } : {}),
   });
 }

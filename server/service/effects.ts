@@ -191,6 +191,7 @@ export class ServiceEffects {
       provisionalDates: Object.values(doc.periods).filter((d) => provisionalOn(this.deps.calendar, d)),
       ...(state.rebuttal ? { rebuttal: state.rebuttal } : {}),
       verifyBaseUrl: this.deps.publicUrl(),
+      ...(this.deps.seal ? { seal: this.deps.seal } : {}),
     });
     const filed = await this.filing.file(
       service.caseId,

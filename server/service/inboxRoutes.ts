@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
+import type { CourtSigning } from '../signing/courtSigning.js';
+import { signatureOfIssued } from '../signing/signingRoutes.js';
 import type { Inbox } from './inbox.js';
 
 const verifyResult = z.object({ genuine: z.boolean() }).loose();
@@ -11,7 +13,7 @@ function escapeHtml(text: string): string {
 }
 
 /** The recipient's side of electronic service, the link in emails/SMS, and the public verification. */
-export function inboxRoutes(ctx: AppContext, inbox: Inbox): Router {
+export function inboxRoutes(ctx: AppContext, inbox: Inbox, signing?: CourtSigning): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const tags = ['service'];
@@ -54,10 +56,13 @@ export function inboxRoutes(ctx: AppContext, inbox: Inbox): Router {
 <p><a href="/inbox/${encodeURIComponent(delivery._id)}">登录线上微法庭查看文书并确认收悉</a></p></main></body></html>`);
   });
 
-  ctx.api.add({ method: 'get', path: '/api/verify/:hash', summary: 'Public: is a served document or service receipt with this SHA-256 (file hash or printed fingerprint) genuine?', tags, auth: false, responses: { 200: { description: '{ genuine, ... }', schema: verifyResult }, 400: err('INVALID_HASH') } });
+  ctx.api.add({ method: 'get', path: '/api/verify/:hash', summary: 'Public: is a served document or service receipt with this SHA-256 (file hash or printed fingerprint) genuine? When it is, `signature` reports its PDF signature, certificate chain and timestamp', tags, auth: false, responses: { 200: { description: '{ genuine, ... }', schema: verifyResult }, 400: err('INVALID_HASH') } });
   router.get('/api/verify/:hash', async (req, res) => {
     res.setHeader('cache-control', 'no-store');
-    res.json(await inbox.verify(String(req.params.hash)));
+    const result = await inbox.verify(String(req.params.hash));
+    // Beyond the hash: the stored file's digital signature, certificate chain and timestamp.
+    const signature = result.genuine && signing ? await signatureOfIssued(ctx.connection, signing, result.sha256) : undefined;
+    res.json(signature ? { ...result, signature } : result);
   });
 
   return router;

@@ -10,7 +10,7 @@ import { CONSENT_GROUND_TEXT } from '../../state-machines/service/consent.js';
 import type { DeliveryStep } from '../../state-machines/service/delivery.js';
 import type { ServiceEffect } from '../../state-machines/service/effectiveService.js';
 import { canonicalJson } from '../cases/caseLog.js';
-import { calendarDateZh, dateZh, fingerprint, grid, heading, paragraph, renderPdf, rightLine, sha256Hex, signature, table, timestampZh } from '../documents/pdf.js';
+import { calendarDateZh, dateZh, fingerprint, grid, heading, paragraph, renderPdf, rightLine, sha256Hex, signature, table, timestampZh, type PdfSeal } from '../documents/pdf.js';
 
 export const CHANNEL_ZH: Record<ServiceChannel, string> = { inbox: '平台站内送达', email: '电子邮件', sms: '手机短信' };
 
@@ -50,6 +50,8 @@ export interface ReceiptInput {
   provisionalDates?: string[];
   rebuttal?: { provenArrivalAt: string; note?: string };
   verifyBaseUrl: string;
+  /** The court's digital signature (server/signing). */
+  seal?: PdfSeal;
 }
 
 export interface Receipt {
@@ -94,7 +96,7 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
   ];
   const content = { title, rows, deliveryRows, effectRows, dateZh: dateZh(input.issuedAt) };
   const contentHash = sha256Hex(canonicalJson(content));
-  const bytes = await renderPdf({ title: `${title} ${input.caseNumber}`, subject: input.courtNameZh, createdAt: input.issuedAt }, (doc) => {
+  const bytes = await renderPdf({ title: `${title} ${input.caseNumber}`, subject: input.courtNameZh, createdAt: input.issuedAt, ...(input.seal ? { seal: input.seal } : {}) }, (doc) => {
     heading(doc, input.courtNameZh, title);
     rightLine(doc, input.caseNumber);
     doc.moveDown(0.5);

@@ -3,6 +3,7 @@ import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
 import type { CaseService } from '../cases/caseService.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import type { DocumentStore } from '../documents/documentStore.js';
+import type { PdfSeal } from '../documents/pdf.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { NotificationInput } from '../notifications/notificationModel.js';
@@ -40,4 +41,6 @@ export interface ServiceDeps {
   logger: Logger;
   publicUrl: () => string;
   now: () => Date;
+  /** Signs every PDF the court issues (server/signing); absent, documents are issued unsigned. */
+  seal?: PdfSeal;
 }

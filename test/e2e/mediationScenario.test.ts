@@ -235,6 +235,8 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await d.locator('[data-notification-type="agreement.toSign"]').getByRole('link', { name: '查看' }).click();
       await d.waitForURL(`**${agreementUrl}`);
       await d.getByLabel('我已完整阅读本协议，同意受其约束').check();
+      // Signing asks for the password again (re-authentication).
+      await d.getByLabel('登录密码').fill(PASSWORD);
       await d.getByRole('button', { name: '签名', exact: true }).click();
       await expect.poll(() => signed(d, c.ids.defendant)).toBe('yes');
       // Opening the notification's link marked it read.
@@ -247,6 +249,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await p.waitForURL(`**/cases/${c.caseId}`);
       await p.getByTestId('case-agreements').getByRole('link', { name: '劳动争议调解协议' }).click();
       await p.getByLabel('我已完整阅读本协议，同意受其约束').check();
+      await p.getByLabel('登录密码').fill(PASSWORD);
       await p.getByRole('button', { name: '签名', exact: true }).click();
       await p.getByTestId('agreement-status').getByText('已生效').waitFor();
       await expectEveryStringTranslated(p, ['劳动争议调解协议', '被告于2027年1月31日前支付原告工资30000元', '原告放弃其他诉讼请求', c.caseNumber]);
@@ -257,6 +260,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       expect(await signed(m, c.ids.plaintiff)).toBe('yes');
       await m.getByRole('button', { name: '核验文本和签名' }).click();
       await m.getByTestId('verify-result').getByText('有效签名：2/2').waitFor();
+      await m.getByTestId('court-signature').getByText(/法院电子签章有效/).waitFor();
       await screenshot(m, 'agreement-effective');
       await m.getByRole('link', { name: '返回案件' }).click();
       await m.locator('.badge', { hasText: '调解结案' }).waitFor();

@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerParty, type ApiClient } from '../../support/api.js';
+
+/** Every signer enters their password again (re-authentication); registerParty's password. */
+const PARTY_PASSWORD = 'a-good-password';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { feeSettledCase, me, waitForNotification, type MediationFixture } from './mediationCase.js';
 
@@ -116,25 +119,25 @@ describe('signed mediation agreements', () => {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('AGREEMENT_NOT_FOUND');
     }
-    const signByOutsider = await outsider.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256 });
+    const signByOutsider = await outsider.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256, password: PARTY_PASSWORD });
     expect(signByOutsider.status).toBe(404);
-    const signByClerk = await fx.clerk.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256 });
+    const signByClerk = await fx.clerk.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256, password: PARTY_PASSWORD });
     expect(signByClerk.body.error.code).toBe('NOT_A_SIGNATORY');
   });
 
   it('refuses a signature over another hash, then the first signature does not make it effective', async () => {
-    const wrong = await fx.plaintiff.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256: sha256(Buffer.from('another text')) });
+    const wrong = await fx.plaintiff.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256: sha256(Buffer.from('another text')), password: PARTY_PASSWORD });
     expect(wrong.status).toBe(409);
     expect(wrong.body.error.code).toBe('DOCUMENT_CHANGED');
 
-    const first = await fx.plaintiff.post<SignReply>(`/api/agreements/${agreementId}/sign`, { documentSha256: documentSha256.toUpperCase() });
+    const first = await fx.plaintiff.post<SignReply>(`/api/agreements/${agreementId}/sign`, { documentSha256: documentSha256.toUpperCase(), password: PARTY_PASSWORD });
     expect(first.status).toBe(200);
     expect(first.body.signature).toMatchObject({ userId: fx.ids.plaintiff, documentSha256 });
     expect(first.body.agreement.status).toBe('draft');
     expect(first.body.agreement.effectiveAt).toBeUndefined();
     expect((await fx.mediator.get<{ status: string }>(`/api/cases/${fx.caseId}`)).body.status).toBe('inMediation');
 
-    const twice = await fx.plaintiff.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256 });
+    const twice = await fx.plaintiff.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256, password: PARTY_PASSWORD });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('ALREADY_SIGNED');
     const verification = await fx.mediator.get<Verification>(`/api/agreements/${agreementId}/verify`);
@@ -143,12 +146,12 @@ describe('signed mediation agreements', () => {
   });
 
   it('takes effect at the last signature, settles the case and logs it all', async () => {
-    const last = await fx.defendant.post<SignReply>(`/api/agreements/${agreementId}/sign`, { documentSha256 });
+    const last = await fx.defendant.post<SignReply>(`/api/agreements/${agreementId}/sign`, { documentSha256, password: PARTY_PASSWORD });
     expect(last.status).toBe(200);
     expect(last.body.agreement.status).toBe('effective');
     expect(last.body.agreement.effectiveAt).toBe(last.body.signature.signedAt);
 
-    const after = await fx.plaintiff.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256 });
+    const after = await fx.plaintiff.post<ErrorReply>(`/api/agreements/${agreementId}/sign`, { documentSha256, password: PARTY_PASSWORD });
     expect(after.status).toBe(409);
     expect(after.body.error.code).toBe('AGREEMENT_EFFECTIVE');
 
@@ -201,7 +204,7 @@ describe('signed mediation agreements', () => {
       signatories: [other.ids.plaintiff, other.ids.defendant, outsiderId],
     });
     expect(drafted.status).toBe(201);
-    const sign = (client: ApiClient) => client.post<SignReply & ErrorReply>(`/api/agreements/${drafted.body.id}/sign`, { documentSha256: drafted.body.documentSha256 });
+    const sign = (client: ApiClient) => client.post<SignReply & ErrorReply>(`/api/agreements/${drafted.body.id}/sign`, { documentSha256: drafted.body.documentSha256, password: PARTY_PASSWORD });
 
     const replies = await Promise.all(Array.from({ length: 6 }, () => sign(other.plaintiff)));
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);

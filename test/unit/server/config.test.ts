@@ -38,8 +38,10 @@ describe('configuration', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toContain('JWT_SECRET is required when NODE_ENV=production');
     expect(problems).toContain('DATA_ENCRYPTION_KEY is required when NODE_ENV=production');
+    // The court signs with its own certificate; the generated development one is refused.
+    expect(problems).toContain('COURT_SIGNING_P12 is required when NODE_ENV=production');
     expect(
-      problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }),
+      problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32), COURT_SIGNING_P12: '/run/secrets/court.p12' }),
     ).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { fetchBlob, get, post } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { Agreement, AgreementVerification } from '../../api/types.js';
-import { ErrorBox, Loading, useLoad, useAction } from '../../components/common.js';
+import { ErrorBox, Loading, TextField, useLoad, useAction } from '../../components/common.js';
 import { downloadFile, sha256Hex } from '../../components/download.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useNotifications } from '../../notifications/notificationCentre.js';
@@ -36,11 +36,13 @@ function Signatories({ a }: { a: Agreement }) {
 function SignPanel({ a, onSigned }: { a: Agreement; onSigned: (a: Agreement) => void }) {
   const { t } = useI18n();
   const [read, setRead] = useState(false);
+  // Signing asks for the password again, so a session left open cannot sign for its owner.
+  const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
   const sign = async () => {
     await run(async () => {
       const documentSha256 = await sha256Hex(await fetchBlob(a.pdf));
-      const res = await post<{ agreement: Agreement }>(`/api/agreements/${a.id}/sign`, { documentSha256 });
+      const res = await post<{ agreement: Agreement }>(`/api/agreements/${a.id}/sign`, { documentSha256, password });
       onSigned(res.agreement);
     });
   };
@@ -51,8 +53,18 @@ function SignPanel({ a, onSigned }: { a: Agreement; onSigned: (a: Agreement) => 
       <label className="checkbox-line">
         <input type="checkbox" checked={read} onChange={(e) => setRead(e.target.checked)} /> {t('agreement.haveRead')}
       </label>
+      <TextField
+        label={t('agreement.password')}
+        hint={t('agreement.passwordHint')}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        required
+      />
       <ErrorBox error={error} />
-      <button type="button" className="primary" disabled={!read || busy} onClick={() => void sign()}>
+      <button type="button" className="primary" disabled={!read || !password || busy} onClick={() => void sign()}>
         {t('agreement.sign')}
       </button>
     </section>
@@ -60,7 +72,7 @@ function SignPanel({ a, onSigned }: { a: Agreement; onSigned: (a: Agreement) => 
 }
 
 function Verify({ a }: { a: Agreement }) {
-  const { t } = useI18n();
+  const { t, dateTime } = useI18n();
   const [result, setResult] = useState<AgreementVerification>();
   const [error, setError] = useState<unknown>();
   const check = () => {
@@ -79,6 +91,13 @@ function Verify({ a }: { a: Agreement }) {
         <div role="status" data-testid="verify-result" className={`notice ${result.valid ? 'ok' : 'warn'}`}>
           <p>{result.documentValid ? t('agreement.documentIntact') : t('agreement.documentAltered')}</p>
           <p>{t('agreement.validSignatures', { n: validCount, total: a.signatories.length })}</p>
+          {result.signature && (
+            <p data-testid="court-signature">
+              {result.signature.valid && result.signature.timestamp.valid
+                ? t('agreement.courtSignatureValid', { at: dateTime(result.signature.timestamp.time) })
+                : t('agreement.courtSignatureInvalid')}
+            </p>
+          )}
         </div>
       )}
     </section>
@@ -147,6 +166,11 @@ export function AgreementPage({ agreementId }: { agreementId: string }) {
         <button type="button" onClick={() => downloadFile(a.pdf, `agreement-${a.id}.pdf`).catch(setDownloadError)}>
           {t('agreement.downloadPdf')}
         </button>
+        {a.signedPdf && (
+          <button type="button" onClick={() => downloadFile(a.signedPdf ?? '', `agreement-${a.id}-signed.pdf`).catch(setDownloadError)}>
+            {t('agreement.downloadSignedPdf')}
+          </button>
+        )}
         <ErrorBox error={downloadError} />
       </section>
       <Verify a={a} />
