@@ -26,6 +26,8 @@ import type { ElectronicService } from '../service/electronicService.js';
 import { Inbox } from '../service/inbox.js';
 import { inboxRoutes } from '../service/inboxRoutes.js';
 import { serviceRoutes } from '../service/serviceRoutes.js';
+import { serviceModels } from '../service/serviceModels.js';
+import { OutboxSmsProvider, type SmsProvider } from '../service/smsProvider.js';
 import { userRoutes } from '../users/userRoutes.js';
 
 export interface Services {
@@ -44,6 +46,8 @@ export interface Services {
   agreements: AgreementService;
   /** Electronic service (电子送达): consent, court documents, deliveries, receipts. */
   electronicService: ElectronicService;
+  /** The one SMS channel: service of documents and one-time codes both go through it. */
+  sms: SmsProvider;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -65,9 +69,10 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now });
-  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now });
+  const sms = new OutboxSmsProvider(serviceModels(context.connection), createPersonalDataCipher(context.config.dataEncryptionKey), now);
+  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: chineseHolidayCalendar, now, sms });
   const reminders = new Reminders(context.connection, notifications);
-  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService };
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, sms };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -78,7 +83,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
   });
   return [
     openapi,
-    authRoutes(context),
+    authRoutes(context, services.sms),
     feeRoutes(context),
     caseRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
