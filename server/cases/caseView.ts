@@ -78,7 +78,9 @@ export type CaseViewer = 'filer' | 'defendant' | 'court';
  * what the court served on them is in their inbox.
  */
 export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): StoredDocument[] {
-  if (as !== 'defendant') return doc.documents;
+  if (as === 'court') return doc.documents;
+  // A court document printing a defendant's access code is theirs (in their inbox) and the court's.
+  if (as === 'filer') return doc.documents.filter((d) => !(d as { carriesAccessCode?: boolean }).carriesAccessCode);
   return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument'));
 }
 
@@ -94,6 +96,8 @@ export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: Personal
       name: d.name,
       ...(d.idNumberEnc ? { idNumber: maskIdNumber(cipher.decrypt(d.idNumberEnc)) } : {}),
       ...(d.phoneEnc ? { phone: maskPhone(cipher.decrypt(d.phoneEnc)) } : {}),
+      // Whether the court has recognised an account as this defendant (access code or clerk).
+      recognised: d.userId !== undefined,
     })),
     ...(doc.fee ? { fee: doc.fee } : {}),
     ...(context.feeSettlement ? { feeSettlement: context.feeSettlement } : {}),

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { chineseHolidayCalendar } from '../../state-machines/rules/periods.js';
 import { authRoutes } from '../auth/authRoutes.js';
 import { caseRoutes } from '../cases/caseRoutes.js';
+import { defendantRoutes } from '../cases/defendantRoutes.js';
 import { CaseService } from '../cases/caseService.js';
 import { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
@@ -85,6 +86,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     openapi,
     authRoutes(context, services.sms),
     feeRoutes(context),
+    defendantRoutes(context, services.caseStore),
     caseRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
     recordingRoutes(context, services.cases),
