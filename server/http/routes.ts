@@ -30,6 +30,8 @@ import { serviceRoutes } from '../service/serviceRoutes.js';
 import { serviceModels } from '../service/serviceModels.js';
 import { OutboxSmsProvider, type SmsProvider } from '../service/smsProvider.js';
 import { userRoutes } from '../users/userRoutes.js';
+import { identityReviewRoutes } from '../users/identityReviewRoutes.js';
+import { staffRoutes } from '../users/staffRoutes.js';
 
 export interface Services {
   cases: CaseService;
@@ -96,5 +98,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     serviceRoutes(context, services.electronicService),
     inboxRoutes(context, new Inbox(services.electronicService)),
     userRoutes(context),
+    identityReviewRoutes(context, services.caseStore, services.sms),
+    staffRoutes(context),
   ];
 }

@@ -94,9 +94,8 @@ export async function lastSmsCode(server: TestServer, phone: string): Promise<st
 }
 
 /** Ask for a code through POST /api/auth/sms-code and read it from the SMS outbox. */
-export async function requestSmsCode(server: TestServer, phone: string, purpose: 'register' | 'login' | 'identityReview' = 'register'): Promise<string> {
-  const path = purpose === 'identityReview' ? '/api/identity-reviews/sms-code' : '/api/auth/sms-code';
-  const res = await new ApiClient(server.url).post(path, purpose === 'identityReview' ? { phone } : { phone, purpose });
+export async function requestSmsCode(server: TestServer, phone: string, purpose: 'register' | 'login' = 'register'): Promise<string> {
+  const res = await new ApiClient(server.url).post('/api/auth/sms-code', { phone, purpose });
   if (res.status !== 202) throw new Error(`sms code for ${phone} refused: ${res.status} ${JSON.stringify(res.body)}`);
   const code = await lastSmsCode(server, phone);
   if (!code) throw new Error(`no SMS code was sent to ${phone}`);
