@@ -130,7 +130,7 @@ export function authRoutes(ctx: AppContext, sms: SmsProvider, options: AuthRoute
     const phoneHash = deps.cipher.lookupHash('phone', input.phone);
     const ip = clientIp(req);
     for (const [key, limit] of [
-      [`sms:phone:${phoneHash}`, SMS_CODE_LIMITS.perPhone],
+      [`sms:phone:${input.purpose}:${phoneHash}`, SMS_CODE_LIMITS.perPhone],
       [`sms:phoneDay:${phoneHash}`, SMS_CODE_LIMITS.perPhoneDaily],
       [`sms:ip:${ip}`, SMS_CODE_LIMITS.perIp],
     ] as const) {
