@@ -6,6 +6,11 @@ import { hasKey, useI18n, type Translate } from '../i18n/i18n.js';
 export function errorText(t: Translate, err: unknown): string {
   if (err instanceof ApiError) {
     const key = `error.${err.code}`;
+    // A rate limit says when to try again (the server's Retry-After, in seconds).
+    const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (err.code === 'RATE_LIMITED' && typeof retry === 'number') {
+      return retry < 60 ? t('error.RATE_LIMITED_SECONDS', { n: retry }) : t('error.RATE_LIMITED_MINUTES', { n: Math.ceil(retry / 60) });
+    }
     if (hasKey(key)) return t(key);
     if (err.status === 0) return t('error.NETWORK');
     return t('error.withMessage', { message: err.message });
