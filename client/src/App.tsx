@@ -9,6 +9,7 @@ import { FilingWizard } from './pages/party/FilingWizard.js';
 import { CaseDetail } from './pages/case/CaseDetail.js';
 import { ReviewQueue } from './pages/staff/ReviewQueue.js';
 import { Docket } from './pages/staff/Docket.js';
+import { StaffAdmin } from './pages/staff/StaffAdmin.js';
 import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
@@ -46,6 +47,7 @@ function Header() {
     if (hasRole('clerk')) nav.push({ href: '/queue', label: t('nav.queue') });
     if (hasRole('mediator')) nav.push({ href: '/mediations', label: t('nav.mediations') });
     if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
+    if (hasRole('admin')) nav.push({ href: '/admin/staff', label: t('nav.staffAdmin') });
   }
   return (
     <header className="app-header">
@@ -137,6 +139,7 @@ function Routes(): ReactNode {
   if (path === '/cases/new') return <FilingWizard />;
   if (path === '/queue') return <ReviewQueue />;
   if (path === '/docket') return <Docket />;
+  if (path === '/admin/staff') return <StaffAdmin />;
   if (path === '/mediations') return <MediationSessions />;
   if (path === '/inbox') return <Inbox />;
   if (path === '/notifications') return <NotificationsPage />;
