@@ -96,8 +96,6 @@ export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: Personal
       name: d.name,
       ...(d.idNumberEnc ? { idNumber: maskIdNumber(cipher.decrypt(d.idNumberEnc)) } : {}),
       ...(d.phoneEnc ? { phone: maskPhone(cipher.decrypt(d.phoneEnc)) } : {}),
-      // Whether the court has recognised an account as this defendant (access code or clerk).
-      recognised: d.userId !== undefined,
     })),
     ...(doc.fee ? { fee: doc.fee } : {}),
     ...(context.feeSettlement ? { feeSettlement: context.feeSettlement } : {}),
