@@ -14,6 +14,22 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+// Well-known development values: usable only outside production (enforced below).
+export const DEV_JWT_SECRET = 'microcourt-development-secret-do-not-use-in-production';
+export const DEV_ENCRYPTION_KEY = '6d6963726f636f7572742d6465762d6b65792d6e6f742d666f722d70726f6421';
+
+/** express's 'trust proxy' accepts IP addresses and CIDR ranges; nothing else is accepted here. */
+function isProxyAddress(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address) return false;
+  const v4 = z.ipv4().safeParse(address).success;
+  const v6 = !v4 && z.ipv6().safeParse(address).success;
+  if (!v4 && !v6) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (v4 ? 32 : 128);
+}
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -48,6 +64,11 @@ export const configSchema = z
     MEDIASOUP_RTC_MIN_PORT: port(40000),
     MEDIASOUP_RTC_MAX_PORT: port(40999),
     MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+      .pipe(z.array(z.string().refine(isProxyAddress, 'must be a comma-separated list of IP addresses or CIDR ranges (e.g. 10.0.0.5,10.1.0.0/16)'))),
   })
   .superRefine((c, ctx) => {
     if (c.MEDIASOUP_RTC_MIN_PORT > c.MEDIASOUP_RTC_MAX_PORT) {
@@ -62,6 +83,13 @@ export const configSchema = z
       // The generated development certificate must never sign a real court's documents.
       for (const key of ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'COURT_SIGNING_P12'] as const) {
         if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+      }
+      // The development values are published in this repository: anyone could forge tokens with them.
+      if (c.JWT_SECRET === DEV_JWT_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is the published development value; set a secret of your own when NODE_ENV=production' });
+      }
+      if (c.DATA_ENCRYPTION_KEY?.toLowerCase() === DEV_ENCRYPTION_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'is the published development value; set a key of your own when NODE_ENV=production' });
       }
     }
   });
@@ -104,6 +132,10 @@ export interface Config {
   /** How often deadlines are swept and reminders sent, in seconds; 0 turns the sweep off. */
   sweepIntervalSeconds: number;
   signing: SigningConfig;
+  /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES); empty = the socket's address is the client's. */
+  trustedProxies: string[];
+  /** JWT_SECRET or DATA_ENCRYPTION_KEY is the published development value (never in production). */
+  developmentSecrets: boolean;
   mediasoup: {
     numWorkers: number;
     listenIp: string;
@@ -122,10 +154,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-// Well-known development values: usable only outside production (enforced above).
-const DEV_JWT_SECRET = 'microcourt-development-secret-do-not-use-in-production';
-const DEV_ENCRYPTION_KEY = '6d6963726f636f7572742d6465762d6b65792d6e6f742d666f722d70726f6421';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
@@ -159,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tsaUrl: c.TSA_URL,
       tsaCaPemPath: c.TSA_CA_PEM ? path.resolve(c.TSA_CA_PEM) : undefined,
     },
+    trustedProxies: c.TRUSTED_PROXIES,
+    developmentSecrets: !c.JWT_SECRET || !c.DATA_ENCRYPTION_KEY || c.JWT_SECRET === DEV_JWT_SECRET || c.DATA_ENCRYPTION_KEY.toLowerCase() === DEV_ENCRYPTION_KEY,
     mediasoup: {
       numWorkers: c.MEDIASOUP_WORKERS,
       listenIp: c.MEDIASOUP_LISTEN_IP,

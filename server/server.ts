@@ -34,6 +34,13 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const startedAt = new Date();
+  if (config.developmentSecrets) {
+    // Said on every start: the published development secrets let anyone forge a staff token.
+    logger.warn(
+      { env: config.env },
+      'running with the published development JWT_SECRET and/or DATA_ENCRYPTION_KEY: anyone can forge tokens and read personal data; set your own before real use (production refuses these)',
+    );
+  }
   const cleanups: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -87,6 +94,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     const app = createApp({
       logger,
       clientDistDir: config.clientDistDir,
+      trustedProxies: config.trustedProxies,
       routers: [healthRoutes({ connection: db.connection, workers, startedAt, systemDependencies }), ...apiRouters(context, services)],
     });
     const httpServer = http.createServer(app);

@@ -10,6 +10,7 @@ import { CaseDetail } from './pages/case/CaseDetail.js';
 import { ReviewQueue } from './pages/staff/ReviewQueue.js';
 import { Docket } from './pages/staff/Docket.js';
 import { CalendarAdmin } from './pages/admin/CalendarAdmin.js';
+import { StaffAdmin } from './pages/staff/StaffAdmin.js';
 import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
@@ -48,6 +49,7 @@ function Header() {
     if (hasRole('mediator')) nav.push({ href: '/mediations', label: t('nav.mediations') });
     if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
     if (hasRole('admin')) nav.push({ href: '/admin/calendar', label: t('nav.calendar') });
+    if (hasRole('admin')) nav.push({ href: '/admin/staff', label: t('nav.staffAdmin') });
   }
   return (
     <header className="app-header">
@@ -140,6 +142,7 @@ function Routes(): ReactNode {
   if (path === '/queue') return <ReviewQueue />;
   if (path === '/docket') return <Docket />;
   if (path === '/admin/calendar') return <CalendarAdmin />;
+  if (path === '/admin/staff') return <StaffAdmin />;
   if (path === '/mediations') return <MediationSessions />;
   if (path === '/inbox') return <Inbox />;
   if (path === '/notifications') return <NotificationsPage />;

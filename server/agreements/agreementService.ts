@@ -206,18 +206,18 @@ export class AgreementService {
     if (!password) {
       throw errors.forbidden('Enter your password again to sign: signing needs you to confirm who you are.', 'REAUTHENTICATION_REQUIRED');
     }
-    const key = `agreement-sign:${user.id}`;
-    const decision = this.reauthLimiter.check(key, ip);
+    // Keyed by the signer's id (not a phone hash): its own counts, apart from log-in's.
+    const attempt = { phoneHash: `agreement-sign:${user.id}`, ip };
+    const decision = await this.reauthLimiter.begin(attempt);
     if (!decision.allowed) {
       throw errors.rateLimited(`Too many wrong passwords. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`, 'REAUTHENTICATION_LOCKED');
     }
     const record = await userModel(this.deps.connection).findById(user.id, { passwordHash: 1 }).lean<{ passwordHash?: string }>().exec();
     const ok = record?.passwordHash ? await verifyPassword(password, record.passwordHash).catch(() => false) : false;
     if (!ok) {
-      this.reauthLimiter.recordFailure(key, ip);
       throw errors.forbidden('The password is not correct; the agreement was not signed.', 'REAUTHENTICATION_FAILED');
     }
-    this.reauthLimiter.recordSuccess(key);
+    await this.reauthLimiter.succeeded(attempt);
   }
 
   /**

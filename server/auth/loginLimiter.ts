@@ -1,132 +1,113 @@
 /**
- * Slows down password guessing: failed log-ins are counted per account (phone look-up hash,
- * never the phone itself) and per client IP within a sliding window. The account limit stops
- * a targeted attack on one person; the IP limit stops one client spraying many accounts.
+ * Slows down password guessing without handing an attacker a lock on someone else's account.
  *
- * State is in this process's memory. That is enough for one server process; a multi-process
- * or multi-host deployment must move these counters to the database or Redis, otherwise each
- * process grants its own allowance.
+ *  - Per account (phone look-up hash, never the phone): the first few failures are free; after
+ *    that each attempt must wait a delay that doubles with every failure (capped). The owner
+ *    passes the delay by also giving a one-time log-in code sent to their phone, which a
+ *    guesser does not have — so guessing is slowed, but the owner is never locked out.
+ *  - Per address and account: one address may not keep guessing one account.
+ *  - Per address: a much higher allowance, so one client cannot spray every account, yet the
+ *    people behind one office or carrier NAT are not refused because of someone else.
+ *
+ * Every attempt is counted as a failure *before* the password is checked (`begin`), and a
+ * success clears it (`succeeded`). So 40 parallel guesses cannot all be judged against the
+ * count from before any of them finished: at most the free allowance is ever evaluated.
  */
+import { MemoryRateLimitStore, type RateLimitStore } from './rateLimitStore.js';
+
+export { describeRetry } from './rateLimitStore.js';
 
 export interface LoginLimits {
-  maxFailuresPerPhone: number;
+  /** Failures per account before delays start. */
+  freeFailuresPerAccount: number;
+  /** First delay once the free failures are used; doubles with each further failure. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxFailuresPerIpAndAccount: number;
   maxFailuresPerIp: number;
   windowMs: number;
 }
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  maxFailuresPerPhone: 5,
-  maxFailuresPerIp: 20,
+  freeFailuresPerAccount: 5,
+  baseDelayMs: 30_000,
+  maxDelayMs: 15 * 60 * 1000,
+  maxFailuresPerIpAndAccount: 10,
+  maxFailuresPerIp: 100,
   windowMs: 15 * 60 * 1000,
 };
 
-export type LoginDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: 'phone' | 'ip' };
+export type LoginScope = 'account' | 'ipAndAccount' | 'ip';
+export type LoginDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; scope: LoginScope };
 
-/** Failure times of one key, oldest first, never more than the limit (older ones cannot matter). */
-class FailureLog {
-  private readonly entries = new Map<string, number[]>();
-
-  constructor(private readonly max: number) {}
-
-  /** When this key may try again, or undefined if it may try now. */
-  blockedUntil(key: string, now: number, windowMs: number): number | undefined {
-    const times = this.live(key, now, windowMs);
-    if (times.length < this.max) return undefined;
-    // Allowed again once the failure that filled the allowance leaves the window.
-    const first = times[times.length - this.max] ?? now;
-    return first + windowMs;
-  }
-
-  record(key: string, now: number, windowMs: number): void {
-    const times = this.live(key, now, windowMs);
-    times.push(now);
-    if (times.length > this.max) times.splice(0, times.length - this.max);
-    this.entries.set(key, times);
-  }
-
-  reset(key: string): void {
-    this.entries.delete(key);
-  }
-
-  sweep(now: number, windowMs: number): void {
-    for (const [key, times] of this.entries) {
-      const newest = times[times.length - 1];
-      if (newest === undefined || newest <= now - windowMs) this.entries.delete(key);
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  private live(key: string, now: number, windowMs: number): number[] {
-    const times = (this.entries.get(key) ?? []).filter((t) => t > now - windowMs);
-    if (times.length === 0) this.entries.delete(key);
-    return times;
-  }
+export interface LoginAttempt {
+  phoneHash: string;
+  ip: string;
+  /** The caller gave a valid one-time log-in code for this phone: the per-account delays do not apply. */
+  ownerProven?: boolean;
 }
 
+const keys = (a: LoginAttempt) => ({ account: `login:acct:${a.phoneHash}`, pair: `login:pair:${a.ip}|${a.phoneHash}`, ip: `login:ip:${a.ip}` });
+
 export class LoginLimiter {
-  private readonly limits: LoginLimits;
-  private readonly byPhone: FailureLog;
-  private readonly byIp: FailureLog;
-  private lastSweep: number;
+  readonly limits: LoginLimits;
 
   constructor(
     limits: Partial<LoginLimits> = {},
     /** Injectable so tests can move time without waiting. */
     private readonly now: () => number = Date.now,
+    readonly store: RateLimitStore = new MemoryRateLimitStore(),
   ) {
     this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
-    this.byPhone = new FailureLog(this.limits.maxFailuresPerPhone);
-    this.byIp = new FailureLog(this.limits.maxFailuresPerIp);
-    this.lastSweep = this.now();
   }
 
-  /** Ask before checking the password: a blocked attempt must not reveal whether it was right. */
-  check(phoneHash: string, ip: string): LoginDecision {
-    const now = this.now();
-    this.sweepOccasionally(now);
-    const { windowMs } = this.limits;
-    const phoneUntil = this.byPhone.blockedUntil(phoneHash, now, windowMs);
-    const ipUntil = this.byIp.blockedUntil(ip, now, windowMs);
-    if (phoneUntil === undefined && ipUntil === undefined) return { allowed: true };
-    const phoneLater = (phoneUntil ?? 0) >= (ipUntil ?? 0);
-    const until = Math.max(phoneUntil ?? 0, ipUntil ?? 0);
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)), scope: phoneLater ? 'phone' : 'ip' };
-  }
-
-  recordFailure(phoneHash: string, ip: string): void {
-    const now = this.now();
-    this.byPhone.record(phoneHash, now, this.limits.windowMs);
-    this.byIp.record(ip, now, this.limits.windowMs);
+  /** The delay the account's failures impose after its newest failure, or 0 while failures are free. */
+  delayAfter(failures: number): number {
+    const extra = failures - this.limits.freeFailuresPerAccount;
+    if (extra < 0) return 0;
+    return Math.min(this.limits.baseDelayMs * 2 ** Math.min(extra, 30), this.limits.maxDelayMs);
   }
 
   /**
-   * A correct password clears the account's count. The IP's count stays: otherwise an
-   * attacker holding one account could reset the IP limit between guesses at others.
+   * Ask before checking the password. When allowed, the attempt is already counted as a
+   * failure; call `succeeded` if the password was right. A refused attempt counts nothing.
    */
-  recordSuccess(phoneHash: string): void {
-    this.byPhone.reset(phoneHash);
+  async begin(attempt: LoginAttempt): Promise<LoginDecision> {
+    const at = this.now();
+    const k = keys(attempt);
+    const { limits } = this;
+    return this.store.reserve([k.account, k.pair, k.ip], limits.windowMs, at, (h) => {
+      const blocks: { until: number; scope: LoginScope }[] = [];
+      const ipTimes = h[k.ip] ?? [];
+      if (ipTimes.length >= limits.maxFailuresPerIp) {
+        blocks.push({ until: (ipTimes[ipTimes.length - limits.maxFailuresPerIp] ?? at) + limits.windowMs, scope: 'ip' });
+      }
+      if (!attempt.ownerProven) {
+        const pairTimes = h[k.pair] ?? [];
+        if (pairTimes.length >= limits.maxFailuresPerIpAndAccount) {
+          blocks.push({ until: (pairTimes[pairTimes.length - limits.maxFailuresPerIpAndAccount] ?? at) + limits.windowMs, scope: 'ipAndAccount' });
+        }
+        const accountTimes = h[k.account] ?? [];
+        const delay = this.delayAfter(accountTimes.length);
+        const newest = accountTimes[accountTimes.length - 1];
+        if (delay > 0 && newest !== undefined && at < newest + delay) blocks.push({ until: newest + delay, scope: 'account' });
+      }
+      if (blocks.length === 0) return { record: true, decision: { allowed: true } as LoginDecision };
+      const worst = blocks.reduce((a, b) => (b.until > a.until ? b : a));
+      return {
+        record: false,
+        decision: { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((worst.until - at) / 1000)), scope: worst.scope } as LoginDecision,
+      };
+    }).then((r) => r.decision);
   }
 
-  /** Number of keys held, for tests and metrics. */
-  get trackedKeys(): number {
-    return this.byPhone.size + this.byIp.size;
+  /**
+   * The password was right: the account's and this address's count for it are cleared. The
+   * address's own count stays, otherwise an attacker holding one account could reset it
+   * between guesses at others.
+   */
+  async succeeded(attempt: LoginAttempt): Promise<void> {
+    const k = keys(attempt);
+    await Promise.all([this.store.clear(k.account), this.store.clear(k.pair)]);
   }
-
-  /** Forget keys whose failures have all left the window, so memory stays bounded. */
-  private sweepOccasionally(now: number): void {
-    if (now - this.lastSweep < 60_000) return;
-    this.lastSweep = now;
-    this.byPhone.sweep(now, this.limits.windowMs);
-    this.byIp.sweep(now, this.limits.windowMs);
-  }
-}
-
-/** "Please try again in 15 minutes." with the smallest sensible unit. */
-export function describeRetry(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }

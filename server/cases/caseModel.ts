@@ -20,6 +20,11 @@ export interface StoredDefendant {
   idNumberEnc?: string;
   idNumberHash?: string;
   phoneEnc?: string;
+  /** The account the court recognised as this defendant (access code or clerk's confirmation). */
+  userId?: string;
+  /** One-time access code printed on the court's documents to this defendant, until it is used. */
+  accessCodeEnc?: string;
+  accessCodeHash?: string;
 }
 
 export interface StoredFee {
@@ -92,6 +97,8 @@ const caseSchema = new Schema<CaseDoc>(
 // MongoDB-compatible server (FerretDB 1.x), and most cases have no number yet.
 caseSchema.index({ caseNumber: 1 });
 caseSchema.index({ filerId: 1, createdAt: -1 });
+caseSchema.index({ 'defendants.userId': 1 });
+caseSchema.index({ 'defendants.accessCodeHash': 1 });
 caseSchema.index({ courtId: 1, status: 1, createdAt: 1 });
 
 export function caseModel(connection: Connection): Model<CaseDoc> {

@@ -24,13 +24,13 @@ import { AppError, errors } from '../errors.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
 import { hasPaymentAwaitingConfirmation, paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
-import { userModel } from '../users/userModel.js';
 import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
 import { issueCaseNumber } from './caseNumbers.js';
 import type { CaseDoc, CaseState, StoredDocument } from './caseModel.js';
 import type { CaseStore } from './caseStore.js';
 import { checkMaterials, type DocumentKind } from './materialCheck.js';
 import { outOfOrder } from './outOfOrder.js';
+import { withAccessCodes } from './defendantAccess.js';
 
 export interface FilingInput {
   court: string;
@@ -148,7 +148,7 @@ export class CaseService {
 
   /**
    * The case and how the user stands to it: the party who filed it, a defendant it
-   * names (a registered user whose ID number the complaint gives), or court staff.
+   * names (an account the court recognised as that defendant: defendantAccess.ts), or court staff.
    */
   async access(user: AuthUser, caseId: string): Promise<{ doc: CaseDoc; as: CaseViewer }> {
     const doc = await this.deps.store.get(caseId);
@@ -168,8 +168,8 @@ export class CaseService {
     if (user.roles.some((r) => STAFF_ROLES.includes(r)) && user.courtId) {
       query.courtId = user.courtId;
     } else {
-      const idNumberHash = await this.idNumberHashOf(user);
-      query.$or = [{ filerId: user.id }, ...(idNumberHash ? [{ 'defendants.idNumberHash': idNumberHash }] : [])];
+      // A defendant only once the court recognised the account (defendantAccess.ts), never by ID number.
+      query.$or = [{ filerId: user.id }, { 'defendants.userId': user.id }];
     }
     if (filter.status) query.status = filter.status;
     // Staff work the queue oldest first; parties see their newest case first.
@@ -207,7 +207,8 @@ export class CaseService {
     return this.transition(
       doc,
       { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, defendantCount: doc.defendants.length, actor, at },
-      { caseNumber, fee: { amount: quote.fee, currency: 'CNY', exact: quote.exact, breakdown: quote.breakdown } },
+      // Each defendant's access code is made now, to be printed on the court's documents to them.
+      { caseNumber, fee: { amount: quote.fee, currency: 'CNY', exact: quote.exact, breakdown: quote.breakdown }, defendants: withAccessCodes(doc.defendants, this.deps.cipher) },
     );
   }
 
@@ -532,15 +533,7 @@ export class CaseService {
   private async viewerOf(user: AuthUser, doc: CaseDoc): Promise<CaseViewer | undefined> {
     if (doc.filerId === user.id) return 'filer';
     if (user.courtId === doc.courtId && user.roles.some((r) => STAFF_ROLES.includes(r))) return 'court';
-    if (!user.roles.includes('party') || !doc.defendants.some((d) => d.idNumberHash)) return undefined;
-    const idNumberHash = await this.idNumberHashOf(user);
-    return idNumberHash && doc.defendants.some((d) => d.idNumberHash === idNumberHash) ? 'defendant' : undefined;
-  }
-
-  /** The keyed hash of the user's ID number, which is how a complaint's defendant is matched to an account. */
-  private async idNumberHashOf(user: AuthUser): Promise<string | undefined> {
-    const found = await userModel(this.deps.connection).findById(user.id, { idNumberHash: 1 }).lean<{ idNumberHash?: string }>().exec();
-    return found?.idNumberHash;
+    return user.roles.includes('party') && doc.defendants.some((d) => d.userId === user.id) ? 'defendant' : undefined;
   }
 
   private actor(user: AuthUser, role: CaseRole, _courtId: string): CaseActor {

@@ -99,7 +99,9 @@ export type CaseViewer = 'filer' | 'defendant' | 'court';
  * what the court served on them is in their inbox.
  */
 export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): StoredDocument[] {
-  if (as !== 'defendant') return doc.documents;
+  if (as === 'court') return doc.documents;
+  // A court document printing a defendant's access code is theirs (in their inbox) and the court's.
+  if (as === 'filer') return doc.documents.filter((d) => !(d as { carriesAccessCode?: boolean }).carriesAccessCode);
   return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument'));
 }
 

@@ -53,6 +53,8 @@ export interface CourtDocumentInput {
   verifyBaseUrl?: string;
   /** The court's digital signature; without it the bytes are reproducible but unsigned. */
   seal?: PdfSeal;
+  /** One-time access codes of the defendants this document is addressed to (summons, evidence notice). */
+  accessCodes?: { name: string; code: string }[];
 }
 
 export interface CourtDocument {
@@ -64,6 +66,20 @@ export interface CourtDocument {
   sha256: string;
   /** SHA-256 of the document's content, printed on it. */
   contentHash: string;
+  /** It prints a defendant's access code: only its addressee and the court may see it. */
+  carriesAccessCode: boolean;
+}
+
+/** The rows and the instruction that let a defendant reach the case online with the code. */
+function accessCodeParts(input: CourtDocumentInput): { rows: [string, string][]; closing: string[] } {
+  const codes = input.accessCodes ?? [];
+  if (codes.length === 0) return { rows: [], closing: [] };
+  return {
+    rows: codes.map((c): [string, string] => [codes.length > 1 ? `案件查阅码（${c.name}）` : '案件查阅码', c.code]),
+    closing: [
+      '案件查阅码使用说明：请登录线上微法庭平台，以本人实名注册账号，在“我的案件”中选择“领取案件”，输入上列查阅码，即可查阅本案材料、在线应诉。查阅码仅供被告本人使用，一次有效，请勿交给他人；遗失的，请联系本院书记员核实身份后办理。',
+    ],
+  };
 }
 
 /** What the page says, before any drawing: the part that is hashed and printed. */
@@ -115,12 +131,13 @@ function body(input: CourtDocumentInput): Pick<Content, 'addressee' | 'paragraph
         paragraphs: [
           `本院受理的${input.caseNumber}${parties}，依照《中华人民共和国民事诉讼法》第六十七条、第六十八条及《最高人民法院关于民事诉讼证据的若干规定》，现将有关举证事项通知如下：`,
         ],
-        rows: [],
         closing: [
           '一、当事人对自己提出的主张，有责任提供证据。没有证据或者证据不足以证明当事人的事实主张的，由负有举证证明责任的当事人承担不利的后果。',
           `二、举证期限为收到本通知书之日起${input.evidenceDays ?? 15}日内。逾期提供证据的，人民法院可以不予采纳，或者采纳但予以训诫、罚款。`,
           '三、证据可以通过线上微法庭平台上传电子化材料，原件或者原物应当妥善保管，以备核对。',
+          ...accessCodeParts(input).closing,
         ],
+        rows: accessCodeParts(input).rows,
       };
     case 'summons': {
       const h = input.hearing;
@@ -136,12 +153,14 @@ function body(input: CourtDocumentInput): Pick<Content, 'addressee' | 'paragraph
           ['应到时间', `${dateTimeZh(h.startsAt)}（北京时间）`],
           ['应到处所', '线上微法庭（在线视频）'],
           ['参加链接', h.joinUrl],
+          ...accessCodeParts(input).rows,
         ],
         closing: [
           '注意事项：',
           '一、被传唤人必须准时在线到庭。原告经传票传唤，无正当理由拒不到庭的，可以按撤诉处理；被告经传票传唤，无正当理由拒不到庭的，可以缺席判决。',
           '二、请提前十五分钟通过上述链接登录平台，检查摄像头、麦克风和网络。',
           '三、本传票以电子方式送达，与纸质传票具有同等效力。',
+          ...accessCodeParts(input).closing,
         ],
       };
     }
@@ -180,5 +199,6 @@ export async function generateCourtDocument(input: CourtDocumentInput): Promise<
     bytes,
     sha256: sha256Hex(bytes),
     contentHash,
+    carriesAccessCode: (input.kind === 'summons' || input.kind === 'evidenceNotice') && (input.accessCodes?.length ?? 0) > 0,
   };
 }

@@ -8,10 +8,13 @@ import { errorHandler, notFoundHandler } from './errorHandler.js';
  * The express application: API routers first, then the built client with an
  * SPA fallback, then the one error handler.
  */
-export function createApp(deps: { logger: Logger; clientDistDir: string; routers: Router[] }): Express {
+export function createApp(deps: { logger: Logger; clientDistDir: string; routers: Router[]; trustedProxies?: string[] }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies named in TRUSTED_PROXIES: otherwise any
+  // client (a local process included) could claim any address and escape per-address limits.
+  const trusted = deps.trustedProxies ?? [];
+  app.set('trust proxy', trusted.length > 0 ? trusted : false);
   app.use(express.json({ limit: '1mb' }));
   for (const router of deps.routers) app.use(router);
   app.use('/api', notFoundHandler);

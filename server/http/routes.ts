@@ -5,6 +5,7 @@ import { CalendarService } from '../calendar/calendarService.js';
 import { LiveCourtCalendar } from '../calendar/liveCalendar.js';
 import { causeRoutes } from '../cases/causeRoutes.js';
 import { caseRoutes } from '../cases/caseRoutes.js';
+import { defendantRoutes } from '../cases/defendantRoutes.js';
 import { CaseService } from '../cases/caseService.js';
 import { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
@@ -31,9 +32,13 @@ import type { ElectronicService } from '../service/electronicService.js';
 import { Inbox } from '../service/inbox.js';
 import { inboxRoutes } from '../service/inboxRoutes.js';
 import { serviceRoutes } from '../service/serviceRoutes.js';
+import { serviceModels } from '../service/serviceModels.js';
+import { OutboxSmsProvider, type SmsProvider } from '../service/smsProvider.js';
 import { userRoutes } from '../users/userRoutes.js';
 import { CourtSigning } from '../signing/courtSigning.js';
 import { signingRoutes } from '../signing/signingRoutes.js';
+import { identityReviewRoutes } from '../users/identityReviewRoutes.js';
+import { staffRoutes } from '../users/staffRoutes.js';
 
 export interface Services {
   cases: CaseService;
@@ -55,6 +60,8 @@ export interface Services {
   calendar: CalendarService;
   /** The court's digital signature and the built-in timestamp authority. */
   signing: CourtSigning;
+  /** The one SMS channel: service of documents and one-time codes both go through it. */
+  sms: SmsProvider;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -83,10 +90,11 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now, seal, checkPdf: (pdf) => signing.check(pdf) });
-  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal });
+  const sms = new OutboxSmsProvider(serviceModels(context.connection), createPersonalDataCipher(context.config.dataEncryptionKey), now);
+  const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal, sms });
   const reminders = new Reminders(context.connection, notifications);
   const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, notifications, logger: context.logger, now });
-  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing };
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -97,8 +105,9 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
   });
   return [
     openapi,
-    authRoutes(context),
+    authRoutes(context, services.sms),
     feeRoutes(context),
+    defendantRoutes(context, services.caseStore),
     caseRoutes(context, services.cases),
     procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
@@ -112,5 +121,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     userRoutes(context),
     calendarRoutes(context, services.calendar),
     causeRoutes(context),
+    identityReviewRoutes(context, services.caseStore, services.sms),
+    staffRoutes(context),
   ];
 }

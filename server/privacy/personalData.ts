@@ -13,7 +13,7 @@
  */
 import crypto from 'node:crypto';
 
-export type LookupKind = 'idNumber' | 'phone';
+export type LookupKind = 'idNumber' | 'phone' | 'accessCode';
 
 export interface PersonalDataCipher {
   /** Encrypt one value; the result is `v1:<iv>:<tag>:<ciphertext>` in base64url. */
@@ -47,6 +47,7 @@ function deriveKey(master: Buffer, info: Buffer): Buffer {
  */
 function normaliseForLookup(kind: LookupKind, value: string): string {
   const trimmed = value.trim();
+  if (kind === 'accessCode') return trimmed.toUpperCase().replace(/[\s-]/g, '');
   return kind === 'idNumber' ? trimmed.toUpperCase() : trimmed.replace(/[\s-]/g, '');
 }
 

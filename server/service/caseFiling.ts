@@ -10,6 +10,7 @@ import { findCourt } from '../courts/courtModel.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { generateCourtDocument, type CourtDocument, type CourtDocumentKind } from '../documents/courtDocuments.js';
 import { AppError, errors } from '../errors.js';
+import { accessCodesFor } from '../cases/defendantAccess.js';
 import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
 import { userModel } from '../users/userModel.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -92,13 +93,15 @@ export class CaseFiling {
       ...(hearing ? { hearing: { kind: hearing.kind, startsAt: hearing.startsAt, joinUrl: `${base}/hearings/${hearing._id}` } } : {}),
       verifyBaseUrl: base,
       ...(this.deps.seal ? { seal: this.deps.seal } : {}),
+      // The defendant's proof of who they are on this case (cases/defendantAccess.ts).
+      ...(kind === 'summons' || kind === 'evidenceNotice' ? { accessCodes: accessCodesFor(doc, addressees, this.deps.cipher) } : {}),
     });
   }
 
   /** Store a PDF the court issued and list it on the case; the entry `type` says why it was filed. */
   async file(
     caseId: string,
-    pdf: { filename: string; bytes: Buffer; title: string; documentType: string; contentHash?: string },
+    pdf: { filename: string; bytes: Buffer; title: string; documentType: string; contentHash?: string; carriesAccessCode?: boolean },
     entry: { type: string; actor: { userId: string; role: string }; data: Record<string, unknown> },
   ): Promise<FiledDocument> {
     const checked = DocumentStore.check({ field: COURT_DOCUMENT, filename: pdf.filename, bytes: pdf.bytes });
@@ -125,6 +128,8 @@ export class CaseFiling {
       documentType: pdf.documentType,
       title: pdf.title,
       ...(pdf.contentHash ? { contentHash: pdf.contentHash } : {}),
+      // Only the court and the addressee may see a document carrying an access code (caseView.visibleDocuments).
+      ...(pdf.carriesAccessCode ? { carriesAccessCode: true } : {}),
     } satisfies StoredDocument & Record<string, unknown>;
     try {
       const doc = await retryCaseChange(async () => {

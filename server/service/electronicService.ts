@@ -112,7 +112,7 @@ export class ElectronicService {
     const drawn = await this.filing.draw(doc, kind, addressees, hearingId);
     const filed = await this.filing.file(
       doc._id,
-      { filename: drawn.filename, bytes: drawn.bytes, title: drawn.title, documentType: kind, contentHash: drawn.contentHash },
+      { filename: drawn.filename, bytes: drawn.bytes, title: drawn.title, documentType: kind, contentHash: drawn.contentHash, carriesAccessCode: drawn.carriesAccessCode },
       { type: 'COURT_DOCUMENT_ISSUED', actor: { userId: user.id, role: 'clerk' }, data: { documentType: kind, title: drawn.title, contentHash: drawn.contentHash, ...(hearingId ? { hearingId } : {}) } },
     );
     await this.filing.registerVerifiable({

@@ -3,7 +3,8 @@
  * name (and maybe an ID number) in the complaint until they register. A user counts as a
  * party to be served when any of these holds:
  *   - they filed the case (plaintiff);
- *   - their ID number matches a defendant's (keyed hashes compare without decrypting);
+ *   - the court recognised their account as a defendant (access code or clerk: cases/defendantAccess.ts);
+ *     an account carrying the same ID number as the complaint is not enough;
  *   - the clerk has already served them on this case, naming their side;
  *   - they take part in a hearing or mediation of the case as a party or representative.
  * The clerk may also name the side explicitly when serving: the court identifies the people it serves.
@@ -49,7 +50,7 @@ export class CaseParties {
     if (doc.filerId === userId) return 'plaintiff';
     const user = await this.user(userId);
     if (!user) return null;
-    if (doc.defendants.some((d) => d.idNumberHash !== undefined && d.idNumberHash === user.idNumberHash)) return 'defendant';
+    if (doc.defendants.some((d) => d.userId === userId)) return 'defendant';
     const served = await this.deps.models.services
       .findOne({ caseId: doc._id, 'recipients.userId': userId })
       .sort({ createdAt: -1 })

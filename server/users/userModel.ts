@@ -17,6 +17,11 @@ export interface UserDoc {
   roles: Role[];
   /** Staff only: the court they work at. */
   courtId?: string;
+  /** Set when a court administrator deactivated the account: it can no longer log in. */
+  deactivatedAt?: Date;
+  deactivatedBy?: string;
+  /** Set when a clerk moved this account's ID number to the person it belongs to (identity review). */
+  idNumberRevokedAt?: Date;
   createdAt: Date;
 }
 
@@ -42,6 +47,9 @@ const userSchema = new Schema<UserDoc>(
       validate: { validator: (v: unknown[]) => v.length > 0, message: 'a user needs at least one role' },
     },
     courtId: { type: String, required: false },
+    deactivatedAt: { type: Date, required: false },
+    deactivatedBy: { type: String, required: false },
+    idNumberRevokedAt: { type: Date, required: false },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   { collection: 'users', versionKey: false, strict: 'throw' },

@@ -37,8 +37,8 @@ const FIELDS = { name: 1, roles: 1, phoneHash: 1 } as const;
  * GET /api/users: court staff look up the people they invite to a hearing or
  * ask to sign an agreement, by name or mobile number. Deliberately not a
  * directory of citizens: it finds the staff of the caller's own court and, when
- * a case is named, that case's parties (the filer and any registered defendant
- * the complaint identifies by ID number), nobody else.
+ * a case is named, that case's parties (the filer and any defendant the court
+ * recognised: cases/defendantAccess.ts), nobody else.
  */
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -64,10 +64,10 @@ export function userRoutes(ctx: AppContext): Router {
     const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
     // Another court's case is not disclosed, as everywhere else.
     if (!doc || doc.courtId !== user.courtId) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    const defendantHashes = doc.defendants.flatMap((d) => (d.idNumberHash ? [d.idNumberHash] : []));
+    const defendantIds = doc.defendants.flatMap((d) => (d.userId ? [d.userId] : []));
     const [filer, defendants] = await Promise.all([
       users.findById(doc.filerId, FIELDS).lean<Lean>().exec(),
-      defendantHashes.length ? users.find({ idNumberHash: { $in: defendantHashes } }, FIELDS).lean<Lean[]>().exec() : Promise.resolve([]),
+      defendantIds.length ? users.find({ _id: { $in: defendantIds } }, FIELDS).lean<Lean[]>().exec() : Promise.resolve([]),
     ]);
     return [...(filer ? [{ ...filer, side: 'plaintiff' as const }] : []), ...defendants.map((d) => ({ ...d, side: 'defendant' as const }))];
   }

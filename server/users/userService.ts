@@ -5,7 +5,7 @@
 import { isValidObjectId, type Connection } from 'mongoose';
 import { checkIdNumber, maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { AppContext } from '../context.js';
-import { errors } from '../errors.js';
+import { AppError, errors } from '../errors.js';
 import { createPersonalDataCipher, type PersonalDataCipher } from '../privacy/personalData.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { AuthUser, Role } from '../auth/tokens.js';
@@ -94,6 +94,19 @@ export function requireAcceptablePassword(password: string): string {
   return password;
 }
 
+/** The field checks of a registration, without the (slow) password hashing. */
+export async function checkRegistration(input: NewUser): Promise<void> {
+  requireValidIdNumber(input.idNumber);
+  requireValidPhone(input.phone);
+  requireAcceptablePassword(input.password);
+  if (!input.name.trim()) throw errors.validation('A name is required.', undefined, 'INVALID_NAME');
+  return Promise.resolve();
+}
+
+export async function phoneRegistered(deps: UserServiceDeps, phoneHash: string): Promise<boolean> {
+  return (await userModel(deps.connection).exists({ phoneHash })) !== null;
+}
+
 /** The document to insert for a new user: only encrypted identity data and keyed hashes. */
 async function userDocument(deps: UserServiceDeps, input: NewUser, roles: Role[], courtId?: string) {
   const idNumber = requireValidIdNumber(input.idNumber);
@@ -134,9 +147,15 @@ async function conflictFor(err: DuplicateKeyError, model: UserModel, doc: { phon
   if (!phoneTaken && !about('idNumberHash', USER_INDEXES.idNumber)) {
     phoneTaken = (await model.exists({ phoneHash: doc.phoneHash })) !== null;
   }
-  return phoneTaken
-    ? errors.conflict('This phone number is already registered. Please log in instead.', 'PHONE_TAKEN')
-    : errors.conflict('An account with this ID number already exists.', 'ID_NUMBER_TAKEN');
+  if (phoneTaken) return errors.conflict('This phone number is already registered. Please log in instead.', 'PHONE_TAKEN');
+  // Said only to someone who has just proven they hold their phone (SMS code), under a rate
+  // limit; it is what lets the real person ask the court to review, instead of a dead end.
+  return new AppError(
+    'invalidState',
+    'ID_NUMBER_TAKEN',
+    'Another account already uses this ID number. If it is yours, ask the court to review it (identity review); a clerk checks your identity and moves the number to you.',
+    { messageZh: '该身份证号已被其他账号使用。如系本人证件，请申请法院身份核验，书记员核实后将身份证号改绑至您的账号。', review: '/api/identity-reviews' },
+  );
 }
 
 async function insertUser(deps: UserServiceDeps, doc: Awaited<ReturnType<typeof userDocument>>): Promise<UserDoc> {

@@ -36,7 +36,7 @@ describe('the web client, end to end in Chromium', () => {
     const j = judge.page;
     try {
       // --- A party registers and files a case with uploads -----------------------------------
-      await registerUi(p, PARTY);
+      await registerUi(p, PARTY, server);
       await p.getByRole('link', { name: '网上立案' }).first().click();
       await p.getByLabel('诉讼请求金额（元）').fill('150000');
       await expect.poll(() => p.getByTestId('fee-amount').textContent()).toBe('¥3300.00');

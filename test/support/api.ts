@@ -78,9 +78,35 @@ export async function login(server: TestServer, phone: string, password: string)
   return client;
 }
 
-export async function registerParty(server: TestServer, phone: string, seq: number, name = '张三'): Promise<ApiClient> {
+/**
+ * The newest one-time code texted to `phone`, read where the built-in SMS provider records
+ * messages (the sms_outbox collection) — what the person would read on their handset.
+ */
+export async function lastSmsCode(server: TestServer, phone: string): Promise<string | undefined> {
+  const cipher = createPersonalDataCipher(loadKey(server));
+  const rows = await server.db.connection
+    .collection<{ toEnc: string; text: string; createdAt: string; reference: string }>('sms_outbox')
+    .find({ reference: 'auth-code' })
+    .sort({ createdAt: -1, _id: -1 })
+    .toArray();
+  const row = rows.find((r) => cipher.decrypt(r.toEnc) === phone && /验证码 \d{6}/.test(r.text));
+  return /验证码 (\d{6})/.exec(row?.text ?? '')?.[1];
+}
+
+/** Ask for a code through POST /api/auth/sms-code and read it from the SMS outbox. */
+export async function requestSmsCode(server: TestServer, phone: string, purpose: 'register' | 'login' = 'register'): Promise<string> {
+  const res = await new ApiClient(server.url).post('/api/auth/sms-code', { phone, purpose });
+  if (res.status !== 202) throw new Error(`sms code for ${phone} refused: ${res.status} ${JSON.stringify(res.body)}`);
+  const code = await lastSmsCode(server, phone);
+  if (!code) throw new Error(`no SMS code was sent to ${phone}`);
+  return code;
+}
+
+export async function registerParty(server: TestServer, phone: string, seq: number | string, name = '张三'): Promise<ApiClient> {
   const client = new ApiClient(server.url);
-  const res = await client.post('/api/auth/register', { name, idNumber: validIdNumber(seq), phone, password: 'a-good-password' });
+  const idNumber = typeof seq === 'string' ? seq : validIdNumber(seq);
+  const smsCode = await requestSmsCode(server, phone);
+  const res = await client.post('/api/auth/register', { name, idNumber, phone, password: 'a-good-password', smsCode });
   if (res.status !== 201) throw new Error(`register ${phone} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return login(server, phone, 'a-good-password');
 }

@@ -13,6 +13,11 @@ export function errorText(t: Translate, err: unknown): string {
     // A refused hearing time says when the earliest lawful start is (procedure rules).
     const earliest = (err.details as { earliestLawfulStart?: unknown } | undefined)?.earliestLawfulStart;
     if (hasKey(key) && typeof earliest === 'string') return `${t(key)} ${t('error.earliestLawfulStart', { at: formatShanghai(earliest) })}`;
+    // A rate limit says when to try again (the server's Retry-After, in seconds).
+    const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (err.code === 'RATE_LIMITED' && typeof retry === 'number') {
+      return retry < 60 ? t('error.RATE_LIMITED_SECONDS', { n: retry }) : t('error.RATE_LIMITED_MINUTES', { n: Math.ceil(retry / 60) });
+    }
     if (hasKey(key)) return t(key);
     if (err.status === 0) return t('error.NETWORK');
     return t('error.withMessage', { message: err.message });

@@ -58,7 +58,7 @@ export interface ServiceCase {
 
 /**
  * A case taken to feeSettled through the real API. The defendant is named in the complaint
- * with the ID number they registered with, which is how the platform knows them as the defendant.
+ * with the ID number they registered with, and a clerk confirms their account as that defendant.
  */
 export async function feeSettledCase(server: TestServer, seed: number): Promise<ServiceCase> {
   const clerk = await seedAndLoginClerk(server);
@@ -76,6 +76,10 @@ export async function feeSettledCase(server: TestServer, seed: number): Promise<
   const caseId = filed.body.id;
   const reviewed = await clerk.post<{ caseNumber: string }>(`/api/cases/${caseId}/review`, { decision: 'accept' });
   if (reviewed.status !== 200) throw new Error(`docketing failed: ${reviewed.status} ${JSON.stringify(reviewed.body)}`);
+  // The court recognises the defendant's account: a clerk confirms it after checking identity
+  // (an account merely carrying the same ID number is no longer enough: issue 14).
+  const confirmed0 = await clerk.post(`/api/cases/${caseId}/defendants/0/confirm`, { userId: await me(defendant), identityCheck: '身份证件视频核验' });
+  if (confirmed0.status !== 200) throw new Error(`confirming the defendant failed: ${confirmed0.status} ${JSON.stringify(confirmed0.body)}`);
   const pay = await plaintiff.post<{ payment: { _id: string } }>(`/api/cases/${caseId}/payments`);
   const confirmed = await clerk.post<{ status: string; documents: { id: string; kind: string }[] }>(`/api/cases/${caseId}/payments/${pay.body.payment._id}/confirm`);
   if (confirmed.body.status !== 'feeSettled') throw new Error(`payment not settled: ${JSON.stringify(confirmed.body)}`);

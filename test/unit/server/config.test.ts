@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../server/config.js';
+import { ConfigError, DEV_ENCRYPTION_KEY, DEV_JWT_SECRET, loadConfig } from '../../../server/config.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -47,5 +47,26 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', MEDIASOUP_ANNOUNCED_IP: '' }).mongodbUri).toBeUndefined();
+  });
+
+  it('refuses the published development secrets in production, and flags them elsewhere', () => {
+    const own = { JWT_SECRET: 'x'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    expect(problemsOf({ NODE_ENV: 'production', ...own, JWT_SECRET: DEV_JWT_SECRET })).toEqual([
+      'JWT_SECRET is the published development value; set a secret of your own when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', ...own, DATA_ENCRYPTION_KEY: DEV_ENCRYPTION_KEY.toUpperCase() })).toEqual([
+      'DATA_ENCRYPTION_KEY is the published development value; set a key of your own when NODE_ENV=production',
+    ]);
+    expect(loadConfig({ NODE_ENV: 'production', ...own }).developmentSecrets).toBe(false);
+    expect(loadConfig({}).developmentSecrets).toBe(true);
+    expect(loadConfig({ JWT_SECRET: DEV_JWT_SECRET, DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }).developmentSecrets).toBe(true);
+  });
+
+  it('reads TRUSTED_PROXIES as IP addresses and CIDR ranges only', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: ' 10.0.0.5, 10.1.0.0/16 ,::1' }).trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', '::1']);
+    for (const bad of ['loopback', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/8']) {
+      expect(problemsOf({ TRUSTED_PROXIES: bad })[0]).toMatch(/^TRUSTED_PROXIES/);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeRetry, LoginLimiter } from '../../../server/auth/loginLimiter.js';
+import { consume, MemoryRateLimitStore } from '../../../server/auth/rateLimitStore.js';
 
+const SECOND = 1000;
 const MINUTE = 60_000;
 
 function fakeClock(start = 1_700_000_000_000) {
@@ -8,67 +10,58 @@ function fakeClock(start = 1_700_000_000_000) {
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
+const a = (phoneHash = 'phone-a', ip = '10.0.0.1', ownerProven = false) => ({ phoneHash, ip, ownerProven });
+
 describe('login limiter', () => {
-  it('allows five failures per phone, blocks the sixth attempt and says when to retry', () => {
+  it('counts an attempt before the password is checked: of 40 parallel attempts at most 5 are evaluated', async () => {
+    const limiter = new LoginLimiter({}, fakeClock().now);
+    const decisions = await Promise.all(Array.from({ length: 40 }, () => limiter.begin(a())));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    expect(decisions.at(-1)).toMatchObject({ allowed: false, scope: 'account' });
+  });
+
+  it('after the free failures, delays double with each failure and are capped; a success clears them', async () => {
     const clock = fakeClock();
     const limiter = new LoginLimiter({}, clock.now);
-    for (let i = 0; i < 5; i++) {
-      expect(limiter.check('phone-a', '10.0.0.1')).toEqual({ allowed: true });
-      limiter.recordFailure('phone-a', '10.0.0.1');
-      clock.advance(MINUTE);
+    for (let i = 0; i < 5; i++) expect((await limiter.begin(a())).allowed).toBe(true);
+    expect(await limiter.begin(a())).toEqual({ allowed: false, retryAfterSeconds: 30, scope: 'account' });
+    clock.advance(30 * SECOND);
+    expect((await limiter.begin(a())).allowed).toBe(true);
+    expect(await limiter.begin(a())).toEqual({ allowed: false, retryAfterSeconds: 60, scope: 'account' });
+    clock.advance(60 * SECOND);
+    expect((await limiter.begin(a())).allowed).toBe(true);
+    expect(await limiter.begin(a())).toMatchObject({ retryAfterSeconds: 120 });
+    expect(limiter.delayAfter(40)).toBe(15 * MINUTE);
+    await limiter.succeeded(a());
+    expect((await limiter.begin(a())).allowed).toBe(true);
+  });
+
+  it('the owner with a log-in code passes the account delay the attacker caused, even from the same address', async () => {
+    const limiter = new LoginLimiter({}, fakeClock().now);
+    for (let i = 0; i < 12; i++) await limiter.begin(a('phone-a', '10.0.0.66'));
+    expect((await limiter.begin(a('phone-a', '10.0.0.66'))).allowed).toBe(false);
+    expect((await limiter.begin(a('phone-a', '10.0.0.66', true))).allowed).toBe(true);
+    expect((await limiter.begin(a('phone-a', '10.0.0.2', true))).allowed).toBe(true);
+  });
+
+  it('one address failing on many accounts does not block other people behind it until a much higher limit', async () => {
+    const limiter = new LoginLimiter({}, fakeClock().now);
+    for (let i = 0; i < 20; i++) await limiter.begin(a(`phone-${i}`, '10.0.0.9'));
+    expect((await limiter.begin(a('phone-new', '10.0.0.9'))).allowed).toBe(true);
+    for (let i = 0; i < 100; i++) await limiter.begin(a(`phone-x${i}`, '10.0.0.9'));
+    expect(await limiter.begin(a('phone-other', '10.0.0.9'))).toMatchObject({ allowed: false, scope: 'ip' });
+    expect((await limiter.begin(a('phone-other', '10.0.0.10'))).allowed).toBe(true);
+  });
+
+  it('limits one address guessing one account even when the account delay has passed', async () => {
+    const clock = fakeClock();
+    const limiter = new LoginLimiter({ maxDelayMs: SECOND, baseDelayMs: SECOND }, clock.now);
+    for (let i = 0; i < 10; i++) {
+      expect((await limiter.begin(a())).allowed).toBe(true);
+      clock.advance(SECOND);
     }
-    // The first failure was 5 minutes ago, so the window frees up in 10 more minutes.
-    expect(limiter.check('phone-a', '10.0.0.1')).toEqual({ allowed: false, retryAfterSeconds: 600, scope: 'phone' });
-    // Another account from another address is unaffected.
-    expect(limiter.check('phone-b', '10.0.0.2')).toEqual({ allowed: true });
-  });
-
-  it('slides the window: a failure that is 15 minutes old no longer counts', () => {
-    const clock = fakeClock();
-    const limiter = new LoginLimiter({}, clock.now);
-    for (let i = 0; i < 5; i++) {
-      limiter.recordFailure('phone-a', '10.0.0.1');
-      clock.advance(MINUTE);
-    }
-    clock.advance(10 * MINUTE - 1);
-    expect(limiter.check('phone-a', '10.0.0.1').allowed).toBe(false);
-    clock.advance(1);
-    expect(limiter.check('phone-a', '10.0.0.1')).toEqual({ allowed: true });
-    // One more failure refills the allowance (the second-oldest failure is still inside).
-    limiter.recordFailure('phone-a', '10.0.0.1');
-    expect(limiter.check('phone-a', '10.0.0.1')).toMatchObject({ allowed: false, retryAfterSeconds: 60 });
-  });
-
-  it('limits one address spraying many phones, and a success does not reset the address', () => {
-    const clock = fakeClock();
-    const limiter = new LoginLimiter({}, clock.now);
-    for (let i = 0; i < 20; i++) limiter.recordFailure(`phone-${i}`, '10.0.0.9');
-    limiter.recordSuccess('phone-0');
-    expect(limiter.check('phone-new', '10.0.0.9')).toEqual({ allowed: false, retryAfterSeconds: 900, scope: 'ip' });
-    expect(limiter.check('phone-new', '10.0.0.10')).toEqual({ allowed: true });
-  });
-
-  it('resets the phone count after a successful log-in', () => {
-    const clock = fakeClock();
-    const limiter = new LoginLimiter({}, clock.now);
-    for (let i = 0; i < 4; i++) limiter.recordFailure('phone-a', '10.0.0.1');
-    limiter.recordSuccess('phone-a');
-    for (let i = 0; i < 4; i++) limiter.recordFailure('phone-a', '10.0.0.1');
-    expect(limiter.check('phone-a', '10.0.0.1')).toEqual({ allowed: true });
-    limiter.recordFailure('phone-a', '10.0.0.1');
-    expect(limiter.check('phone-a', '10.0.0.1').allowed).toBe(false);
-  });
-
-  it('honours custom limits and forgets idle keys', () => {
-    const clock = fakeClock();
-    const limiter = new LoginLimiter({ maxFailuresPerPhone: 2, windowMs: MINUTE }, clock.now);
-    limiter.recordFailure('p', 'ip');
-    limiter.recordFailure('p', 'ip');
-    expect(limiter.check('p', 'ip')).toMatchObject({ allowed: false, retryAfterSeconds: 60 });
-    expect(limiter.trackedKeys).toBe(2);
-    clock.advance(2 * MINUTE);
-    expect(limiter.check('other', 'other-ip')).toEqual({ allowed: true });
-    expect(limiter.trackedKeys).toBe(0);
+    expect(await limiter.begin(a())).toMatchObject({ allowed: false, scope: 'ipAndAccount' });
+    expect((await limiter.begin(a('phone-a', '10.0.0.2'))).allowed).toBe(true);
   });
 
   it('phrases the wait for people', () => {
@@ -76,5 +69,20 @@ describe('login limiter', () => {
     expect(describeRetry(59)).toBe('59 seconds');
     expect(describeRetry(60)).toBe('1 minute');
     expect(describeRetry(601)).toBe('11 minutes');
+  });
+});
+
+describe('counting rate limits', () => {
+  it('allows max per window, then says when the oldest leaves the window; idle keys are swept', async () => {
+    const clock = fakeClock();
+    const store = new MemoryRateLimitStore();
+    const limit = { max: 2, windowMs: MINUTE };
+    expect(await consume(store, 'k', limit, clock.now())).toEqual({ allowed: true });
+    clock.advance(10 * SECOND);
+    expect(await consume(store, 'k', limit, clock.now())).toEqual({ allowed: true });
+    expect(await consume(store, 'k', limit, clock.now())).toEqual({ allowed: false, retryAfterSeconds: 50 });
+    clock.advance(2 * 24 * 60 * MINUTE);
+    await consume(store, 'other', limit, clock.now());
+    expect(store.size()).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import { ErrorBox, Loading, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { HearingsList } from '../case/HearingsList.js';
 import { Link } from '../../router.js';
+import { ClaimCase } from './ClaimCase.js';
 
 export function MyCases() {
   const { t } = useI18n();
@@ -17,6 +18,7 @@ export function MyCases() {
           {t('nav.file')}
         </Link>
       </div>
+      <ClaimCase />
       <HearingsList />
       <ErrorBox error={error} />
       {!data && !error && <Loading />}
