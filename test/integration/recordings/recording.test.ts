@@ -234,7 +234,8 @@ describe('recording hearings', () => {
   });
 
   describe('server shutdown', () => {
-    it('finalises a running recording: hashed, logged, and playable after the restart', async () => {
+    // The hearing fixture now serves the complaint copy and summons first (lawful order): more time.
+    it('finalises a running recording: hashed, logged, and playable after the restart', { timeout: 90_000 }, async () => {
       const fx = await scheduledHearing(server, 'hearing', 43);
       const judge = (await enter(fx.judge, fx.hearingId)).p;
       await judge.setupMedia();
