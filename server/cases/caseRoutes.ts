@@ -70,23 +70,32 @@ function kindedFiles(req: Request) {
 function jsonPart(req: Request): unknown {
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (typeof body.case !== 'string') return req.is('multipart/form-data') ? undefined : body;
+  return parseJsonField(body.case);
+}
+
+function parseJsonField(value: string): unknown {
   try {
-    return JSON.parse(body.case);
+    return JSON.parse(value);
   } catch {
     throw errors.validation('The "case" field is not valid JSON.', undefined, 'MALFORMED_JSON');
   }
 }
 
+/** The `case` part is checked as soon as it arrives, before any file of the request is read. */
+const caseField = (schema: z.ZodType) => ({ field: 'case', check: (value: string) => void parseInput(schema, parseJsonField(value)) });
+
 export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const upload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes);
+  const filingUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(filingSchema) });
+  const resubmitUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(resubmitSchema) });
   const view = (req: Request, id: string) => service.view(currentUser(req), id);
   const tags = ['cases'];
   const err = (d: string) => ({ description: d });
 
   ctx.api.add({ method: 'post', path: '/api/cases', summary: 'File a case (multipart: JSON field "case" and files complaint, evidence, idProof)', tags, auth: true, multipart: { json: { field: 'case', schema: filingSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'Filed: { id, status, findings }' }, 400: err('Invalid filing'), 413: err('File too large'), 415: err('File type not accepted') } });
-  router.post('/api/cases', auth, upload, async (req, res) => {
+  router.post('/api/cases', auth, filingUpload, async (req, res) => {
     const input = parseInput(filingSchema, jsonPart(req));
     const doc = await service.file(currentUser(req), input, kindedFiles(req));
     res.status(201).json({ id: doc._id, status: doc.status, findings: doc.findings });
@@ -115,7 +124,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   });
 
   ctx.api.add({ method: 'post', path: '/api/cases/:id/resubmit', summary: 'Filer: answer a correction notice with new material (multipart, optional JSON "case" { claimAmount })', tags, auth: true, multipart: { json: { field: 'case', schema: resubmitSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 200: { description: 'The case' }, 409: err('No correction pending') } });
-  router.post('/api/cases/:id/resubmit', auth, upload, async (req, res) => {
+  router.post('/api/cases/:id/resubmit', auth, resubmitUpload, async (req, res) => {
     const input = parseInput(resubmitSchema, jsonPart(req) ?? {});
     await service.resubmit(currentUser(req), String(req.params.id), input, kindedFiles(req));
     res.json(await view(req, String(req.params.id)));

@@ -17,8 +17,13 @@ const id = z.string().min(1).max(100);
 const userRef = z.object({ userId: id }).strict();
 // Bounded in depth and size here; produce's RTP parameters are checked against the room's router (HearingSession.produce).
 const params = z.record(z.string(), z.unknown());
-/** A client that keeps flooding after this many refusals is disconnected. */
-const MAX_REFUSED = 500;
+/**
+ * A client that keeps flooding after this many refusals is disconnected: what it
+ * has still queued is then dropped unread instead of costing the event loop.
+ */
+const MAX_REFUSED = 200;
+/** Built once: refusing must cost as little as possible. */
+const RATE_LIMITED_ACK = { ok: false, error: errors.rateLimited('Too many requests; slow down and try again in a moment.').toBody() } as const;
 const schemas = {
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
   connectTransport: z.object({ transportId: id, dtlsParameters: dtlsParametersSchema }).strict(),
@@ -77,7 +82,7 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
       socket.on(event as never, ((...args: unknown[]) => {
         if (limits.allow(cls)) return handle(...args);
         const ack = args[args.length - 1];
-        if (typeof ack === 'function') ack({ ok: false, error: errors.rateLimited('Too many requests; slow down and try again in a moment.').toBody() });
+        if (typeof ack === 'function') ack(RATE_LIMITED_ACK);
         if (limits.refused > MAX_REFUSED) socket.disconnect(true);
       }) as never);
     };
