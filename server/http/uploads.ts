@@ -68,8 +68,6 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
       if (done) return;
       done = true;
       req.unpipe(parser);
-      parser.removeAllListeners();
-      parser.on('error', () => undefined);
       received.length = 0;
       release();
       // Whatever the client still sends is read off the socket and dropped.
@@ -92,6 +90,8 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
     });
 
     parser.on('file', (field, stream, info) => {
+      // A body cut short errors the file stream too; the parser's own error answers the request.
+      stream.on('error', () => undefined);
       if (done) return void stream.resume();
       const count = (perField.get(field) ?? 0) + 1;
       perField.set(field, count);
@@ -126,6 +126,7 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
     parser.on('filesLimit', tooMany);
     parser.on('partsLimit', tooMany);
     parser.on('fieldsLimit', () => fail(errors.validation('Too many fields in the upload.', undefined, 'TOO_MANY_FIELDS')));
+    // Stays attached after a refusal: a late parser error must never become an uncaught exception.
     parser.on('error', () => fail(errors.validation('The upload is not a well-formed multipart/form-data body (cut short or a wrong boundary).', undefined, 'MALFORMED_MULTIPART')));
     parser.on('close', () => {
       if (done) return;
