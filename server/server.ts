@@ -83,7 +83,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     const app = createApp({
       logger,
       clientDistDir: config.clientDistDir,
-      routers: [healthRoutes({ connection: db.connection, workers, startedAt }), ...apiRouters(context, services)],
+      routers: [healthRoutes({ connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret }), ...apiRouters(context, services)],
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);
