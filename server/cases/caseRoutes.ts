@@ -11,6 +11,7 @@ import { caseSummary, type CaseViewer } from './caseView.js';
 import type { DocumentKind } from './materialCheck.js';
 import { filesOf, uploads } from '../http/uploads.js';
 import { parseInput } from '../http/validate.js';
+import { idempotent } from '../http/idempotency.js';
 
 const amount = z
   .union([z.number(), z.string()])
@@ -91,11 +92,12 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   const filingUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(filingSchema) });
   const resubmitUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(resubmitSchema) });
   const view = (req: Request, id: string) => service.view(currentUser(req), id);
+  const once = idempotent(ctx.connection, ctx.logger);
   const tags = ['cases'];
   const err = (d: string) => ({ description: d });
 
   ctx.api.add({ method: 'post', path: '/api/cases', summary: 'File a case (multipart: JSON field "case" and files complaint, evidence, idProof)', tags, auth: true, multipart: { json: { field: 'case', schema: filingSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'Filed: { id, status, findings }' }, 400: err('Invalid filing'), 413: err('File too large'), 415: err('File type not accepted') } });
-  router.post('/api/cases', auth, filingUpload, async (req, res) => {
+  router.post('/api/cases', auth, filingUpload, once, async (req, res) => {
     const input = parseInput(filingSchema, jsonPart(req));
     const doc = await service.file(currentUser(req), input, kindedFiles(req));
     res.status(201).json({ id: doc._id, status: doc.status, findings: doc.findings });
@@ -165,7 +167,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   });
 
   ctx.api.add({ method: 'post', path: '/api/cases/:id/payments', summary: 'Filer: pay the court fee (built-in provider: offline payment a clerk confirms)', tags, auth: true, responses: { 201: { description: 'The payment with instructions' }, 409: err('No fee due') } });
-  router.post('/api/cases/:id/payments', auth, async (req, res) => {
+  router.post('/api/cases/:id/payments', auth, once, async (req, res) => {
     res.status(201).json({ payment: await service.startPayment(currentUser(req), String(req.params.id)) });
   });
 
