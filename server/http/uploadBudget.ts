@@ -23,4 +23,4 @@ export class UploadBudget {
   }
 }
 
-export const uploadBudget = new UploadBudget(Number(process.env.UPLOAD_MEMORY_BUDGET_BYTES) || 192 * 1024 * 1024);
+export const uploadBudget = new UploadBudget(Number(process.env.UPLOAD_MEMORY_BUDGET_BYTES) || 96 * 1024 * 1024);
