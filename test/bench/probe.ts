@@ -65,7 +65,7 @@ export async function probeBench(): Promise<BenchReport> {
     const tokens = { judgeA: await joinToken(fx.judge, fx.hearingId), partyA: await joinToken(fx.plaintiff, fx.hearingId), judgeB: await joinToken(fx.judge, hearingB), partyB: await joinToken(fx.defendant, hearingB) };
     proc = spawnMain({ ...setup.env, PORT: '0', LOG_LEVEL: 'info', MEDIASOUP_WORKERS: '1' });
     track(proc.child);
-    const line = await proc.waitForOutput(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
+    const line = await proc.waitForOutput(/"url":"http:\/\/127\.0\.0\.1:\d+"/, 120_000);
     const url = (JSON.parse(`{${line}}`) as { url: string }).url;
 
     const judgeA = await open(url, tokens.judgeA);

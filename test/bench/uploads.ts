@@ -88,7 +88,7 @@ export async function uploadsBench(): Promise<BenchReport> {
     const party = await registerParty(setup, '13600000091', 91);
     proc = spawnMain({ ...setup.env, PORT: '0', LOG_LEVEL: 'info', MEDIASOUP_WORKERS: '1' });
     track(proc.child);
-    const line = await proc.waitForOutput(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
+    const line = await proc.waitForOutput(/"url":"http:\/\/127\.0\.0\.1:\d+"/, 120_000);
     const url = new URL((JSON.parse(`{${line}}`) as { url: string }).url);
     const pid = proc.child.pid!;
     await sleep(2000);
