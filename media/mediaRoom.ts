@@ -39,13 +39,29 @@ export interface MediaRoomEvents {
 /** The failure a caller can explain to a participant; the room never leaks mediasoup's own messages. */
 export class MediaRoomError extends Error {
   constructor(
-    readonly code: 'TRANSPORT_NOT_FOUND' | 'PRODUCER_NOT_FOUND' | 'CONSUMER_NOT_FOUND' | 'CANNOT_CONSUME' | 'ROOM_CLOSED',
+    readonly code:
+      | 'TRANSPORT_NOT_FOUND'
+      | 'PRODUCER_NOT_FOUND'
+      | 'CONSUMER_NOT_FOUND'
+      | 'CANNOT_CONSUME'
+      | 'ROOM_CLOSED'
+      | 'TOO_MANY_TRANSPORTS'
+      | 'TOO_MANY_PRODUCERS'
+      | 'TOO_MANY_CONSUMERS',
     message: string,
   ) {
     super(message);
     this.name = 'MediaRoomError';
   }
 }
+
+/**
+ * What one peer may hold in one room. A client needs a send and a receive
+ * transport, a microphone and a camera (and perhaps a screen), and one consumer
+ * per stream of the others; anything beyond these is a bug or an attack on the
+ * media worker, refused before mediasoup allocates anything.
+ */
+export const PEER_MEDIA_LIMITS = { transports: 4, producers: 4, consumers: 120 } as const;
 
 /**
  * One router (one hearing room or one caucus room) and the media of the peers
@@ -87,6 +103,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   }
 
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParams> {
+    if (this.peer(peerId).transports.size >= PEER_MEDIA_LIMITS.transports) {
+      throw new MediaRoomError('TOO_MANY_TRANSPORTS', `At most ${PEER_MEDIA_LIMITS.transports} media connections per participant; set up media again instead.`);
+    }
     const transport = await this.router.createWebRtcTransport({
       webRtcServer: this.worker.webRtcServer,
       enableUdp: true,
@@ -116,6 +135,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     rtpParameters: types.RtpParameters,
     startPaused = false,
   ): Promise<ProducerInfo> {
+    if (this.peer(peerId).producers.size >= PEER_MEDIA_LIMITS.producers) {
+      throw new MediaRoomError('TOO_MANY_PRODUCERS', `At most ${PEER_MEDIA_LIMITS.producers} outgoing streams per participant.`);
+    }
     const producer = await this.transport(peerId, transportId).produce({ kind, rtpParameters, paused: startPaused, appData: { peerId } });
     const media = this.peer(peerId);
     media.producers.set(producer.id, producer);
@@ -132,6 +154,9 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   /** Created paused: the client resumes it once its receiver is ready, so no keyframe is lost. */
   async consume(peerId: string, transportId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer> {
     const transport = this.transport(peerId, transportId);
+    if (this.peer(peerId).consumers.size >= PEER_MEDIA_LIMITS.consumers) {
+      throw new MediaRoomError('TOO_MANY_CONSUMERS', `At most ${PEER_MEDIA_LIMITS.consumers} incoming streams per participant.`);
+    }
     const producer = this.findProducer(producerId);
     if (!producer || producer.appData.peerId === peerId) {
       throw new MediaRoomError('PRODUCER_NOT_FOUND', 'That media stream is not available in this room.');

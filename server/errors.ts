@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'tooLarge'
   | 'unsupportedType'
   | 'rateLimited'
+  | 'rangeNotSatisfiable'
   | 'unavailable'
   | 'internal';
 
@@ -25,6 +26,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   tooLarge: 413,
   unsupportedType: 415,
   rateLimited: 429,
+  rangeNotSatisfiable: 416,
   unavailable: 503,
   internal: 500,
 };
@@ -68,6 +70,7 @@ export const errors = {
   tooLarge: (message: string, code = 'TOO_LARGE') => new AppError('tooLarge', code, message),
   unsupportedType: (message: string, code = 'UNSUPPORTED_TYPE') => new AppError('unsupportedType', code, message),
   rateLimited: (message: string, code = 'RATE_LIMITED') => new AppError('rateLimited', code, message),
+  rangeNotSatisfiable: (message: string, code = 'RANGE_NOT_SATISFIABLE') => new AppError('rangeNotSatisfiable', code, message),
   unavailable: (message: string, code = 'UNAVAILABLE') => new AppError('unavailable', code, message),
 };
 

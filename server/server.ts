@@ -95,7 +95,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       logger,
       clientDistDir: config.clientDistDir,
       trustedProxies: config.trustedProxies,
-      routers: [healthRoutes({ connection: db.connection, workers, startedAt, systemDependencies }), ...apiRouters(context, services)],
+      routers: [
+        healthRoutes({ connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret, sections: { dependencies: () => systemDependencies } }),
+        ...apiRouters(context, services),
+      ],
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);

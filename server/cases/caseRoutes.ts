@@ -12,6 +12,7 @@ import { caseSummary, type CaseViewer } from './caseView.js';
 import type { DocumentKind } from './materialCheck.js';
 import { filesOf, uploads } from '../http/uploads.js';
 import { parseInput } from '../http/validate.js';
+import { idempotent } from '../http/idempotency.js';
 
 const amount = z
   .union([z.number(), z.string()])
@@ -74,8 +75,12 @@ function kindedFiles(req: Request) {
 function jsonPart(req: Request): unknown {
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (typeof body.case !== 'string') return req.is('multipart/form-data') ? undefined : body;
+  return parseJsonField(body.case);
+}
+
+function parseJsonField(value: string): unknown {
   try {
-    return JSON.parse(body.case);
+    return JSON.parse(value);
   } catch {
     throw errors.validation('The "case" field is not valid JSON.', undefined, 'MALFORMED_JSON');
   }
@@ -93,17 +98,22 @@ function checkFilingExtras(input: z.infer<typeof filingSchema>): void {
     throw errors.validation('personalityDamagesAmount applies to personality rights cases only.', undefined, 'AMOUNT_NOT_APPLICABLE');
   }
 }
+/** The `case` part is checked as soon as it arrives, before any file of the request is read. */
+const caseField = (schema: z.ZodType) => ({ field: 'case', check: (value: string) => void parseInput(schema, parseJsonField(value)) });
 
 export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const upload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes);
+  const filingUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(filingSchema) });
+  const resubmitUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(resubmitSchema) });
   const view = (req: Request, id: string) => service.view(currentUser(req), id);
+  const once = idempotent(ctx.connection, ctx.logger);
   const tags = ['cases'];
   const err = (d: string) => ({ description: d });
 
   ctx.api.add({ method: 'post', path: '/api/cases', summary: 'File a case (multipart: JSON field "case" and files complaint, evidence, idProof)', tags, auth: true, multipart: { json: { field: 'case', schema: filingSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 201: { description: 'Filed: { id, status, findings }' }, 400: err('Invalid filing'), 413: err('File too large'), 415: err('File type not accepted') } });
-  router.post('/api/cases', auth, upload, async (req, res) => {
+  router.post('/api/cases', auth, filingUpload, once, async (req, res) => {
     const input = parseInput(filingSchema, jsonPart(req));
     checkFilingExtras(input);
     const doc = await service.file(currentUser(req), input, kindedFiles(req));
@@ -133,7 +143,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   });
 
   ctx.api.add({ method: 'post', path: '/api/cases/:id/resubmit', summary: 'Filer: answer a correction notice with new material (multipart, optional JSON "case" { claimAmount })', tags, auth: true, multipart: { json: { field: 'case', schema: resubmitSchema }, files: FILE_FIELDS.map((f) => f.name) }, responses: { 200: { description: 'The case' }, 409: err('No correction pending') } });
-  router.post('/api/cases/:id/resubmit', auth, upload, async (req, res) => {
+  router.post('/api/cases/:id/resubmit', auth, resubmitUpload, async (req, res) => {
     const input = parseInput(resubmitSchema, jsonPart(req) ?? {});
     await service.resubmit(currentUser(req), String(req.params.id), input, kindedFiles(req));
     res.json(await view(req, String(req.params.id)));
@@ -174,7 +184,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   });
 
   ctx.api.add({ method: 'post', path: '/api/cases/:id/payments', summary: 'Filer: pay the court fee (built-in provider: offline payment a clerk confirms)', tags, auth: true, responses: { 201: { description: 'The payment with instructions' }, 409: err('No fee due') } });
-  router.post('/api/cases/:id/payments', auth, async (req, res) => {
+  router.post('/api/cases/:id/payments', auth, once, async (req, res) => {
     res.status(201).json({ payment: await service.startPayment(currentUser(req), String(req.params.id)) });
   });
 

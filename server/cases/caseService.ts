@@ -31,6 +31,7 @@ import type { CaseStore } from './caseStore.js';
 import { checkMaterials, type DocumentKind } from './materialCheck.js';
 import { outOfOrder } from './outOfOrder.js';
 import { withAccessCodes } from './defendantAccess.js';
+import { assertCorrectionDeadlineInRange } from './correctionDeadline.js';
 
 export interface FilingInput {
   court: string;
@@ -189,6 +190,7 @@ export class CaseService {
       if (!decision.correctionDeadline) {
         throw errors.validation('A correction request needs a deadline (correctionDeadline, YYYY-MM-DD).', undefined, 'CORRECTION_DEADLINE_REQUIRED');
       }
+      assertCorrectionDeadlineInRange(decision.correctionDeadline, this.deps.now());
       return this.transition(doc, { type: 'REVIEW_CORRECT', reasons: decision.reasons ?? [], deadline: decision.correctionDeadline, actor, at });
     }
     if (decision.decision === 'reject') {

@@ -33,6 +33,10 @@ export function feeRoutes(ctx: AppContext): Router {
   ctx.api.add({ method: 'get', path: '/api/fees/quote', summary: 'Court fee preview by case type and amount (yuan)', tags: ['fees'], auth: false, query: quoteSchema, responses: { 200: { description: '{ fee, exact, currency, breakdown }' }, 400: { description: 'Bad case type or amount' } } });
   router.get('/api/fees/quote', async (req, res) => {
     const q = parseInput(quoteSchema, req.query);
+    // The same bound as a filing's claim amount: 13 integer digits (under 10 trillion yuan).
+    if (q.amount !== undefined && /^\d{14,}(\.\d*)?$/.test(q.amount.replace(/^0+(?=\d)/, ''))) {
+      throw errors.validation('The amount is too large: at most 13 digits of yuan.', undefined, 'AMOUNT_OUT_OF_RANGE');
+    }
     const court = q.court ? await findCourt(ctx.connection, q.court) : null;
     if (q.court && !court) throw errors.validation(`There is no court "${q.court}" on this platform.`, undefined, 'UNKNOWN_COURT');
     try {

@@ -149,9 +149,11 @@ export class HearingService {
   }
 
   /** The live session's changes of state and its audit events. */
-  async record(hearingId: string, event: HearingEvent, state?: HearingDoc['state']): Promise<void> {
+  /** Append audit events (one or a batch, in order) and optionally the new session state, in one write. */
+  async record(hearingId: string, events: HearingEvent | HearingEvent[], state?: HearingDoc['state']): Promise<void> {
+    const list = Array.isArray(events) ? events : [events];
     await this.hearings
-      .updateOne({ _id: hearingId }, { $push: { events: event }, ...(state ? { $set: { state } } : {}) })
+      .updateOne({ _id: hearingId }, { $push: { events: { $each: list } }, ...(state ? { $set: { state } } : {}) })
       .exec();
   }
 

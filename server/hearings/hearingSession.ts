@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { HearingServerToClient, JoinResult, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../protocol/hearing.js';
 import type { HearingRecorder } from '../recordings/hearingRecorder.js';
 import type { HearingDoc, HearingEvent, HearingParticipant } from './hearingModel.js';
+import { assertCodecsSupported, rtpParametersSchema } from './rtpParameters.js';
 
 type Emit = <E extends keyof HearingServerToClient>(event: E, ...args: Parameters<HearingServerToClient[E]>) => void;
 
@@ -60,6 +61,8 @@ export class HearingSession {
   private readonly rooms = new Map<RoomName, Promise<MediaRoom>>();
   private readonly recordingConsent = new Map<string, boolean>();
   private closed = false;
+  /** A participant-list broadcast is pending for the end of this tick (see broadcastParticipants). */
+  private broadcastPending = false;
 
   constructor(
     readonly doc: HearingDoc,
@@ -158,7 +161,15 @@ export class HearingSession {
         await this.setStatus(target, target.room === 'joint' ? 'admitted' : 'inCaucus');
         break;
       case 'dismiss':
-        if (!target || (target.status !== 'admitted' && target.status !== 'inCaucus')) throw errors.invalidState('That participant is not in the room.', 'NOT_IN_ROOM');
+        if (!target) throw errors.invalidState('That participant is not in the room.', 'NOT_IN_ROOM');
+        // Held for the host's return, or dropped with a place kept: the dismissal
+        // takes that place away, so a reconnect lands in the waiting room.
+        target.heldForHost = false;
+        if (target.status === 'disconnected' && (target.previous === 'admitted' || target.previous === 'inCaucus')) {
+          target.previous = 'waiting';
+          break;
+        }
+        if (target.status !== 'admitted' && target.status !== 'inCaucus') throw errors.invalidState('That participant is not in the room.', 'NOT_IN_ROOM');
         await this.setStatus(target, 'waiting');
         break;
       case 'mute':
@@ -172,7 +183,12 @@ export class HearingSession {
       case 'remove':
         if (!target) throw errors.validation('Name the participant to remove.');
         await this.closeMedia(target);
+        // Back only through the waiting room, whenever and however it reconnects.
+        clearTimeout(target.graceTimer);
         target.status = 'absent';
+        target.previous = undefined;
+        target.heldForHost = false;
+        target.handRaised = false;
         target.connected = false;
         this.deps.toUser(target.info.userId).emit('hearing:removed', { reason: 'The host removed you from the hearing.' });
         this.deps.toUser(target.info.userId).disconnect();
@@ -212,6 +228,8 @@ export class HearingSession {
   setRecordingConsent(userId: string, consent: boolean): void {
     const p = this.participant(userId);
     if (p.info.role !== 'party' && p.info.role !== 'representative') throw errors.validation('Only parties give or refuse consent to recording.', undefined, 'NOT_A_PARTY');
+    // Saying the same thing again changes nothing and writes nothing.
+    if (this.recordingConsent.get(userId) === consent) return;
     this.recordingConsent.set(userId, consent);
     this.audit(consent ? 'RECORDING_CONSENTED' : 'RECORDING_CONSENT_REFUSED', userId);
   }
@@ -239,7 +257,9 @@ export class HearingSession {
   }
 
   setHand(userId: string, raised: boolean): void {
-    this.participant(userId).handRaised = raised;
+    const p = this.participant(userId);
+    if (p.handRaised === raised) return;
+    p.handRaised = raised;
     this.broadcastParticipants();
   }
 
@@ -278,6 +298,12 @@ export class HearingSession {
   async produce(userId: string, transportId: string, kind: 'audio' | 'video', rtpParameters: types.RtpParameters): Promise<string> {
     const p = this.participant(userId);
     const room = await this.mediaRoom(userId);
+    const parsed = rtpParametersSchema.safeParse(rtpParameters);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw errors.validation(`The media parameters are not valid${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}.`, undefined, 'INVALID_RTP_PARAMETERS');
+    }
+    assertCodecsSupported(kind, parsed.data, room.rtpCapabilities);
     // A locked participant's new microphone starts muted: re-joining must not unmute.
     const info = await room.produce(userId, transportId, kind, rtpParameters, kind === 'audio' && p.mutedByHost);
     for (const other of this.live.values()) {
@@ -439,8 +465,17 @@ export class HearingSession {
     return { id: this.id, caseId: this.doc.caseId, kind: this.doc.kind, state: this.state, startsAt: this.doc.startsAt };
   }
 
+  /**
+   * Everyone gets the participant list once per tick however many changes
+   * happened in it: 5,000 hand raises are not 5,000 full-list broadcasts.
+   */
   private broadcastParticipants(): void {
-    this.deps.toAll().emit('hearing:participants', { participants: this.participantViews() });
+    if (this.broadcastPending) return;
+    this.broadcastPending = true;
+    setImmediate(() => {
+      this.broadcastPending = false;
+      this.deps.toAll().emit('hearing:participants', { participants: this.participantViews() });
+    });
   }
 }
 
@@ -451,7 +486,9 @@ function sessionError(error: { code: string; message: string }): AppError {
 /** mediasoup's own messages never reach a client: translate what a participant can act on. */
 export function mediaError(err: unknown): unknown {
   if (err instanceof MediaRoomError) {
-    return err.code === 'ROOM_CLOSED' ? errors.invalidState(err.message, err.code) : errors.validation(err.message, undefined, err.code);
+    if (err.code === 'ROOM_CLOSED') return errors.invalidState(err.message, err.code);
+    if (err.code.startsWith('TOO_MANY_')) return errors.rateLimited(err.message, err.code);
+    return errors.validation(err.message, undefined, err.code);
   }
   if (err instanceof TypeError) return errors.validation('The media parameters were not accepted.', undefined, 'MEDIA_REJECTED');
   return err;

@@ -22,8 +22,13 @@ export class HearingSessions {
   /** The same sessions once opened, for synchronous look-ups (REST shows the live state). */
   private readonly live = new Map<string, HearingSession>();
   private namespace?: HearingNamespace;
-  /** Audit writes of one hearing happen in order. */
+  /**
+   * Audit writes of one hearing happen in order, as one write per batch: what
+   * arrives while a write is in flight goes into the next single write, so a
+   * close never waits behind thousands of queued writes.
+   */
   private readonly writes = new Map<string, Promise<void>>();
+  private readonly queued = new Map<string, { events: HearingEvent[]; state?: HearingSession['state'] }>();
 
   constructor(
     private readonly deps: {
@@ -118,11 +123,27 @@ export class HearingSessions {
   }
 
   private record(hearingId: string, event: HearingEvent, state?: HearingSession['state']): void {
-    const previous = this.writes.get(hearingId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.deps.hearings.record(hearingId, event, state))
-      .catch((err: unknown) => this.deps.logger.error({ err, hearing: hearingId }, 'could not record a hearing event'));
-    this.writes.set(hearingId, next);
+    let batch = this.queued.get(hearingId);
+    if (!batch) {
+      batch = { events: [] };
+      this.queued.set(hearingId, batch);
+    }
+    batch.events.push(event);
+    if (state) batch.state = state;
+    if (!this.writes.has(hearingId)) this.writes.set(hearingId, this.drain(hearingId));
+  }
+
+  private async drain(hearingId: string): Promise<void> {
+    try {
+      for (let batch = this.queued.get(hearingId); batch; batch = this.queued.get(hearingId)) {
+        this.queued.delete(hearingId);
+        await this.deps.hearings
+          .record(hearingId, batch.events, batch.state)
+          .catch((err: unknown) => this.deps.logger.error({ err, hearing: hearingId }, 'could not record a hearing event'));
+      }
+    } finally {
+      this.writes.delete(hearingId);
+    }
   }
 
   private async tellCase(caseId: string, kind: string, hearingId: string, what: 'started' | 'ended'): Promise<void> {

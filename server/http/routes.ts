@@ -9,6 +9,7 @@ import { defendantRoutes } from '../cases/defendantRoutes.js';
 import { CaseService } from '../cases/caseService.js';
 import { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
+import { createDocumentCipher } from '../privacy/documentCipher.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { feeRoutes } from '../fees/feeRoutes.js';
 import { procedureRoutes } from '../cases/procedureRoutes.js';
@@ -74,7 +75,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const cases = new CaseService({
     connection: context.connection,
     store: caseStore,
-    documents: new DocumentStore(context.connection),
+    documents: new DocumentStore(context.connection, createDocumentCipher(context.config.dataEncryptionKey)),
     cipher: createPersonalDataCipher(context.config.dataEncryptionKey),
     calendar: courtCalendar,
     payments: new OfflinePaymentProvider(),

@@ -107,7 +107,13 @@ export function recordingRoutes(ctx: AppContext, cases: CaseService): Router {
     if (rec.status !== 'finalised') throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
     res.setHeader('x-content-sha256', rec.sha256 ?? '');
     res.sendFile(path.join(ctx.config.recordingsDir, rec.file), { acceptRanges: true, headers: { 'content-type': 'video/webm' } }, (err) => {
-      if (err && !res.headersSent) next(errors.notFound('The recording file', 'RECORDING_FILE_MISSING'));
+      if (!err || res.headersSent) return;
+      // send() reports an unsatisfiable Range as status 416; only a missing file is a 404.
+      if ((err as { status?: number }).status === 416) {
+        res.setHeader('content-range', `bytes */${rec.size ?? '*'}`);
+        return next(errors.rangeNotSatisfiable('The requested byte range is outside the recording.'));
+      }
+      next(errors.notFound('The recording file', 'RECORDING_FILE_MISSING'));
     });
   });
 

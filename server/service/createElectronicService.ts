@@ -2,6 +2,7 @@ import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
 import type { CaseService } from '../cases/caseService.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
+import { createDocumentCipher } from '../privacy/documentCipher.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import type { PdfSeal } from '../documents/pdf.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
@@ -26,7 +27,7 @@ export function createElectronicService(
     consents: new ConsentStore(models, cipher, parts.now),
     cases: parts.cases,
     caseStore: parts.caseStore,
-    documents: new DocumentStore(context.connection),
+    documents: new DocumentStore(context.connection, createDocumentCipher(context.config.dataEncryptionKey)),
     cipher,
     mailer: context.mailer,
     sms: parts.sms ?? new OutboxSmsProvider(models, cipher, parts.now),

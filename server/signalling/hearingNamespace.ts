@@ -8,18 +8,27 @@ import { hearingChannel, userChannel, type HearingNamespace, type HearingSession
 import { verifyJoinToken, type JoinClaims } from '../hearings/joinTokens.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { dtlsParametersSchema, rtpCapabilitiesSchema } from '../hearings/rtpParameters.js';
 import { request } from './ack.js';
+import { ConnectionLimits, requestClass } from './rateLimit.js';
 
 const empty = z.object({}).strict().optional();
 const id = z.string().min(1).max(100);
 const userRef = z.object({ userId: id }).strict();
-// mediasoup validates parameters in depth; here they only need to be objects.
+// Bounded in depth and size here; produce's RTP parameters are checked against the room's router (HearingSession.produce).
 const params = z.record(z.string(), z.unknown());
+/**
+ * A client that keeps flooding after this many refusals is disconnected: what it
+ * has still queued is then dropped unread instead of costing the event loop.
+ */
+const MAX_REFUSED = 200;
+/** Built once: refusing must cost as little as possible. */
+const RATE_LIMITED_ACK = { ok: false, error: errors.rateLimited('Too many requests; slow down and try again in a moment.').toBody() } as const;
 const schemas = {
   createTransport: z.object({ direction: z.enum(['send', 'recv']) }).strict(),
-  connectTransport: z.object({ transportId: id, dtlsParameters: params }).strict(),
+  connectTransport: z.object({ transportId: id, dtlsParameters: dtlsParametersSchema }).strict(),
   produce: z.object({ transportId: id, kind: z.enum(['audio', 'video']), rtpParameters: params }).strict(),
-  consume: z.object({ transportId: id, producerId: id, rtpCapabilities: params }).strict(),
+  consume: z.object({ transportId: id, producerId: id, rtpCapabilities: rtpCapabilitiesSchema }).strict(),
   consumer: z.object({ consumerId: id }).strict(),
   producer: z.object({ producerId: id }).strict(),
   layers: z.object({ consumerId: id, spatialLayer: z.number().int().min(0).max(3), temporalLayer: z.number().int().min(0).max(3).optional() }).strict(),
@@ -59,14 +68,24 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
       if (!data.session) throw errors.invalidState('Join the hearing first (hearing:join).', 'NOT_JOINED');
       return data.session;
     };
-    const on = <S extends z.ZodType, R>(event: string, schema: S, handler: (payload: z.infer<S>) => Promise<R> | R) =>
-      socket.on(event as never, request(logger, schema, async (payload) => {
+    const limits = new ConnectionLimits();
+    const on = <S extends z.ZodType, R>(event: string, schema: S, handler: (payload: z.infer<S>) => Promise<R> | R) => {
+      const cls = requestClass(event);
+      const handle = request(logger, schema, async (payload) => {
         try {
           return await handler(payload);
         } catch (err) {
           throw mediaError(err);
         }
+      });
+      // Charged before parsing: a flood of malformed requests is a flood too.
+      socket.on(event as never, ((...args: unknown[]) => {
+        if (limits.allow(cls)) return handle(...args);
+        const ack = args[args.length - 1];
+        if (typeof ack === 'function') ack(RATE_LIMITED_ACK);
+        if (limits.refused > MAX_REFUSED) socket.disconnect(true);
       }) as never);
+    };
 
     on('hearing:join', empty, async () => {
       const session = await sessions.get(hearingId);

@@ -123,6 +123,11 @@ describe('recording hearings', () => {
       expect(res.status).toBe(206);
       expect(res.headers.get('content-range')).toBe(`bytes 0-99/${rec.size}`);
       expect((await res.arrayBuffer()).byteLength).toBe(100);
+      // A range past the end is 416 with the size, not 404 (issue 14).
+      const beyond = await fetch(`${server.url}/api/recordings/${rec.id}/media`, { headers: { authorization: `Bearer ${fx.plaintiff.token}`, range: `bytes=${rec.size + 10}-${rec.size + 20}` } });
+      expect(beyond.status).toBe(416);
+      expect(beyond.headers.get('content-range')).toBe(`bytes */${rec.size}`);
+      expect(((await beyond.json()) as { error: { code: string } }).error.code).toBe('RANGE_NOT_SATISFIABLE');
       const full = await fetch(`${server.url}/api/recordings/${rec.id}/media`, { headers: { authorization: `Bearer ${fx.judge.token}` } });
       expect(full.status).toBe(200);
       expect(full.headers.get('content-type')).toContain('video/webm');
