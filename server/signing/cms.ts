@@ -7,6 +7,11 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { pemToDer, type SigningIdentity } from './certificates.js';
 
+// The WebCrypto types pkijs is written against, by name: the server build has no DOM library,
+// where they live as globals, and Node's own webcrypto types differ from the DOM's in detail.
+type Crypto = NonNullable<ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto']>;
+type CryptoKey = Parameters<pkijs.SignedData['sign']>[0];
+
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: crypto.webcrypto as unknown as Crypto }));
 
 export const OID = {
