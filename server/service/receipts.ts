@@ -31,6 +31,20 @@ const BASIS_ZH: Record<Extract<ServiceEffect, { effective: true }>['basis'], str
   'read-receipt': '系统反馈受送达人已阅知（推定送达）',
 };
 
+const FACT_ZH = {
+  rebuttal: '受送达人证明了实际到达时间（民诉法解释第一百三十五条）',
+  'earlier-channel': '另一送达渠道更早生效的记录后到（《人民法院在线诉讼规则》第三十一条第四款，以最先到达为准）',
+} as const;
+
+/** Only the periods this service starts; a missing one is not printed (never an empty date). */
+function periodRows(p: ReceiptInput['periods']): [string, string][] {
+  const rows: [string, string][] = [];
+  if (p.answerBy) rows.push(['答辩期届满日', calendarDateZh(p.answerBy)]);
+  if (p.appealAgainstJudgmentBy) rows.push(['判决上诉期届满日', calendarDateZh(p.appealAgainstJudgmentBy)]);
+  if (p.appealAgainstRulingBy) rows.push(['裁定上诉期届满日', calendarDateZh(p.appealAgainstRulingBy)]);
+  return rows;
+}
+
 export interface ReceiptInput {
   courtNameZh: string;
   caseNumber: string;
@@ -44,7 +58,9 @@ export interface ReceiptInput {
   consent?: { ground: ConsentGround; channel: string; capturedAt: string };
   deliveries: { channel: ServiceChannel; address: string; addressConfirmed: boolean; steps: { step: DeliveryStep; at: string }[] }[];
   effect: Extract<ServiceEffect, { effective: true }>;
-  periods: { answerBy: string; appealAgainstJudgmentBy: string; appealAgainstRulingBy: string };
+  periods: { answerBy?: string; appealAgainstJudgmentBy?: string; appealAgainstRulingBy?: string };
+  /** For a correction (version > 1): the new fact that changed the time of service. */
+  fact?: 'rebuttal' | 'earlier-channel';
   rebuttal?: { provenArrivalAt: string; note?: string };
   verifyBaseUrl: string;
 }
@@ -83,9 +99,8 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
     ['生效依据', BASIS_ZH[input.effect.basis]],
     ['生效渠道', `${CHANNEL_ZH[input.effect.channel]} ${input.effect.address}`],
     ...(input.rebuttal ? [['受送达人反证', `实际到达时间 ${timestampZh(input.rebuttal.provenArrivalAt)}${input.rebuttal.note ? `；${input.rebuttal.note}` : ''}`] as [string, string]] : []),
-    ['答辩期届满日', calendarDateZh(input.periods.answerBy)],
-    ['判决上诉期届满日', calendarDateZh(input.periods.appealAgainstJudgmentBy)],
-    ['裁定上诉期届满日', calendarDateZh(input.periods.appealAgainstRulingBy)],
+    ...(input.fact ? [['更正原因', FACT_ZH[input.fact]] as [string, string]] : []),
+    ...periodRows(input.periods),
   ];
   const content = { title, rows, deliveryRows, effectRows, dateZh: dateZh(input.issuedAt) };
   const contentHash = sha256Hex(canonicalJson(content));

@@ -232,3 +232,23 @@ export function periodsFromService(
     appealAgainstRulingBy: addPeriod(date, APPEAL_RULING_DAYS, 'day', calendar),
   };
 }
+
+export type ServicePeriods = Partial<ReturnType<typeof periodsFromService>>;
+
+/** Served content that starts the defendant's answer period (CPL Art. 128: the complaint copy; the summons goes with it). */
+const STARTS_ANSWER = new Set(['complaint', 'summons']);
+
+/**
+ * The periods this service starts for this recipient: periods follow the document and the
+ * recipient's side. The answer period (CPL Art. 128) runs only for a defendant served the
+ * complaint (or the summons that goes with it); an appeal period (CPL Art. 171) only from a
+ * served judgment (15 days) or ruling (10 days). Anything else starts no period: a summons
+ * or a notice served on the plaintiff gives the plaintiff no answer or appeal deadline.
+ */
+export function periodsFor(documentKind: string, side: string | undefined, effectiveAt: string, calendar: HolidayCalendar): ServicePeriods {
+  const all = periodsFromService(effectiveAt, calendar);
+  if (STARTS_ANSWER.has(documentKind) && side === 'defendant') return { answerBy: all.answerBy };
+  if (documentKind === 'judgment') return { appealAgainstJudgmentBy: all.appealAgainstJudgmentBy };
+  if (documentKind === 'ruling') return { appealAgainstRulingBy: all.appealAgainstRulingBy };
+  return {};
+}
