@@ -142,14 +142,14 @@ export class ElectronicService {
     }
     const recipients = [];
     for (const r of input.recipients) recipients.push(await this.recipientOf(doc, r));
+    // 受理通知书 and 交纳诉讼费用通知书 speak to the plaintiff ("你诉…一案"); the defendant is told by other documents.
+    if ('kind' in input.document && PLAINTIFF_ONLY.has(input.document.kind) && recipients.some((r) => r.side !== 'plaintiff')) {
+      throw errors.validation(`A ${input.document.kind} is addressed to the plaintiff only.`, undefined, 'DOCUMENT_NOT_FOR_RECIPIENT');
+    }
     // Consent is checked for every recipient and channel before anything is issued or sent.
     const checkAt = this.nowIso();
     for (const r of recipients) {
       requireConsented(r.name, r.userId, channelOptions(this.deps, r.user, await this.deps.consents.current(caseId, r.userId), checkAt), input.channels);
-    }
-    // 受理通知书 and 交纳诉讼费用通知书 speak to the plaintiff ("你诉…一案"); the defendant is told by other documents.
-    if ('kind' in input.document && PLAINTIFF_ONLY.has(input.document.kind) && recipients.some((r) => r.side !== 'plaintiff')) {
-      throw errors.validation(`A ${input.document.kind} is addressed to the plaintiff only.`, undefined, 'DOCUMENT_NOT_FOR_RECIPIENT');
     }
     const { served, file } = await this.documentToServe(user, doc, input.document, recipients.map((r) => r.name));
 

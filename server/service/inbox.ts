@@ -159,7 +159,7 @@ export class Inbox {
     const found =
       (await this.deps.models.verifiable.findById(h).lean<VerifiableDoc>().exec()) ??
       (await this.deps.models.verifiable.findOne({ contentHash: h }).lean<VerifiableDoc>().exec());
-    if (!found) return { genuine: false as const, signature: null };
+    if (!found) return { genuine: false as const };
     const base = {
       // Reserved for the PDF signature and timestamp check (signed documents); null until then.
       signature: null,
