@@ -169,3 +169,9 @@ export async function consentTo(client: ApiClient, caseId: string, userId: strin
   const res = await client.put(`/api/cases/${caseId}/service-consent`, { userId, ground, channel: 'platform', addresses });
   if (res.status !== 200) throw new Error(`consent failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
+
+/** Both parties consent to service in their platform inbox (address not confirmed: C1 Art. 31 Case 2). */
+export async function consentInbox(c: ServiceCase): Promise<void> {
+  await consentTo(c.plaintiff, c.caseId, c.ids.plaintiff, [{ channel: 'inbox', value: c.ids.plaintiff, confirmedByRecipient: false }]);
+  await consentTo(c.defendant, c.caseId, c.ids.defendant, [{ channel: 'inbox', value: c.ids.defendant, confirmedByRecipient: false }]);
+}
