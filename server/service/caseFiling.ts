@@ -95,7 +95,7 @@ export class CaseFiling {
   /** Store a PDF the court issued and list it on the case; the entry `type` says why it was filed. */
   async file(
     caseId: string,
-    pdf: { filename: string; bytes: Buffer; title: string; documentType: string; contentHash?: string },
+    pdf: { filename: string; bytes: Buffer; title: string; documentType: string; contentHash?: string; hearingId?: string },
     entry: { type: string; actor: { userId: string; role: string }; data: Record<string, unknown> },
   ): Promise<FiledDocument> {
     const checked = DocumentStore.check({ field: COURT_DOCUMENT, filename: pdf.filename, bytes: pdf.bytes });
@@ -122,6 +122,7 @@ export class CaseFiling {
       documentType: pdf.documentType,
       title: pdf.title,
       ...(pdf.contentHash ? { contentHash: pdf.contentHash } : {}),
+      ...(pdf.hearingId ? { hearingId: pdf.hearingId } : {}),
     } satisfies StoredDocument & Record<string, unknown>;
     try {
       const doc = await retryCaseChange(async () => {

@@ -113,7 +113,7 @@ export class ElectronicService {
     const drawn = await this.filing.draw(doc, kind, addressees, hearingId);
     const filed = await this.filing.file(
       doc._id,
-      { filename: drawn.filename, bytes: drawn.bytes, title: drawn.title, documentType: kind, contentHash: drawn.contentHash },
+      { filename: drawn.filename, bytes: drawn.bytes, title: drawn.title, documentType: kind, contentHash: drawn.contentHash, ...(hearingId ? { hearingId } : {}) },
       { type: 'COURT_DOCUMENT_ISSUED', actor: { userId: user.id, role: 'clerk' }, data: { documentType: kind, title: drawn.title, contentHash: drawn.contentHash, ...(hearingId ? { hearingId } : {}) } },
     );
     await this.filing.registerVerifiable({
@@ -127,7 +127,7 @@ export class ElectronicService {
       documentId: filed.stored.id,
       issuedAt: filed.stored.uploadedAt,
     });
-    const served: ServedDocument = { documentId: filed.stored.id, kind, courtDocument: true, title: drawn.title, filename: drawn.filename, sha256: drawn.sha256, contentHash: drawn.contentHash };
+    const served: ServedDocument = { documentId: filed.stored.id, kind, courtDocument: true, title: drawn.title, filename: drawn.filename, sha256: drawn.sha256, contentHash: drawn.contentHash, ...(hearingId ? { hearingId } : {}) };
     return { served, file: { bytes: drawn.bytes, mediaType: 'application/pdf' } };
   }
 
@@ -239,6 +239,8 @@ export class ElectronicService {
   /** A document already on the case file, served as it is (e.g. the complaint on the defendant). */
   private async onFile(doc: CaseDoc, documentId: string): Promise<{ served: ServedDocument; file: { bytes: Buffer; mediaType: string } }> {
     const meta = doc.documents.find((d) => d.id === documentId) as (StoredDocument & { documentType?: string; title?: string; contentHash?: string }) | undefined;
+    // A summons issued beforehand carries the hearing it names.
+    const issuedFor = (meta as { hearingId?: unknown } | undefined)?.hearingId;
     if (!meta) throw errors.notFound('The document', 'DOCUMENT_NOT_FOUND');
     const bytes = await this.deps.documents.read(documentId);
     const isCourt = (meta.kind as string) === COURT_DOCUMENT;
@@ -250,6 +252,7 @@ export class ElectronicService {
       filename: meta.filename,
       sha256: meta.sha256,
       ...(meta.contentHash ? { contentHash: meta.contentHash } : {}),
+      ...(typeof issuedFor === 'string' ? { hearingId: issuedFor } : {}),
     };
     await this.filing.registerVerifiable({
       _id: meta.sha256,

@@ -48,7 +48,11 @@ export class Inbox {
   private async item(service: ServiceDoc, recipientId: string) {
     const entries = await this.deps.log.entries(service._id);
     const effects = latestEffects(await this.deps.models.effects.find({ serviceId: service._id, recipientId }).lean<EffectDoc[]>().exec());
-    return inboxItemView(service, recipientId, entries, effects);
+    const view = inboxItemView(service, recipientId, entries, effects);
+    if (!service.document.hearingId) return view;
+    // A summons: the recipient sees when the hearing is and how to join it.
+    const hearing = await this.service.filing.hearingOf(service.caseId, service.document.hearingId).catch(() => null);
+    return hearing ? { ...view, hearing: { id: hearing._id, kind: hearing.kind, startsAt: hearing.startsAt, joinUrl: `/hearings/${hearing._id}` } } : view;
   }
 
   /** Opening an inbox item is its read receipt. */

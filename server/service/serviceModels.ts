@@ -44,6 +44,8 @@ export interface ServedDocument {
   sha256: string;
   /** Only for court documents: the fingerprint printed on the page. */
   contentHash?: string;
+  /** A summons: the hearing it summons to (the inbox shows its time and join link). */
+  hearingId?: string;
 }
 
 export interface ServiceDoc {
