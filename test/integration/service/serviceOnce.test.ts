@@ -17,11 +17,13 @@ interface CaseView {
 describe('one serve, one effect; consent first; post and in person recorded', () => {
   let server: TestServer;
   let c: ServiceCase;
+  let other: ServiceCase;
 
   beforeAll(async () => {
     server = await startTestServer();
     c = await feeSettledCase(server, 7);
-  });
+    other = await feeSettledCase(server, 8);
+  }, 120_000);
   afterAll(async () => {
     await server?.destroy();
   });
@@ -83,7 +85,6 @@ describe('one serve, one effect; consent first; post and in person recorded', ()
   });
 
   it('a document of another case, an unknown recipient: stable codes, nothing changes', async () => {
-    const other = await feeSettledCase(server, 8);
     const unknown = await c.clerk.post(`/api/cases/${c.caseId}/service`, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: 'a'.repeat(24) }], channels: ['inbox'] });
     expect(unknown.body).toMatchObject({ error: { code: 'UNKNOWN_RECIPIENT' } });
     const foreign = await c.clerk.post(`/api/cases/${c.caseId}/service`, { document: { documentId: other.complaintId }, recipients: [{ userId: c.ids.defendant }], channels: ['inbox'] });
