@@ -114,7 +114,7 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
     table(doc, effectRows);
     paragraph(doc, '本凭证依据平台送达日志自动生成，日志逐条以 SHA-256 哈希链接，可随时校验。期间依《中华人民共和国民事诉讼法》第八十五条计算，期间届满日为法定休假日的，以休假日后的第一日为届满日。', { size: 9 });
     signature(doc, input.courtNameZh, content.dateZh);
-    fingerprint(doc, '凭证校验码', contentHash, `${input.verifyBaseUrl}/api/verify/${contentHash}`);
+    fingerprint(doc, '凭证校验码', contentHash, `${input.verifyBaseUrl}/verify/${contentHash}`);
   });
   return { filename: `${title}-${input.caseNumber}-${input.serviceId.slice(0, 8)}.pdf`, bytes, sha256: sha256Hex(bytes), contentHash };
 }
