@@ -15,6 +15,7 @@ import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
 import { Inbox, InboxItemPage } from './pages/inbox/Inbox.js';
+import { LinkPage, VerifyPage } from './pages/service/PublicPages.js';
 import { NotificationsPage } from './notifications/NotificationsPage.js';
 import { useNotifications } from './notifications/notificationCentre.js';
 
@@ -135,6 +136,11 @@ function Routes(): ReactNode {
   const { user } = useSession();
   if (path === '/login') return user ? <Redirect to={homeFor(user)} /> : <LoginPage />;
   if (path === '/register') return <RegisterPage />;
+  // Public: the verification URL printed on documents and the link in service emails/SMS.
+  const verifyRoute = match('/verify/:hash', path);
+  if (verifyRoute?.hash) return <VerifyPage key={verifyRoute.hash} hash={verifyRoute.hash} />;
+  const linkRoute = match('/s/:token', path);
+  if (linkRoute?.token) return <LinkPage key={linkRoute.token} token={linkRoute.token} />;
   if (!user) return <Redirect to="/login" />;
   if (path === '/' || path === '') return <Redirect to={homeFor(user)} />;
   if (path === '/cases') return <MyCases />;

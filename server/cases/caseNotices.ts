@@ -27,6 +27,28 @@ export interface AppliedStep {
 export const SUBJECT_ZH = (doc: CaseDoc) => (doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请');
 export const SUBJECT_EN = (doc: CaseDoc) => (doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing');
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date the notice may print, or undefined: a missing date is left out, never "0年undefined月". */
+function validDate(value: unknown): string | undefined {
+  return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}
+
+/** "至2026年3月17日届满" / "on 2026-03-17", or a sentence without a date when none is known. */
+function byZh(date: string | undefined, withDate: (d: string) => string, without: string): string {
+  return date ? withDate(calendarDateZh(date)) : without;
+}
+
+function byEn(date: string | undefined, withDate: (d: string) => string, without: string): string {
+  return date ? withDate(date) : without;
+}
+
+/** The answer period's last day: from the case, else from the service step that set it. */
+function answerByOf(doc: CaseDoc, step: AppliedStep): string | undefined {
+  const periods = step.data.periods as { answerBy?: unknown } | undefined;
+  return validDate(doc.snapshot.context.deadlines.answerBy) ?? validDate(periods?.answerBy);
+}
+
 function reasonsOf(data: Record<string, unknown>): string[] {
   return Array.isArray(data.reasons) ? data.reasons.filter((r): r is string => typeof r === 'string') : [];
 }
@@ -83,13 +105,13 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
     case 'SUBMIT':
     case 'RESUBMIT': {
       if (doc.status === 'correctionRequested') {
-        const by = deadlines.correctBy ?? '';
+        const by = validDate(deadlines.correctBy);
         return [
           toFiler('case.correctionRequested', {
             titleZh: '立案材料需要补正',
             titleEn: 'Your filing needs corrections',
-            bodyZh: `自动审查发现以下问题：${listZh(doc.findings.map((f) => f.messageZh ?? f.message))}。请于${calendarDateZh(by)}前一次性补正。`,
-            bodyEn: `The automatic check found: ${listEn(doc.findings.map((f) => f.message))}. Correct the filing in one go by ${by}.`,
+            bodyZh: `自动审查发现以下问题：${listZh(doc.findings.map((f) => f.messageZh ?? f.message))}。${byZh(by, (d) => `请于${d}前一次性补正。`, '请在法院告知的期限内一次性补正。')}`,
+            bodyEn: `The automatic check found: ${listEn(doc.findings.map((f) => f.message))}. ${byEn(by, (d) => `Correct the filing in one go by ${d}.`, 'Correct the filing in one go within the period the court sets.')}`,
           }),
         ];
       }
@@ -98,8 +120,8 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
         toFiler('case.received', {
           titleZh: '立案申请已收到',
           titleEn: 'Filing received',
-          bodyZh: `材料已通过自动审查，正在等待立案审查${deadlines.docketBy ? `，法院将于${calendarDateZh(deadlines.docketBy)}前作出决定` : ''}。`,
-          bodyEn: `The materials passed the automatic check and await the court's review${deadlines.docketBy ? `; the court decides by ${deadlines.docketBy}` : ''}.`,
+          bodyZh: `材料已通过自动审查，正在等待立案审查${byZh(validDate(deadlines.docketBy), (d) => `，法院将于${d}前作出决定`, '')}。`,
+          bodyEn: `The materials passed the automatic check and await the court's review${byEn(validDate(deadlines.docketBy), (d) => `; the court decides by ${d}`, '')}.`,
         }),
         {
           audience: 'clerks',
@@ -108,33 +130,36 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
             ...base,
             titleZh: step.type === 'RESUBMIT' ? '补正后的立案申请待审查' : '新的立案申请待审查',
             titleEn: step.type === 'RESUBMIT' ? 'A corrected filing awaits review' : 'A new filing awaits review',
-            bodyZh: `审查期限：${deadlines.docketBy ? calendarDateZh(deadlines.docketBy) : '—'}。`,
-            bodyEn: `Decide by ${deadlines.docketBy ?? '—'}.`,
+            bodyZh: byZh(validDate(deadlines.docketBy), (d) => `审查期限：${d}。`, '请尽快审查。'),
+            bodyEn: byEn(validDate(deadlines.docketBy), (d) => `Decide by ${d}.`, 'Please review it soon.'),
           },
         },
       ];
     }
     case 'REVIEW_ACCEPT': {
-      const fee = doc.fee?.amount ?? '';
-      const by = deadlines.feeDueBy ?? '';
+      const fee = typeof doc.fee?.amount === 'number' && Number.isFinite(doc.fee.amount) ? doc.fee.amount : undefined;
+      const by = validDate(deadlines.feeDueBy);
+      const number = doc.caseNumber?.trim();
+      const feeZh = fee === undefined ? '诉讼费' : `诉讼费${fee}元`;
+      const feeEn = fee === undefined ? 'the court fee' : `the court fee of CNY ${fee}`;
       return [
         toFiler('case.accepted', {
-          titleZh: `已立案：${doc.caseNumber ?? ''}`,
-          titleEn: `Case accepted: ${doc.caseNumber ?? ''}`,
-          bodyZh: `法院已受理您的起诉，案号${doc.caseNumber ?? ''}。请于${calendarDateZh(by)}前交纳诉讼费${fee}元，逾期未交按撤诉处理。`,
-          bodyEn: `The court accepted your case as ${doc.caseNumber ?? ''}. Pay the court fee of CNY ${fee} by ${by}; if it is not paid in time the case is treated as withdrawn.`,
+          titleZh: number ? `已立案：${number}` : '已立案',
+          titleEn: number ? `Case accepted: ${number}` : 'Case accepted',
+          bodyZh: `法院已受理您的起诉${number ? `，案号${number}` : ''}。${byZh(by, (d) => `请于${d}前交纳${feeZh}`, `请在法院告知的期限内交纳${feeZh}`)}，逾期未交按撤诉处理。`,
+          bodyEn: `The court accepted your case${number ? ` as ${number}` : ''}. Pay ${feeEn} ${byEn(by, (d) => `by ${d}`, 'within the period the court sets')}; if it is not paid in time the case is treated as withdrawn.`,
         }),
       ];
     }
     case 'REVIEW_CORRECT': {
       const reasons = reasonsOf(step.data);
-      const by = typeof step.data.deadline === 'string' ? step.data.deadline : (deadlines.correctBy ?? '');
+      const by = validDate(step.data.deadline) ?? validDate(deadlines.correctBy);
       return [
         toFiler('case.correctionRequested', {
           titleZh: '立案材料需要补正',
           titleEn: 'Your filing needs corrections',
-          bodyZh: `法院要求补正：${listZh(reasons)}。请于${calendarDateZh(by)}前一次性补正，逾期不补正的视为撤回。`,
-          bodyEn: `The court asks you to correct: ${listEn(reasons)}. Correct it in one go by ${by}; otherwise the filing is treated as withdrawn.`,
+          bodyZh: `法院要求补正：${reasons.length > 0 ? listZh(reasons) : '详见案件页面'}。${byZh(by, (d) => `请于${d}前一次性补正`, '请在法院告知的期限内一次性补正')}，逾期不补正的视为撤回。`,
+          bodyEn: `The court asks you to correct: ${reasons.length > 0 ? listEn(reasons) : 'see the case page'}. Correct it in one go ${byEn(by, (d) => `by ${d}`, 'within the period the court sets')}; otherwise the filing is treated as withdrawn.`,
         }),
       ];
     }
@@ -144,8 +169,8 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
         toFiler('case.rejected', {
           titleZh: '立案申请未被受理',
           titleEn: 'Filing not accepted',
-          bodyZh: `法院决定不予受理，理由：${listZh(reasons)}。`,
-          bodyEn: `The court declined to docket the filing. Reasons: ${listEn(reasons)}.`,
+          bodyZh: reasons.length > 0 ? `法院决定不予受理，理由：${listZh(reasons)}。` : '法院决定不予受理，理由详见裁定书。',
+          bodyEn: reasons.length > 0 ? `The court declined to docket the filing. Reasons: ${listEn(reasons)}.` : 'The court declined to docket the filing; the ruling gives the reasons.',
         }),
       ];
     }
@@ -177,24 +202,26 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
       ];
     }
     case 'SERVE_DEFENDANT': {
-      const by = deadlines.answerBy ?? '';
+      const by = answerByOf(doc, step);
       return [
         toFiler('case.servedOnDefendant', {
           titleZh: `${SUBJECT_ZH(doc)}：起诉状已送达被告`,
           titleEn: `${SUBJECT_EN(doc)}: the complaint was served on the defendant`,
-          bodyZh: `被告的答辩期至${calendarDateZh(by)}届满。`,
-          bodyEn: `The defendant's answer period ends on ${by}.`,
+          bodyZh: byZh(by, (d) => `被告的答辩期至${d}届满。`, '被告的答辩期自送达之日起十五日。'),
+          bodyEn: byEn(by, (d) => `The defendant's answer period ends on ${d}.`, "The defendant's answer period runs 15 days from service."),
         }),
       ];
     }
     case 'SERVICE_EFFECT_REVISED': {
-      const by = deadlines.answerBy ?? '';
+      // Without a new last day there is nothing to tell: a notice saying "moved to ." helps no one.
+      const by = answerByOf(doc, step);
+      if (!by) return [];
       return [
         toFiler('case.answerPeriodRevised', {
           titleZh: `${SUBJECT_ZH(doc)}：被告答辩期已更正`,
           titleEn: `${SUBJECT_EN(doc)}: the defendant's answer period was corrected`,
-          bodyZh: `经查明送达实际到达时间，被告的答辩期改为至${calendarDateZh(by)}届满。`,
-          bodyEn: `The proven time the service reached the defendant moves the end of the answer period to ${by}.`,
+          bodyZh: `经查明送达实际生效时间，被告的答辩期改为至${calendarDateZh(by)}届满。`,
+          bodyEn: `The corrected time of service on the defendant moves the end of the answer period to ${by}.`,
         }),
       ];
     }
@@ -227,8 +254,8 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
         toFiler('case.decided', {
           titleZh: `${SUBJECT_ZH(doc)}：已作出裁判`,
           titleEn: `${SUBJECT_EN(doc)}: decided`,
-          bodyZh: `法院已于${dateTimeZh(doc.updatedAt)}作出裁判，裁判文书将依法送达。`,
-          bodyEn: `The court decided the case on ${dateTimeZh(doc.updatedAt)}; the judgment will be served on you.`,
+          bodyZh: Number.isNaN(Date.parse(doc.updatedAt)) ? '法院已作出裁判，裁判文书将依法送达。' : `法院已于${dateTimeZh(doc.updatedAt)}作出裁判，裁判文书将依法送达。`,
+          bodyEn: Number.isNaN(Date.parse(doc.updatedAt)) ? 'The court decided the case; the judgment will be served on you.' : `The court decided the case on ${dateTimeZh(doc.updatedAt)}; the judgment will be served on you.`,
         }),
       ];
     case 'CLOSE':

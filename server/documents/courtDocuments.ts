@@ -190,7 +190,7 @@ export async function generateCourtDocument(input: CourtDocumentInput): Promise<
     if (c.rows.length > 0) table(doc, c.rows);
     for (const p of c.closing) paragraph(doc, p, { indent: true });
     signature(doc, c.courtNameZh, c.dateZh);
-    fingerprint(doc, '文书校验码', contentHash, input.verifyBaseUrl ? `${input.verifyBaseUrl}/api/verify/${contentHash}` : undefined);
+    fingerprint(doc, '文书校验码', contentHash, input.verifyBaseUrl ? `${input.verifyBaseUrl}/verify/${contentHash}` : undefined);
   });
   return {
     kind: input.kind,

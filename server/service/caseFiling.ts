@@ -101,7 +101,7 @@ export class CaseFiling {
   /** Store a PDF the court issued and list it on the case; the entry `type` says why it was filed. */
   async file(
     caseId: string,
-    pdf: { filename: string; bytes: Buffer; title: string; documentType: string; contentHash?: string; carriesAccessCode?: boolean },
+    pdf: { filename: string; bytes: Buffer; title: string; documentType: string; contentHash?: string; carriesAccessCode?: boolean; hearingId?: string },
     entry: { type: string; actor: { userId: string; role: string }; data: Record<string, unknown> },
   ): Promise<FiledDocument> {
     const checked = DocumentStore.check({ field: COURT_DOCUMENT, filename: pdf.filename, bytes: pdf.bytes });
@@ -130,6 +130,7 @@ export class CaseFiling {
       ...(pdf.contentHash ? { contentHash: pdf.contentHash } : {}),
       // Only the court and the addressee may see a document carrying an access code (caseView.visibleDocuments).
       ...(pdf.carriesAccessCode ? { carriesAccessCode: true } : {}),
+      ...(pdf.hearingId ? { hearingId: pdf.hearingId } : {}),
     } satisfies StoredDocument & Record<string, unknown>;
     try {
       const doc = await retryCaseChange(async () => {

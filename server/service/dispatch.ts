@@ -7,7 +7,9 @@
  *          read when the recipient opens it, acknowledged when they say so.
  *   email: through ctx.mailer; 'sent' = the SMTP server accepted it (C7 Art. 135).
  *   sms:   through the SmsProvider; sent and delivered as its report says.
- * Email and SMS carry a link `${publicUrl}/s/<token>`; following it is the read receipt.
+ * Email and SMS carry a link `${publicUrl}/s/<token>` and a one-time code. Following the link
+ * only shows a page (a link scanner must not make service effective); the document is opened,
+ * and read recorded, only by the recipient logged in or entering the code (inbox.ts).
  */
 import crypto from 'node:crypto';
 import { addressConfirmed, consentActiveAt, type EServiceConsent, type ServiceChannel } from '../../state-machines/service/consent.js';
@@ -20,6 +22,7 @@ import { foldDeliveries, type StepData } from './deliveryLog.js';
 import type { ServiceEffects } from './effects.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { DeliveryDoc, ServiceDoc } from './serviceModels.js';
+import { emailText, inboxNoticeText, smsText } from './serviceTexts.js';
 
 const SYSTEM = { userId: 'system', role: 'system' };
 
@@ -31,6 +34,11 @@ export function maskEmail(email: string): string {
 
 export function tokenHash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** The code is hashed with its token: six digits alone would be a lookup table away. */
+export function codeHash(token: string, code: string): string {
+  return crypto.createHash('sha256').update(`${token}:${code}`).digest('hex');
 }
 
 interface ResolvedAddress {
@@ -105,7 +113,7 @@ export class Dispatcher {
    * Record `step` on a delivery. Idempotent: a step already recorded is not recorded again
    * (opening an inbox item twice is one read). A step the delivery cannot take is 409 INVALID_STEP.
    */
-  async step(service: ServiceDoc, deliveryId: string, step: DeliveryStep, actor = SYSTEM, detail?: Record<string, unknown>): Promise<boolean> {
+  async step(service: ServiceDoc, deliveryId: string, step: DeliveryStep, actor = SYSTEM, detail?: Record<string, unknown>, options: { evaluate?: boolean } = {}): Promise<boolean> {
     let recipientId = '';
     const entry = await this.deps.log.append(service._id, (entries, at) => {
       const current = foldDeliveries(entries).get(deliveryId);
@@ -117,7 +125,9 @@ export class Dispatcher {
       const data: StepData = { deliveryId, recipientId: current.recipientId, step, ...(detail ? { detail } : {}) };
       return { type: 'STEP', actor, data: data as unknown as Record<string, unknown> };
     });
-    if (entry) await this.effects.evaluate(service, recipientId);
+    // A report that will be followed at once by the next one (inbox: sent then delivered) is not
+    // evaluated on its own: one service gives one effect, not one per intermediate report.
+    if (entry && options.evaluate !== false) await this.effects.evaluate(service, recipientId);
     return entry !== null;
   }
 
@@ -137,10 +147,11 @@ export class Dispatcher {
     }
   }
 
-  /** A new link token; only its hash is stored. */
-  static newToken(): { token: string; hash: string } {
+  /** A new link token and one-time code; only their hashes are stored. */
+  static newToken(): { token: string; hash: string; code: string; codeHash: string } {
     const token = crypto.randomBytes(24).toString('base64url');
-    return { token, hash: tokenHash(token) };
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    return { token, hash: tokenHash(token), code, codeHash: codeHash(token, code) };
   }
 
   private link(token: string): string {
@@ -149,19 +160,11 @@ export class Dispatcher {
 
   private async sendInbox(out: Outgoing): Promise<void> {
     const { service, delivery } = out;
-    await this.step(service, delivery._id, 'sent');
+    await this.step(service, delivery._id, 'sent', SYSTEM, undefined, { evaluate: false });
     await this.step(service, delivery._id, 'delivered');
-    const title = service.document.title;
     try {
-      await this.deps.notifier.notify(delivery.recipientId, {
-        type: 'service.delivered',
-        caseId: service.caseId,
-        titleZh: `电子送达：《${title}》`,
-        titleEn: `A court document was served on you: ${title}`,
-        bodyZh: `${out.courtNameZh}向您送达《${title}》（${service.caseNumber}）。请在平台“送达文书”中查阅并确认收悉。`,
-        bodyEn: `${out.courtNameZh} served "${title}" (${service.caseNumber}) on you. Open it in your inbox on the platform and acknowledge receipt.`,
-        link: `/inbox/${delivery._id}`,
-      }, { key: `service:${delivery._id}` });
+      const text = inboxNoticeText({ courtNameZh: out.courtNameZh, caseNumber: service.caseNumber, title: service.document.title, recipientName: out.recipientName });
+      await this.deps.notifier.notify(delivery.recipientId, { type: 'service.delivered', caseId: service.caseId, ...text, link: `/inbox/${delivery._id}` }, { key: `service:${delivery._id}` });
     } catch (err) {
       // The item is in the inbox either way; only the live push failed.
       this.deps.logger.warn({ err, deliveryId: delivery._id }, 'inbox notification could not be pushed');
@@ -170,25 +173,22 @@ export class Dispatcher {
 
   private async sendEmail(out: Outgoing, to: string): Promise<void> {
     const { service, delivery } = out;
-    const { token, hash } = Dispatcher.newToken();
-    await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $set: { tokenHash: hash } }).exec();
+    const { token, hash, code, codeHash: codeHashed } = Dispatcher.newToken();
+    await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $set: { tokenHash: hash, codeHash: codeHashed } }).exec();
     const base = this.deps.publicUrl();
-    const title = service.document.title;
-    const text = [
-      `${out.recipientName}：`,
-      '',
-      `${out.courtNameZh}依法向您电子送达《${title}》（案号：${service.caseNumber}），文书见附件。`,
-      `请点击以下链接查阅送达记录（打开链接即记录为已阅知）：`,
-      this.link(token),
-      '',
-      `文书 SHA-256：${service.document.sha256}`,
-      `文书真伪核验：${base}/api/verify/${service.document.sha256}`,
-      '',
-      '本邮件由线上微法庭平台自动发送，请勿直接回复。',
-    ].join('\n');
+    const { subject, text } = emailText({
+      courtNameZh: out.courtNameZh,
+      caseNumber: service.caseNumber,
+      title: service.document.title,
+      recipientName: out.recipientName,
+      link: this.link(token),
+      code,
+      sha256: service.document.sha256,
+      verifyUrl: `${base}/verify/${service.document.sha256}`,
+    });
     const result = await this.deps.mailer.send({
       to,
-      subject: `【电子送达】${title}（${service.caseNumber}）`,
+      subject,
       text,
       attachments: [{ filename: service.document.filename, content: out.file.bytes, contentType: out.file.mediaType }],
     });
@@ -201,15 +201,15 @@ export class Dispatcher {
 
   private async sendSms(out: Outgoing, to: string): Promise<void> {
     const { service, delivery } = out;
-    const { token, hash } = Dispatcher.newToken();
-    await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $set: { tokenHash: hash } }).exec();
-    const text = `【${out.courtNameZh}】${out.recipientName}，本院向您电子送达《${service.document.title}》（${service.caseNumber}），请查阅：${this.link(token)}`;
-    const result = await this.deps.sms.send({ to, text, reference: delivery._id });
+    const { token, hash, code, codeHash: codeHashed } = Dispatcher.newToken();
+    await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $set: { tokenHash: hash, codeHash: codeHashed } }).exec();
+    const text = smsText({ courtNameZh: out.courtNameZh, caseNumber: service.caseNumber, title: service.document.title, recipientName: out.recipientName, link: this.link(token), code });
+    const result = await this.deps.sms.send({ to, text, reference: delivery._id, secrets: [token, code] });
     if (!result.sent) {
       await this.step(service, delivery._id, 'failed', SYSTEM, { reason: 'SMS_NOT_SENT', ...(result.error ? { error: result.error.slice(0, 300) } : {}) });
       return;
     }
-    await this.step(service, delivery._id, 'sent', SYSTEM, { provider: this.deps.sms.name, ...(result.providerMessageId ? { messageId: result.providerMessageId } : {}) });
+    await this.step(service, delivery._id, 'sent', SYSTEM, { provider: this.deps.sms.name, ...(result.providerMessageId ? { messageId: result.providerMessageId } : {}) }, { evaluate: !result.delivered });
     if (result.delivered) await this.step(service, delivery._id, 'delivered', SYSTEM, { provider: this.deps.sms.name });
   }
 }

@@ -31,8 +31,21 @@ const TAKES_SERVICE: readonly CaseStatus[] = ['feeSettled', 'servedOnDefendant',
 /** Decisions a judge files (cases/caseService.ts decide): serving one starts the appeal period. */
 const STARTS_APPEAL_PERIOD = new Set(['judgment', 'ruling']);
 
-function sameEffect(a: Effective, b: Effective): boolean {
-  return a.effectiveAt === b.effectiveAt && a.basis === b.basis && a.presumed === b.presumed && a.channel === b.channel;
+/**
+ * The new fact, if any, that makes `effect` a correction of the recorded `previous` one.
+ * Service takes effect once: later reports about the same delivery (an inbox item or SMS
+ * reported 'delivered' after 'sent', a read after an arrival) are not a new time of service.
+ * Only these are:
+ *   - a rebuttal (C7 Art. 135) not yet reflected in the recorded effect;
+ *   - an effective service at an earlier instant on another record, reported later (C1 Art. 31 ¶4:
+ *     the earliest wins), e.g. an SMS acknowledged before the inbox item was read but reported after.
+ */
+export function correctionFact(previous: Pick<EffectDoc, 'effect' | 'rebuttalAt'>, effect: Effective, rebuttal?: { provenArrivalAt: string }): EffectDoc['fact'] | undefined {
+  if (rebuttal && rebuttal.provenArrivalAt !== previous.rebuttalAt) {
+    return effect.effectiveAt === previous.effect.effectiveAt && effect.basis === previous.effect.basis ? undefined : 'rebuttal';
+  }
+  if (Date.parse(effect.effectiveAt) < Date.parse(previous.effect.effectiveAt)) return 'earlier-channel';
+  return undefined;
 }
 
 /** 张三 -> 张*: what the public verification page may show of a name. */
@@ -83,8 +96,10 @@ export class ServiceEffects {
     const { effect } = state;
     if (!effect.effective) return null;
     const previous = await this.latest(service._id, recipientId);
-    if (previous && sameEffect(previous.effect, effect)) return previous;
+    const fact = previous ? correctionFact(previous, effect, state.rebuttal) : undefined;
+    if (previous && !fact) return previous;
     const version = (previous?.version ?? 0) + 1;
+    const side = service.recipients.find((r) => r.userId === recipientId)?.side;
     const doc: EffectDoc = {
       _id: `${service._id}:${recipientId}:${version}`,
       serviceId: service._id,
@@ -92,18 +107,27 @@ export class ServiceEffects {
       recipientId,
       version,
       effect,
-      periods: periodsFor(service.document.kind, service.recipients.find((r) => r.userId === recipientId)?.side, effect.effectiveAt, this.deps.calendar),
+      periods: periodsFor(service.document.kind, side, effect.effectiveAt, this.deps.calendar),
       recordedAt: this.deps.now().toISOString(),
+      ...(fact ? { fact } : {}),
+      ...(state.rebuttal ? { rebuttalAt: state.rebuttal.provenArrivalAt } : {}),
     };
+    return this.record(service, doc, previous, state);
+  }
+
+  /** Record one effect version (exactly once, by `_id`) and carry out what follows from it. */
+  async record(service: ServiceDoc, doc: EffectDoc, previous: EffectDoc | null, state?: RecipientState): Promise<EffectDoc | null> {
     if (!(await insertOnce(this.deps.models.effects, doc))) return null;
     await this.deps.log.append(service._id, () => ({
       type: 'EFFECTIVE',
       actor: SYSTEM,
-      data: { recipientId, version, effect, periods: doc.periods, ...(previous ? { replaces: previous.effect.effectiveAt } : {}) },
+      data: { recipientId: doc.recipientId, version: doc.version, effect: doc.effect, periods: doc.periods, ...(previous ? { replaces: previous.effect.effectiveAt, fact: doc.fact } : {}) },
     }));
     try {
       const caseRecord = await this.recordOnCase(service, doc, previous);
-      const receiptId = await this.issueReceipt(service, doc, state);
+      // Post and in person: the clerk's uploaded proof (回执 / 送达回证) is the receipt.
+      const receiptId = state ? await this.issueReceipt(service, doc, state) : service.offline?.proofDocumentId;
+      if (!receiptId) return { ...doc, caseRecord };
       await this.deps.models.effects.updateOne({ _id: doc._id }, { $set: { caseRecord, receiptId } }).exec();
       return { ...doc, caseRecord, receiptId };
     } catch (err) {
@@ -160,12 +184,14 @@ export class ServiceEffects {
       serviceId: service._id,
       recipientId: doc.recipientId,
       document: { title: service.document.title, sha256: service.document.sha256 },
+      documentKind: service.document.kind,
+      recipientSide: service.recipients.find((r) => r.userId === doc.recipientId)?.side ?? 'other',
       effectiveAt: doc.effect.effectiveAt,
       presumed: doc.effect.presumed,
       basis: doc.effect.basis,
       channel: doc.effect.channel,
       periods: doc.periods,
-      ...(previous ? { replaces: previous.effect.effectiveAt } : {}),
+      ...(previous ? { replaces: previous.effect.effectiveAt, fact: doc.fact } : {}),
     };
   }
 
@@ -185,10 +211,11 @@ export class ServiceEffects {
       recipient: { name, ...(idNumberMasked ? { idNumberMasked } : {}) },
       ...(consent ? { consent } : {}),
       deliveries: state.deliveries.map((d) => d.record),
-      effect: doc.effect,
+      effect: doc.effect as Effective,
       periods: doc.periods,
       // Dates in a year whose holiday arrangement is not entered yet are marked 暂定 on the receipt.
       provisionalDates: Object.values(doc.periods).filter((d) => provisionalOn(this.deps.calendar, d)),
+      ...(doc.fact ? { fact: doc.fact } : {}),
       ...(state.rebuttal ? { rebuttal: state.rebuttal } : {}),
       verifyBaseUrl: this.deps.publicUrl(),
       ...(this.deps.seal ? { seal: this.deps.seal } : {}),

@@ -18,6 +18,7 @@ import { ServiceEffects } from './effects.js';
 import { CaseParties, isClerkOf, isStaffOf } from './parties.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { DeliveryDoc, EffectDoc, RecipientSide, ServedDocument, ServiceDoc } from './serviceModels.js';
+import { caseRecipients, channelOptions, requireConsented, ALTERNATIVES } from './serviceOptions.js';
 import { consentView, latestEffects, serviceView } from './views.js';
 
 export interface ConsentRequest {
@@ -112,7 +113,7 @@ export class ElectronicService {
     const drawn = await this.filing.draw(doc, kind, addressees, hearingId);
     const filed = await this.filing.file(
       doc._id,
-      { filename: drawn.filename, bytes: drawn.bytes, title: drawn.title, documentType: kind, contentHash: drawn.contentHash, carriesAccessCode: drawn.carriesAccessCode },
+      { filename: drawn.filename, bytes: drawn.bytes, title: drawn.title, documentType: kind, contentHash: drawn.contentHash, carriesAccessCode: drawn.carriesAccessCode, ...(hearingId ? { hearingId } : {}) },
       { type: 'COURT_DOCUMENT_ISSUED', actor: { userId: user.id, role: 'clerk' }, data: { documentType: kind, title: drawn.title, contentHash: drawn.contentHash, ...(hearingId ? { hearingId } : {}) } },
     );
     await this.filing.registerVerifiable({
@@ -150,23 +151,17 @@ export class ElectronicService {
       throw errors.validation('Each recipient may be listed once.', undefined, 'DUPLICATE_RECIPIENT');
     }
     const recipients = [];
-    for (const r of input.recipients) {
-      const found = await this.parties.user(r.userId);
-      if (!found) throw errors.validation(`There is no user ${r.userId}.`, undefined, 'UNKNOWN_RECIPIENT');
-      const side = r.side ?? (await this.parties.sideOf(doc, r.userId));
-      if (!side) {
-        throw errors.validation(`User ${r.userId} is not known as a party of this case; name their side (plaintiff, defendant or other) to serve them.`, undefined, 'RECIPIENT_NOT_A_PARTY');
-      }
-      recipients.push({ user: found, userId: r.userId, name: found.name, side });
-    }
+    for (const r of input.recipients) recipients.push(await this.recipientOf(doc, r));
     // 受理通知书 and 交纳诉讼费用通知书 speak to the plaintiff ("你诉…一案"); the defendant is told by other documents.
     if ('kind' in input.document && PLAINTIFF_ONLY.has(input.document.kind) && recipients.some((r) => r.side !== 'plaintiff')) {
       throw errors.validation(`A ${input.document.kind} is addressed to the plaintiff only.`, undefined, 'DOCUMENT_NOT_FOR_RECIPIENT');
     }
-    const { served, file } =
-      'documentId' in input.document
-        ? await this.onFile(doc, input.document.documentId)
-        : await this.issue(user, doc, input.document.kind, recipients.map((r) => r.name), input.document.hearingId);
+    // Consent is checked for every recipient and channel before anything is issued or sent.
+    const checkAt = this.nowIso();
+    for (const r of recipients) {
+      requireConsented(r.name, r.userId, channelOptions(this.deps, r.user, await this.deps.consents.current(caseId, r.userId), checkAt), input.channels);
+    }
+    const { served, file } = await this.documentToServe(user, doc, input.document, recipients.map((r) => r.name));
 
     const at = this.nowIso();
     const courtNameZh = await this.filing.courtName(doc.courtId);
@@ -214,11 +209,51 @@ export class ElectronicService {
     return this.view(service);
   }
 
+  /** For the clerk's screen: who can be served on this case, and by which channels (and why not). */
+  async serviceOptions(user: AuthUser, caseId: string) {
+    const { doc } = await this.parties.caseFor(user, caseId);
+    this.requireClerk(user, doc);
+    const at = this.nowIso();
+    const people = await caseRecipients(this.deps, doc);
+    const recipients = [];
+    for (const p of people) {
+      const userId = p.user._id.toHexString();
+      const consent = await this.deps.consents.current(caseId, userId);
+      recipients.push({
+        userId,
+        name: p.user.name,
+        side: p.side,
+        consent: consent ? { version: consent.version, ground: consent.consent.ground, active: consentActiveAt(consent.consent, at), ...(consent.consent.revokedAt ? { revokedAt: consent.consent.revokedAt } : {}) } : null,
+        channels: channelOptions(this.deps, p.user, consent, at),
+      });
+    }
+    return { mailAvailable: this.deps.mailer.available, alternatives: [...ALTERNATIVES], recipients };
+  }
+
+  /** The document a service serves: one on this case's file (another case's is 404), or a court document issued now. */
+  async documentToServe(user: AuthUser, doc: CaseDoc, document: ServeRequest['document'], addressees: string[]) {
+    return 'documentId' in document ? this.onFile(doc, document.documentId) : this.issue(user, doc, document.kind, addressees, document.hearingId);
+  }
+
+  /** A recipient the clerk names: a known user, on a side of this case (or the side the clerk names). */
+  async recipientOf(doc: CaseDoc, r: { userId: string; side?: RecipientSide }) {
+    const found = await this.parties.user(r.userId);
+    if (!found) throw errors.validation(`There is no user ${r.userId}.`, undefined, 'UNKNOWN_RECIPIENT');
+    const side = r.side ?? (await this.parties.sideOf(doc, r.userId));
+    if (!side) {
+      throw errors.validation(`User ${r.userId} is not known as a party of this case; name their side (plaintiff, defendant or other) to serve them.`, undefined, 'RECIPIENT_NOT_A_PARTY');
+    }
+    return { user: found, userId: r.userId, name: found.name, side };
+  }
+
   /** A document already on the case file, served as it is (e.g. the complaint on the defendant). */
   private async onFile(doc: CaseDoc, documentId: string): Promise<{ served: ServedDocument; file: { bytes: Buffer; mediaType: string } }> {
     const meta = doc.documents.find((d) => d.id === documentId) as (StoredDocument & { documentType?: string; title?: string; contentHash?: string }) | undefined;
+    // A summons issued beforehand carries the hearing it names.
+    const issuedFor = (meta as { hearingId?: unknown } | undefined)?.hearingId;
     if (!meta) throw errors.notFound('The document', 'DOCUMENT_NOT_FOUND');
     const bytes = await this.deps.documents.read(documentId);
+    const hearing = typeof issuedFor === 'string' ? await this.filing.hearingOf(doc._id, issuedFor) : undefined;
     const isCourt = (meta.kind as string) === COURT_DOCUMENT;
     const served: ServedDocument = {
       documentId,
@@ -228,6 +263,7 @@ export class ElectronicService {
       filename: meta.filename,
       sha256: meta.sha256,
       ...(meta.contentHash ? { contentHash: meta.contentHash } : {}),
+      ...(hearing ? { hearing: { hearingId: hearing._id, startsAt: hearing.startsAt } } : {}),
     };
     await this.filing.registerVerifiable({
       _id: meta.sha256,
@@ -304,7 +340,7 @@ export class ElectronicService {
     return serviceView(service, entries, effects);
   }
 
-  private requireClerk(user: AuthUser, doc: CaseDoc): void {
+  requireClerk(user: AuthUser, doc: CaseDoc): void {
     if (!isClerkOf(user, doc.courtId)) throw errors.forbidden("Only a clerk of the case's court can do this.", 'NOT_CLERK_OF_COURT');
   }
 

@@ -3,14 +3,17 @@
  * item is the read receipt, acknowledging is the reply that it was received), the link in
  * emails and text messages, and the public check of a served document or receipt by its hash.
  */
+import crypto from 'node:crypto';
 import type { AuthUser } from '../auth/tokens.js';
-import { errors } from '../errors.js';
-import { tokenHash } from './dispatch.js';
+import { AppError, errors } from '../errors.js';
+import { codeHash, tokenHash } from './dispatch.js';
 import type { ElectronicService } from './electronicService.js';
 import type { DeliveryDoc, EffectDoc, ServiceDoc, VerifiableDoc } from './serviceModels.js';
+import { maskName } from './effects.js';
 import { inboxItemView, latestEffects } from './views.js';
 
 const HASH = /^[0-9a-f]{64}$/;
+const MAX_CODE_ATTEMPTS = 5;
 
 export class Inbox {
   constructor(private readonly service: ElectronicService) {}
@@ -45,7 +48,11 @@ export class Inbox {
   private async item(service: ServiceDoc, recipientId: string) {
     const entries = await this.deps.log.entries(service._id);
     const effects = latestEffects(await this.deps.models.effects.find({ serviceId: service._id, recipientId }).lean<EffectDoc[]>().exec());
-    return inboxItemView(service, recipientId, entries, effects);
+    const view = inboxItemView(service, recipientId, entries, effects);
+    if (!service.document.hearing) return view;
+    // A summons: the recipient sees when the hearing is and how to join it.
+    const hearing = await this.service.filing.hearingOf(service.caseId, service.document.hearing.hearingId).catch(() => null);
+    return hearing ? { ...view, hearing: { id: hearing._id, kind: hearing.kind, startsAt: hearing.startsAt, joinUrl: `/hearings/${hearing._id}` } } : view;
   }
 
   /** Opening an inbox item is its read receipt. */
@@ -75,13 +82,74 @@ export class Inbox {
     return { bytes, filename: service.document.filename, sha256: service.document.sha256 };
   }
 
-  /** The link in an email or text message was followed: that delivery's read receipt. */
-  async followLink(token: string) {
-    const delivery = await this.deps.models.deliveries.findOne({ tokenHash: tokenHash(token) }).lean<DeliveryDoc>().exec();
+  private async byToken(token: string): Promise<{ delivery: DeliveryDoc; service: ServiceDoc }> {
+    const valid = /^[A-Za-z0-9_-]{16,64}$/.test(token);
+    const delivery = valid ? await this.deps.models.deliveries.findOne({ tokenHash: tokenHash(token) }).lean<DeliveryDoc>().exec() : null;
     const service = delivery ? await this.deps.models.services.findById(delivery.serviceId).lean<ServiceDoc>().exec() : null;
     if (!delivery || !service) throw errors.notFound('The link', 'LINK_NOT_FOUND');
-    await this.service.dispatcher.step(service, delivery._id, 'read', { userId: delivery.recipientId, role: 'recipient-link' });
-    return { service, delivery };
+    return { delivery, service };
+  }
+
+  /**
+   * What the link in an email or text message shows before anyone opens the document. Following
+   * the link records nothing: a mail scanner or link preview follows links too.
+   */
+  async linkInfo(token: string) {
+    const { delivery, service } = await this.byToken(token);
+    return {
+      deliveryId: delivery._id,
+      title: service.document.title,
+      kind: service.document.kind,
+      caseNumber: service.caseNumber,
+      court: await this.service.filing.courtName(service.courtId),
+      sha256: service.document.sha256,
+      servedAt: service.createdAt,
+      channel: delivery.channel,
+      codeUsable: Boolean(delivery.codeHash) && !delivery.codeUsedAt && (delivery.codeAttempts ?? 0) < MAX_CODE_ATTEMPTS,
+    };
+  }
+
+  /**
+   * The recipient opens the document from the link: logged in as the recipient, or with the
+   * one-time code sent with it (used once; a replay is refused). Only this records the read.
+   */
+  async openLink(token: string, user: AuthUser | undefined, code: string | undefined) {
+    const { delivery, service } = await this.byToken(token);
+    if (user && user.id === delivery.recipientId) {
+      await this.service.dispatcher.step(service, delivery._id, 'read', { userId: user.id, role: 'party' });
+    } else if (code !== undefined) {
+      if (!delivery.codeHash) throw errors.notFound('The link', 'LINK_NOT_FOUND');
+      if (delivery.codeUsedAt) throw errors.conflict('This one-time code was already used. Log in to open the document again.', 'LINK_ALREADY_USED');
+      if ((delivery.codeAttempts ?? 0) >= MAX_CODE_ATTEMPTS) throw errors.rateLimited('Too many wrong codes for this link. Log in to open the document.', 'LINK_LOCKED');
+      const given = Buffer.from(codeHash(token, code));
+      if (!crypto.timingSafeEqual(given, Buffer.from(delivery.codeHash))) {
+        await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $inc: { codeAttempts: 1 } }).exec();
+        throw errors.validation('The code does not match the one sent with this link.', undefined, 'WRONG_CODE');
+      }
+      // Only the first of concurrent openers with the right code gets through.
+      const claimed = await this.deps.models.deliveries.updateOne({ _id: delivery._id, codeUsedAt: { $exists: false } }, { $set: { codeUsedAt: this.deps.now().toISOString() } }).exec();
+      if (claimed.modifiedCount !== 1) throw errors.conflict('This one-time code was already used. Log in to open the document again.', 'LINK_ALREADY_USED');
+      await this.service.dispatcher.step(service, delivery._id, 'read', { userId: delivery.recipientId, role: 'recipient-code' });
+    } else if (user) {
+      throw errors.forbidden('This document was served on someone else.', 'LINK_NOT_YOURS');
+    } else {
+      throw new AppError('unauthorised', 'CODE_REQUIRED', 'Log in as the recipient, or enter the one-time code sent with the link.');
+    }
+    const bytes = await this.deps.documents.read(service.document.documentId);
+    return { bytes, filename: service.document.filename, sha256: service.document.sha256 };
+  }
+
+  /** Whom a document was served on and when each service took effect; names masked as on a receipt. */
+  private async servedTo(sha256: string) {
+    const services = await this.deps.models.services.find({ 'document.sha256': sha256 }).limit(50).lean<ServiceDoc[]>().exec();
+    if (services.length === 0) return [];
+    const effects = latestEffects(await this.deps.models.effects.find({ serviceId: { $in: services.map((s) => s._id) } }).lean<EffectDoc[]>().exec());
+    return services.flatMap((s) =>
+      s.recipients.map((r) => {
+        const e = effects.get(`${s._id}:${r.userId}`);
+        return { recipient: maskName(r.name), ...(e ? { effectiveAt: e.effect.effectiveAt, basis: e.effect.basis, channel: e.effect.channel, presumed: e.effect.presumed } : { effectiveAt: null }) };
+      }),
+    );
   }
 
   /**
@@ -97,6 +165,8 @@ export class Inbox {
       (await this.deps.models.verifiable.findOne({ contentHash: h }).lean<VerifiableDoc>().exec());
     if (!found) return { genuine: false as const };
     const base = {
+      // Reserved for the PDF signature and timestamp check (signed documents); null until then.
+      signature: null,
       genuine: true as const,
       type: found.type,
       matched: found._id === h ? ('file' as const) : ('fingerprint' as const),
@@ -107,7 +177,7 @@ export class Inbox {
       sha256: found._id,
       ...(found.contentHash ? { contentHash: found.contentHash } : {}),
     };
-    if (found.type !== 'serviceReceipt' || !found.receipt) return base;
+    if (found.type !== 'serviceReceipt' || !found.receipt) return { ...base, servedTo: await this.servedTo(found._id) };
     const r = found.receipt;
     return {
       ...base,

@@ -32,6 +32,11 @@ const BASIS_ZH: Record<Extract<ServiceEffect, { effective: true }>['basis'], str
   'read-receipt': '系统反馈受送达人已阅知（推定送达）',
 };
 
+const FACT_ZH = {
+  rebuttal: '受送达人证明了实际到达时间（民诉法解释第一百三十五条）',
+  'earlier-channel': '另一送达渠道更早生效的记录后到（《人民法院在线诉讼规则》第三十一条第四款，以最先到达为准）',
+} as const;
+
 export interface ReceiptInput {
   courtNameZh: string;
   caseNumber: string;
@@ -48,6 +53,8 @@ export interface ReceiptInput {
   periods: ServicePeriods;
   /** Period ends in a year whose holiday arrangement is not entered yet: printed as provisional. */
   provisionalDates?: string[];
+  /** For a correction (version > 1): the new fact that changed the time of service. */
+  fact?: 'rebuttal' | 'earlier-channel';
   rebuttal?: { provenArrivalAt: string; note?: string };
   verifyBaseUrl: string;
   /** The court's digital signature (server/signing). */
@@ -89,6 +96,7 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
     ['生效依据', BASIS_ZH[input.effect.basis]],
     ['生效渠道', `${CHANNEL_ZH[input.effect.channel]} ${input.effect.address}`],
     ...(input.rebuttal ? [['受送达人反证', `实际到达时间 ${timestampZh(input.rebuttal.provenArrivalAt)}${input.rebuttal.note ? `；${input.rebuttal.note}` : ''}`] as [string, string]] : []),
+    ...(input.fact ? [['更正原因', FACT_ZH[input.fact]] as [string, string]] : []),
     // Only the periods this document starts for this recipient (servicePeriods.ts).
     ...(input.periods.answerBy ? [['答辩期届满日', periodZh(input.periods.answerBy)] as [string, string]] : []),
     ...(input.periods.appealAgainstJudgmentBy ? [['判决上诉期届满日', periodZh(input.periods.appealAgainstJudgmentBy)] as [string, string]] : []),
@@ -106,7 +114,7 @@ export async function generateReceipt(input: ReceiptInput): Promise<Receipt> {
     table(doc, effectRows);
     paragraph(doc, '本凭证依据平台送达日志自动生成，日志逐条以 SHA-256 哈希链接，可随时校验。期间依《中华人民共和国民事诉讼法》第八十五条计算，期间届满日为法定休假日的，以休假日后的第一日为届满日。', { size: 9 });
     signature(doc, input.courtNameZh, content.dateZh);
-    fingerprint(doc, '凭证校验码', contentHash, `${input.verifyBaseUrl}/api/verify/${contentHash}`);
+    fingerprint(doc, '凭证校验码', contentHash, `${input.verifyBaseUrl}/verify/${contentHash}`);
   });
   return { filename: `${title}-${input.caseNumber}-${input.serviceId.slice(0, 8)}.pdf`, bytes, sha256: sha256Hex(bytes), contentHash };
 }

@@ -9,6 +9,7 @@ import type { ServicePeriods } from '../../state-machines/service/servicePeriods
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ConsentGround, ServiceChannel } from '../../state-machines/service/consent.js';
 import type { ServiceEffect } from '../../state-machines/service/effectiveService.js';
+import type { OfflineEffect, OfflineMethod } from '../../state-machines/service/offlineService.js';
 import type { CourtDocumentKind } from '../documents/courtDocuments.js';
 
 /** One version of a recipient's consent on one case; never updated, a change is a new version. */
@@ -56,6 +57,8 @@ export interface ServiceDoc {
   document: ServedDocument;
   recipients: { userId: string; name: string; side: RecipientSide }[];
   channels: ServiceChannel[];
+  /** Service by post or in person, recorded by the clerk (then `channels` is empty). */
+  offline?: { method: OfflineMethod; servedAt: string; proofDocumentId: string; note?: string; refusal?: { reason: string; witness?: string } };
   createdBy: string;
   createdAt: string;
 }
@@ -74,6 +77,11 @@ export interface DeliveryDoc {
   addressConfirmed: boolean;
   /** SHA-256 of the link token sent by email/SMS: a leaked database cannot be used to fake reads. */
   tokenHash?: string;
+  /** SHA-256 of the one-time code sent with the link; opening with it consumes it. */
+  codeHash?: string;
+  codeAttempts?: number;
+  /** When the one-time code was used; the link then opens only for the logged-in recipient. */
+  codeUsedAt?: string;
   createdAt: string;
 }
 
@@ -96,10 +104,17 @@ export interface EffectDoc {
   caseId: string;
   recipientId: string;
   version: number;
-  effect: Extract<ServiceEffect, { effective: true }>;
+  effect: Extract<ServiceEffect, { effective: true }> | OfflineEffect;
   /** Only the periods this document starts for this recipient (servicePeriods.ts). */
   periods: ServicePeriods;
   recordedAt: string;
+  /**
+   * Why a version after the first exists: the new fact that corrected the time of service
+   * (a rebuttal, or an earlier effective channel reported later). Absent on version 1.
+   */
+  fact?: 'rebuttal' | 'earlier-channel';
+  /** The proven arrival this version reflects, if any. */
+  rebuttalAt?: string;
   /**
    * What the case got: SERVE_DEFENDANT (the answer period started), SERVICE_EFFECT_REVISED (it moved),
    * DECISION_SERVED (this party's appeal period started or moved) or a note; set once done.
@@ -127,7 +142,7 @@ export interface VerifiableDoc {
     effectiveAt: string;
     presumed: boolean;
     basis: string;
-    channel: ServiceChannel;
+    channel: ServiceChannel | OfflineEffect['channel'];
     version: number;
   };
 }
@@ -136,7 +151,10 @@ export interface SmsOutboxDoc {
   _id: string;
   toEnc: string;
   toMasked: string;
+  /** The text with the link token and one-time code blanked: nothing here can be replayed. */
   text: string;
+  /** The text as sent, encrypted with the personal-data key (what the carrier received). */
+  textEnc: string;
   reference: string;
   createdAt: string;
 }

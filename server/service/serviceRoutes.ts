@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { COURT_DOCUMENT_KINDS } from '../documents/courtDocuments.js';
 import { parseInput } from '../http/validate.js';
 import type { ElectronicService } from './electronicService.js';
+import { recordOfflineService } from './offlineRecording.js';
 
 const userId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id');
 const channel = z.enum(['inbox', 'email', 'sms']);
@@ -52,6 +53,23 @@ export const serveSchema = z
   })
   .strict();
 
+const documentRef = z.union([
+  z.object({ kind: z.enum(COURT_DOCUMENT_KINDS), hearingId: z.string().min(1).max(100).optional() }).strict(),
+  z.object({ documentId: z.string().min(1).max(100) }).strict(),
+]);
+
+export const offlineSchema = z
+  .object({
+    document: documentRef,
+    recipient: z.object({ userId, side: z.enum(['plaintiff', 'defendant', 'other']).optional() }).strict(),
+    method: z.enum(['post', 'inPerson', 'leftAtResidence']),
+    servedAt: z.iso.datetime({ offset: true }),
+    proof: z.object({ filename: z.string().trim().min(1).max(200), contentBase64: z.string().min(4).max(1_000_000).regex(/^[A-Za-z0-9+/=\s]+$/, 'base64') }).strict(),
+    note: z.string().trim().min(1).max(2000).optional(),
+    refusal: z.object({ reason: z.string().trim().min(1).max(2000), witness: z.string().trim().min(1).max(200).optional() }).strict().optional(),
+  })
+  .strict();
+
 const rebuttalSchema = z
   .object({ provenArrivalAt: z.iso.datetime({ offset: true }), note: z.string().trim().min(1).max(2000).optional() })
   .strict();
@@ -87,10 +105,21 @@ export function serviceRoutes(ctx: AppContext, service: ElectronicService): Rout
     res.status(201).json({ document: await service.issueCourtDocument(currentUser(req), String(req.params.id), input) });
   });
 
-  ctx.api.add({ method: 'post', path: '/api/cases/:id/service', summary: 'Clerk: serve a court document (generated now) or a document on file on recipients over inbox, email and/or SMS', tags, auth: true, body: serveSchema, responses: { 201: { description: '{ service } with per-recipient deliveries and effect' }, 400: err('RECIPIENT_NOT_A_PARTY, UNKNOWN_RECIPIENT, DUPLICATE_RECIPIENT, HEARING_REQUIRED, DOCUMENT_NOT_FOR_RECIPIENT'), 403: err('NOT_CLERK_OF_COURT'), 404: err('CASE_NOT_FOUND, DOCUMENT_NOT_FOUND, HEARING_NOT_FOUND'), 409: err('CASE_NOT_DOCKETED') } });
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/service', summary: 'Clerk: serve a court document (generated now) or a document on file on recipients over inbox, email and/or SMS', tags, auth: true, body: serveSchema, responses: { 201: { description: '{ service } with per-recipient deliveries and effect' }, 400: err('RECIPIENT_NOT_A_PARTY, UNKNOWN_RECIPIENT, DUPLICATE_RECIPIENT, HEARING_REQUIRED, DOCUMENT_NOT_FOR_RECIPIENT'), 403: err('NOT_CLERK_OF_COURT'), 404: err('CASE_NOT_FOUND, DOCUMENT_NOT_FOUND, HEARING_NOT_FOUND'), 409: err('CASE_NOT_DOCKETED, NO_SERVICE_CONSENT, SERVICE_CONSENT_REVOKED, CHANNEL_NOT_CONSENTED (details.alternatives: consentRequest, post, inPerson)') } });
   router.post('/api/cases/:id/service', auth, requireRole('clerk'), async (req, res) => {
     const input = parseInput(serveSchema, req.body);
     res.status(201).json({ service: await service.serve(currentUser(req), String(req.params.id), input) });
+  });
+
+  ctx.api.add({ method: 'get', path: '/api/cases/:id/service-options', summary: 'Clerk: who can be served on this case and by which channels; an unavailable channel says why (NO_SERVICE_CONSENT, SERVICE_CONSENT_REVOKED, CHANNEL_NOT_CONSENTED, MAIL_UNAVAILABLE) and the alternatives', tags, auth: true, responses: { 200: { description: '{ mailAvailable, alternatives, recipients: [{ userId, name, side, consent, channels: [{ channel, available, address?, reason? }] }] }' }, 403: err('NOT_CLERK_OF_COURT'), 404: err('CASE_NOT_FOUND') } });
+  router.get('/api/cases/:id/service-options', auth, requireRole('clerk'), async (req, res) => {
+    res.json(await service.serviceOptions(currentUser(req), String(req.params.id)));
+  });
+
+  ctx.api.add({ method: 'post', path: '/api/cases/:id/service/offline', summary: 'Clerk: record service by post (effective on the return-receipt date, CPL Art. 91), in person (signature date, Art. 88) or left at the residence (Art. 89), with the proof uploaded (base64 PDF/PNG/JPEG)', tags, auth: true, body: offlineSchema, responses: { 201: { description: '{ service }' }, 400: err('SERVED_AT_IN_FUTURE, REFUSAL_REQUIRED, UNKNOWN_RECIPIENT, RECIPIENT_NOT_A_PARTY, EMPTY_FILE'), 403: err('NOT_CLERK_OF_COURT'), 404: err('CASE_NOT_FOUND, DOCUMENT_NOT_FOUND'), 415: err('UNSUPPORTED_FILE_TYPE') } });
+  router.post('/api/cases/:id/service/offline', auth, requireRole('clerk'), async (req, res) => {
+    const input = parseInput(offlineSchema, req.body);
+    res.status(201).json({ service: await recordOfflineService(service, currentUser(req), String(req.params.id), input) });
   });
 
   ctx.api.add({ method: 'get', path: '/api/cases/:id/service', summary: 'Services on a case (staff: all; a party: those served on them)', tags, auth: true, responses: { 200: { description: '{ services }' }, 404: err('CASE_NOT_FOUND') } });

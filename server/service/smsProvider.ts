@@ -1,8 +1,8 @@
 /**
  * Text messages. A real deployment plugs in its carrier gateway behind `SmsProvider`; the
  * built-in one keeps each message in the database (`sms_outbox`), which is what a court
- * without a gateway, a demo and the tests need: the message, its link and its time are
- * recorded, and it reports the message as sent and delivered at once.
+ * without a gateway, a demo and the tests need: the message and its time are recorded (the
+ * link token and code only encrypted), and it reports the message as sent and delivered at once.
  */
 import crypto from 'node:crypto';
 import { maskPhone } from '../../state-machines/rules/idNumber.js';
@@ -14,6 +14,8 @@ export interface SmsMessage {
   text: string;
   /** Our delivery id, echoed back by gateways in their delivery reports. */
   reference: string;
+  /** Parts of the text that open the document (link token, one-time code): never stored in clear. */
+  secrets?: string[];
 }
 
 export interface SmsResult {
@@ -27,6 +29,10 @@ export interface SmsResult {
 export interface SmsProvider {
   readonly name: string;
   send(message: SmsMessage): Promise<SmsResult>;
+}
+
+function redactSecrets(text: string, secrets: string[]): string {
+  return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('…'), text);
 }
 
 export class OutboxSmsProvider implements SmsProvider {
@@ -45,7 +51,9 @@ export class OutboxSmsProvider implements SmsProvider {
         _id: id as never,
         toEnc: this.cipher.encrypt(message.to),
         toMasked: maskPhone(message.to),
-        text: message.text,
+        // Only what cannot be replayed in clear; the text as sent is kept encrypted, as a carrier holds it.
+        text: redactSecrets(message.text, message.secrets ?? []),
+        textEnc: this.cipher.encrypt(message.text),
         reference: message.reference,
         createdAt: this.now().toISOString(),
       });

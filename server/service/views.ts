@@ -19,16 +19,23 @@ export function deliveryView(d: FoldedDelivery) {
   };
 }
 
+/**
+ * The effect as recorded (service takes effect once; later reports do not move it), or, before
+ * one is recorded, why it has not taken effect, computed from the log.
+ */
 function effectView(deliveries: FoldedDelivery[], rebuttal: ReturnType<typeof latestRebuttal>, recorded: EffectDoc | undefined) {
   let effect;
-  try {
-    effect = effectiveService(deliveries.map((d) => d.record), rebuttal);
-  } catch {
-    effect = { effective: false as const, reason: 'the recorded rebuttal does not fit the deliveries', reasonZh: '反证记录与送达记录不符' };
+  if (recorded) effect = recorded.effect;
+  else {
+    try {
+      effect = effectiveService(deliveries.map((d) => d.record), rebuttal);
+    } catch {
+      effect = { effective: false as const, reason: 'the recorded rebuttal does not fit the deliveries', reasonZh: '反证记录与送达记录不符' };
+    }
   }
   return {
     effect,
-    ...(recorded ? { periods: recorded.periods, effectVersion: recorded.version, ...(recorded.receiptId ? { receiptId: recorded.receiptId } : {}), ...(recorded.caseRecord ? { caseRecord: recorded.caseRecord } : {}) } : {}),
+    ...(recorded ? { periods: recorded.periods, effectVersion: recorded.version, ...(recorded.fact ? { correctedBy: recorded.fact } : {}), ...(recorded.receiptId ? { receiptId: recorded.receiptId } : {}), ...(recorded.caseRecord ? { caseRecord: recorded.caseRecord } : {}) } : {}),
     ...(rebuttal ? { rebuttal } : {}),
   };
 }
@@ -57,6 +64,7 @@ export function serviceView(service: ServiceDoc, entries: ServiceLogEntry[], eff
     caseNumber: service.caseNumber,
     document: documentView(service),
     channels: service.channels,
+    ...(service.offline ? { offline: { method: service.offline.method, servedAt: service.offline.servedAt, proofDocumentId: service.offline.proofDocumentId } } : {}),
     createdBy: service.createdBy,
     createdAt: service.createdAt,
     recipients: service.recipients.map((r) => {

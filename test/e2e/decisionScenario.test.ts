@@ -4,7 +4,7 @@ import { DEMO_PASSWORD } from '../../server/seedData.js';
 import { login, sampleFiles } from '../support/api.js';
 import { browserSuite, screenshot } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
-import { feeSettledCase, me, serve, type ServiceCase } from '../integration/service/fixture.js';
+import { consentInbox, feeSettledCase, me, serve, type ServiceCase } from '../integration/service/fixture.js';
 import { loginUi, PASSWORD } from './steps.js';
 
 const CLERK_PHONE = '13800000001';
@@ -97,6 +97,7 @@ describe('moving a hearing, the judge\'s decision and the defendant\'s answer, i
 
   it('the defendant finds the case they are sued in and files an answer once the complaint is served', { timeout: 60_000 }, async () => {
     const d2 = await feeSettledCase(server, 92);
+    await consentInbox(d2);
     const service = await serve(d2.clerk, d2.caseId, { document: { documentId: d2.complaintId }, recipients: [{ userId: d2.ids.defendant, side: 'defendant' }], channels: ['inbox'] });
     const [item] = (await d2.defendant.get<{ items: { id: string; serviceId: string }[] }>('/api/inbox')).body.items.filter((i) => i.serviceId === service.id);
     await d2.defendant.post(`/api/inbox/${item?.id ?? 'missing'}/acknowledge`);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerParty, sampleFiles } from '../support/api.js';
 import { browserSuite, screenshot, type RolePage } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
-import { feeSettledCase, serve, type ServiceCase } from '../integration/service/fixture.js';
+import { consentInbox, feeSettledCase, serve, type ServiceCase } from '../integration/service/fixture.js';
 import { expectRemoteVideoPlaying, loginUi, PASSWORD, visibleTexts } from './steps.js';
 
 const DEMO_PASSWORD = 'demo-password-1';
@@ -69,6 +69,7 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await loginUi(d, DEFENDANT_PHONE, PASSWORD);
       await d.getByRole('link', { name: '通知（0条未读）' }).waitFor();
       // Served while the defendant is signed in: the bell counts it without a reload.
+      await consentInbox(c);
       await serve(c.clerk, c.caseId, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: c.ids.defendant }], channels: ['inbox'] });
       await d.getByRole('link', { name: '通知（1条未读）' }).waitFor();
 

@@ -112,6 +112,8 @@ export interface InboxItem {
   acknowledged: boolean;
   effect: { effective: boolean; effectiveAt?: string; presumed?: boolean; reasonZh?: string; reason?: string };
   deliveries: { id: string; channel: 'inbox' | 'email' | 'sms'; address: string; status: string; steps: DeliveryStep[] }[];
+  /** A summons: the hearing it summons to. */
+  hearing?: { id: string; kind: string; startsAt: string; joinUrl: string };
 }
 
 export type { NotificationView } from '../../../server/notifications/notificationModel.js';

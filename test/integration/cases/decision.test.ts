@@ -5,7 +5,7 @@ import { sweepDeadlines } from '../../../server/server.js';
 import { addPeriod, chineseHolidayCalendar, endOfDayShanghai, shanghaiDate } from '../../../state-machines/rules/periods.js';
 import { login, sampleFiles, type ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { feeSettledCase, me, serve, waitFor, type InboxItem, type ServiceCase } from '../service/fixture.js';
+import { consentInbox, feeSettledCase, me, serve, waitFor, type InboxItem, type ServiceCase } from '../service/fixture.js';
 
 interface CaseView {
   status: string;
@@ -75,6 +75,7 @@ describe('the judge decides by filing the decision; serving it starts each party
   it('each party\'s appeal period runs 15 days (with holiday roll-over) from when the judgment was served on them', async () => {
     const view = (await c.clerk.get<CaseView>(`/api/cases/${c.caseId}`)).body;
     const judgmentId = view.documents.find((d) => d.kind === 'judgment')?.id ?? 'missing';
+    await consentInbox(c);
     const service = await serve(c.clerk, c.caseId, { document: { documentId: judgmentId }, recipients: [{ userId: c.ids.plaintiff }, { userId: c.ids.defendant }], channels: ['inbox'] });
     expect(service.document.title).toBe('民事判决书');
 

@@ -3,7 +3,7 @@ import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { login, registerParty, sampleFiles } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { waitForNotification } from '../agreements/mediationCase.js';
-import { feeSettledCase, serve, type InboxItem, type ServiceCase } from '../service/fixture.js';
+import { consentInbox, feeSettledCase, serve, type InboxItem, type ServiceCase } from '../service/fixture.js';
 
 interface CaseView {
   id: string;
@@ -59,6 +59,7 @@ describe('the defendant named in a complaint follows the case and files an answe
     expect(early.status).toBe(409);
     expect((await c.plaintiff.postForm(`/api/cases/${c.caseId}/answer`, undefined, [answerPdf])).status).toBe(403);
 
+    await consentInbox(c);
     const service = await serve(c.clerk, c.caseId, { document: { documentId: c.complaintId }, recipients: [{ userId: c.ids.defendant, side: 'defendant' }], channels: ['inbox'] });
     const [item] = (await c.defendant.get<{ items: InboxItem[] }>('/api/inbox')).body.items.filter((i) => i.serviceId === service.id);
     await c.defendant.post(`/api/inbox/${item?.id ?? 'missing'}/acknowledge`);
@@ -86,6 +87,7 @@ describe('the defendant named in a complaint follows the case and files an answe
 
   it('a clerk enters an answer delivered on paper; a judge may not', async () => {
     const paper = await feeSettledCase(server, 42);
+    await consentInbox(paper);
     const service = await serve(paper.clerk, paper.caseId, { document: { documentId: paper.complaintId }, recipients: [{ userId: paper.ids.defendant, side: 'defendant' }], channels: ['inbox'] });
     const [item] = (await paper.defendant.get<{ items: InboxItem[] }>('/api/inbox')).body.items.filter((i) => i.serviceId === service.id);
     await paper.defendant.post(`/api/inbox/${item?.id ?? 'missing'}/acknowledge`);

@@ -160,3 +160,22 @@ export function linkToken(text: string): string {
   return m[1];
 }
 
+
+/** The one-time code sent with a service link. */
+export function linkCode(text: string): string {
+  const m = /查阅码[：:]?\s*(\d{6})/.exec(text);
+  if (!m?.[1]) throw new Error(`no one-time code in: ${text}`);
+  return m[1];
+}
+
+/** The recipient consents to electronic service on the platform (ground A) with these addresses. */
+export async function consentTo(client: ApiClient, caseId: string, userId: string, addresses: { channel: 'inbox' | 'email' | 'sms'; value: string; confirmedByRecipient: boolean }[], ground: 'A' | 'B' | 'C' | 'D' = 'A'): Promise<void> {
+  const res = await client.put(`/api/cases/${caseId}/service-consent`, { userId, ground, channel: 'platform', addresses });
+  if (res.status !== 200) throw new Error(`consent failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Both parties consent to service in their platform inbox (address not confirmed: C1 Art. 31 Case 2). */
+export async function consentInbox(c: ServiceCase): Promise<void> {
+  await consentTo(c.plaintiff, c.caseId, c.ids.plaintiff, [{ channel: 'inbox', value: c.ids.plaintiff, confirmedByRecipient: false }]);
+  await consentTo(c.defendant, c.caseId, c.ids.defendant, [{ channel: 'inbox', value: c.ids.defendant, confirmedByRecipient: false }]);
+}

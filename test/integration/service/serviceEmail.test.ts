@@ -4,7 +4,7 @@ import { sweepDeadlines } from '../../../server/server.js';
 import { addPeriod, chineseHolidayCalendar, endOfDayShanghai, shanghaiDate } from '../../../state-machines/rules/periods.js';
 import { ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { feeSettledCase, linkToken, serve, startSmtp, waitFor, type ServiceCase, type ServiceView, type Smtp } from './fixture.js';
+import { feeSettledCase, linkCode, linkToken, serve, startSmtp, waitFor, type ServiceCase, type ServiceView, type Smtp } from './fixture.js';
 
 interface CaseView {
   status: string;
@@ -88,16 +88,31 @@ describe('electronic service by email: consent, real SMTP, the answer deadline, 
     else expect(expected).toBe(unrolled);
   });
 
-  it('following the link in the email records the read; the effect stays at arrival', async () => {
+  it('following the link in the email records nothing; opening with the one-time code records the read; the effect stays at arrival', async () => {
     const message = smtp.received.find((m) => m.to.includes(email))!;
     const token = linkToken(message.mail.text ?? '');
     const page = await fetch(`${server.url}/s/${token}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('起诉状副本');
-    const again = await fetch(`${server.url}/s/${token}`);
-    expect(again.status).toBe(200);
-    const unknown = await fetch(`${server.url}/s/not-a-token`);
+    const info = await new ApiClient(server.url).get<{ link: { title: string; caseNumber: string } }>(`/api/links/${token}`);
+    expect(info.body.link).toMatchObject({ title: '起诉状副本', caseNumber: c.caseNumber });
+    const unknown = await fetch(`${server.url}/s/not-a-token-at-all-000`);
     expect(unknown.status).toBe(404);
+    const afterPage = await c.clerk.get<{ service: ServiceView }>(`/api/service/${served.id}`);
+    expect(afterPage.body.service.recipients[0]!.deliveries[0]!.steps.map((s) => s.step)).toEqual(['created', 'sent']);
+
+    const open = (body: unknown, auth?: string) => fetch(`${server.url}/api/links/${token}/open`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
+    expect((await open({})).status).toBe(401);
+    const wrong = await open({ code: linkCode(message.mail.text ?? '') === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'WRONG_CODE' } });
+    const opened = await open({ code: linkCode(message.mail.text ?? '') });
+    expect(opened.status).toBe(200);
+    expect(crypto.createHash('sha256').update(Buffer.from(await opened.arrayBuffer())).digest('hex')).toBe(served.document.sha256);
+    const replay = await open({ code: linkCode(message.mail.text ?? '') });
+    expect(replay.status).toBe(409);
+    expect(await replay.json()).toMatchObject({ error: { code: 'LINK_ALREADY_USED' } });
+    const forged = await fetch(`${server.url}/api/links/${'A'.repeat(32)}/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '123456' }) });
+    expect(forged.status).toBe(404);
 
     const res = await c.clerk.get<{ service: ServiceView }>(`/api/service/${served.id}`);
     const r = res.body.service.recipients[0]!;

@@ -3,13 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { ApiClient, login, registerParty } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { feeSettledCase, linkToken, me, serve, type InboxItem, type ServiceCase } from './fixture.js';
-
-interface SmsRow {
-  toMasked: string;
-  text: string;
-  reference: string;
-}
+import { consentTo, feeSettledCase, linkCode, linkToken, me, serve, type InboxItem, type ServiceCase } from './fixture.js';
+import { sentSms } from './smsOutbox.js';
 
 describe('electronic service through the platform inbox and SMS: read, acknowledged, presumed, earliest channel', () => {
   let server: TestServer;
@@ -23,9 +18,20 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
     await server?.destroy();
   });
 
-  const sms = (deliveryId: string) => server.db.connection.collection<SmsRow>('sms_outbox').findOne({ reference: deliveryId });
+  const sms = async (deliveryId: string) => {
+    const sent = await sentSms(server, deliveryId);
+    return sent ? { ...sent.row, text: sent.text } : null;
+  };
+  /** The recipient opens the document from the SMS link with the code sent with it (the read). */
+  const openByCode = async (text: string) => {
+    const res = await fetch(`${server.url}/api/links/${linkToken(text)}/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: linkCode(text) }) });
+    return res;
+  };
 
   it('inbox: delivered at once and announced live; opening it is the read (presumed service), acknowledging is recorded; others get 404', async () => {
+    // Consent with an address the recipient has not confirmed (C1 Art. 31 Case 2).
+    await consentTo(c.plaintiff, c.caseId, c.ids.plaintiff, [{ channel: 'inbox', value: c.ids.plaintiff, confirmedByRecipient: false }]);
+    await consentTo(c.defendant, c.caseId, c.ids.defendant, [{ channel: 'inbox', value: c.ids.defendant, confirmedByRecipient: false }, { channel: 'sms', value: '13710000002', confirmedByRecipient: false }]);
     const service = await serve(c.clerk, c.caseId, { document: { kind: 'acceptanceNotice' }, recipients: [{ userId: c.ids.plaintiff }], channels: ['inbox'] });
     expect(service.document).toMatchObject({ kind: 'acceptanceNotice', title: '受理通知书' });
     const delivery = service.recipients[0]!.deliveries[0]!;
@@ -95,8 +101,19 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
     const message = await sms(r.deliveries[0]!.id);
     expect(message?.toMasked).toBe('137****0002');
     expect(message?.text).toContain('举证通知书');
+    // The stored text cannot be replayed: no link token, no code.
+    const stored = (await sentSms(server, r.deliveries[0]!.id))!.row.text;
+    expect(stored).not.toContain(linkToken(message!.text));
+    expect(stored).not.toContain(linkCode(message!.text));
+    expect(stored).toContain('案号（');
+    expect(stored).not.toContain('（（');
     const page = await fetch(`${server.url}/s/${linkToken(message!.text)}`);
     expect(page.status).toBe(200);
+    const untouched = await c.clerk.get<{ service: { recipients: { effect: { effective: boolean }; deliveries: { steps: { step: string }[] }[] }[] } }>(`/api/service/${service.id}`);
+    // Following the link (as a scanner would) records nothing.
+    expect(untouched.body.service.recipients[0]!.deliveries[0]!.steps.map((s) => s.step)).toEqual(['created', 'sent', 'delivered']);
+    expect(untouched.body.service.recipients[0]!.effect.effective).toBe(false);
+    expect((await openByCode(message!.text)).status).toBe(200);
 
     const after = await c.clerk.get<{ service: { recipients: { effect: Record<string, unknown>; deliveries: { steps: { step: string; at: string }[] }[]; periods: Record<string, string> }[] } }>(`/api/service/${service.id}`);
     const now = after.body.service.recipients[0]!;
@@ -118,7 +135,7 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
     const ackAt = acked.body.item.deliveries.find((d) => d.channel === 'inbox')!.steps.find((s) => s.step === 'acknowledged')!.at;
     await new Promise((r) => setTimeout(r, 20));
     const message = await sms(smsDelivery.id);
-    await fetch(`${server.url}/s/${linkToken(message!.text)}`);
+    expect((await openByCode(message!.text)).status).toBe(200);
     const item = (await c.defendant.get<{ item: InboxItem }>(`/api/inbox/${inbox.id}`)).body.item;
     const smsRead = item.deliveries.find((d) => d.channel === 'sms')!.steps.find((s) => s.step === 'read')!.at;
     expect(Date.parse(smsRead)).toBeGreaterThan(Date.parse(ackAt));
@@ -129,12 +146,13 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
     const service = await serve(c.clerk, c.caseId, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: c.ids.defendant }], channels: ['inbox', 'sms'] });
     const deliveries = service.recipients[0]!.deliveries;
     const inbox = deliveries.find((d) => d.channel === 'inbox')!;
-    const token = linkToken((await sms(deliveries.find((d) => d.channel === 'sms')!.id))!.text);
+    const text = (await sms(deliveries.find((d) => d.channel === 'sms')!.id))!.text;
     const replies = await Promise.all([
       ...Array.from({ length: 4 }, () => c.defendant.get(`/api/inbox/${inbox.id}`)),
-      ...Array.from({ length: 4 }, () => fetch(`${server.url}/s/${token}`)),
+      ...Array.from({ length: 4 }, () => openByCode(text)),
     ]);
-    expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
+    // The one-time code opens once; the other three concurrent uses are refused as replays.
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 409, 409, 409]);
     const after = await c.clerk.get<{ service: { recipients: { effectVersion: number; deliveries: { steps: { step: string }[] }[] }[] } }>(`/api/service/${service.id}`);
     const r = after.body.service.recipients[0]!;
     for (const d of r.deliveries) expect(d.steps.filter((s) => s.step === 'read')).toHaveLength(1);
@@ -153,17 +171,19 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
     expect(r.effect).toMatchObject({ effective: true, presumed: false, basis: 'arrival', effectiveAt: deliveredAt });
   });
 
-  it('consent can be revoked (a new version); SMS then goes to an unconfirmed number again', async () => {
+  it('consent can be revoked (a new version); electronic service is then refused with the other ways named, and nothing is sent', async () => {
     const revoked = await c.defendant.post<{ consent: { version: number; active: boolean; revokedAt?: string } }>(`/api/cases/${c.caseId}/service-consent/revoke`, { userId: c.ids.defendant });
-    expect(revoked.body.consent).toMatchObject({ version: 2, active: false });
+    // Versions 1 (test 1) and 2 (ground C) came before; the revocation is version 3.
+    expect(revoked.body.consent).toMatchObject({ version: 3, active: false });
     expect(revoked.body.consent.revokedAt).toBeDefined();
     expect((await c.defendant.post(`/api/cases/${c.caseId}/service-consent/revoke`, { userId: c.ids.defendant })).body).toMatchObject({ error: { code: 'NO_ACTIVE_CONSENT' } });
-    const service = await serve(c.clerk, c.caseId, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: c.ids.defendant }], channels: ['sms', 'email'] });
-    const r = service.recipients[0]!;
-    expect(r.deliveries.find((d) => d.channel === 'sms')!.addressConfirmed).toBe(false);
-    // No address for email without consent, and no mail server in this test: recorded as failed.
-    expect(r.deliveries.find((d) => d.channel === 'email')).toMatchObject({ status: 'failed' });
-    expect(r.effect.effective).toBe(false);
+    const before = await server.db.connection.collection('services').countDocuments({ caseId: c.caseId });
+    const documentsBefore = (await c.clerk.get<{ documents: unknown[] }>(`/api/cases/${c.caseId}`)).body.documents.length;
+    const refused = await c.clerk.post(`/api/cases/${c.caseId}/service`, { document: { kind: 'evidenceNotice' }, recipients: [{ userId: c.ids.defendant }], channels: ['sms', 'email'] });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: { code: 'SERVICE_CONSENT_REVOKED', details: { alternatives: ['consentRequest', 'post', 'inPerson'] } } });
+    expect(await server.db.connection.collection('services').countDocuments({ caseId: c.caseId })).toBe(before);
+    expect((await c.clerk.get<{ documents: unknown[] }>(`/api/cases/${c.caseId}`)).body.documents).toHaveLength(documentsBefore);
   });
 
   it('court documents are filed on the case and verifiable by the fingerprint printed on them; only the clerk serves', async () => {
@@ -203,6 +223,7 @@ describe('electronic service through the platform inbox and SMS: read, acknowled
       ],
     });
     expect(scheduled.status).toBe(201);
+    await consentTo(c.defendant, c.caseId, c.ids.defendant, [{ channel: 'inbox', value: c.ids.defendant, confirmedByRecipient: false }]);
     const service = await serve(c.clerk, c.caseId, { document: { kind: 'summons', hearingId: scheduled.body.id }, recipients: [{ userId: c.ids.defendant }], channels: ['inbox'] });
     expect(service.document).toMatchObject({ kind: 'summons', title: '传票' });
     const item = await c.defendant.get<{ item: InboxItem }>(`/api/inbox/${service.recipients[0]!.deliveries[0]!.id}`);

@@ -11,6 +11,8 @@ import { Documents } from './Documents.js';
 import { HearingsList } from './HearingsList.js';
 import { CorrectionPanel, PaymentPanel } from './PartyPanels.js';
 import { ConfirmPaymentPanel, ReviewPanel } from './ClerkPanels.js';
+import { ConsentPanel } from '../service/ConsentPanel.js';
+import { ServicePanel } from '../service/ServicePanel.js';
 import { Recordings } from './Recordings.js';
 import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
@@ -95,6 +97,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
       {isStaff && kinds.length > 0 && <ScheduleHearing c={c} kinds={kinds} onScheduled={reload} />}
       {hasRole('judge') && can('DECIDE') && <DecisionPanel c={c} onChanged={setData} />}
+      {hasRole('clerk') && c.caseNumber && <ServicePanel caseId={c.id} />}
+      {(isFiler || c.you === 'defendant') && c.caseNumber && <ConsentPanel caseId={c.id} />}
 
       <HearingsList caseId={c.id} version={c.version} />
       <AgreementsOfCase c={c} />

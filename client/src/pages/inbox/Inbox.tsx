@@ -2,6 +2,7 @@ import { get, post } from '../../api/http.js';
 import type { InboxItem } from '../../api/types.js';
 import { ErrorBox, Loading, useLoad, useAction } from '../../components/common.js';
 import { downloadFile } from '../../components/download.js';
+import { DocumentPreview } from '../service/DocumentPreview.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useNotifications } from '../../notifications/notificationCentre.js';
 import { Link } from '../../router.js';
@@ -86,7 +87,16 @@ export function InboxItemPage({ deliveryId }: { deliveryId: string }) {
         </dd>
         <dt>{t('inbox.fingerprint')}</dt>
         <dd className="hash">{item.document.sha256}</dd>
+        {item.hearing && (
+          <>
+            <dt>{pick('开庭时间', 'Hearing')}</dt>
+            <dd data-testid="summons-hearing">
+              {dateTime(item.hearing.startsAt)} <Link href={item.hearing.joinUrl}>{pick('进入庭审', 'Join the hearing')}</Link>
+            </dd>
+          </>
+        )}
       </dl>
+      <DocumentPreview path={`/api/inbox/${deliveryId}/document`} title={item.document.title} />
       <div className="button-row">
         <button type="button" onClick={() => downloadFile(`/api/inbox/${deliveryId}/document`, item.document.filename).catch(setActionError)}>
           {t('inbox.download', { name: item.document.filename })}
