@@ -72,7 +72,9 @@ export class AgreementService {
   private readonly effects: AgreementEffects;
   private readonly key: Buffer;
   /** Guessing a signer's password on an unattended session is limited like logging in. */
-  private readonly reauthLimiter = new LoginLimiter();
+  // The signer is already logged in: a few more free attempts than at log-in, so a double click
+  // or a retried request is answered ALREADY_SIGNED rather than refused; guessing still slows down.
+  private readonly reauthLimiter = new LoginLimiter({ freeFailuresPerAccount: 10 });
 
   constructor(private readonly deps: AgreementServiceDeps) {
     this.agreements = agreementModel(deps.connection);

@@ -137,7 +137,9 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
       ];
     }
     case 'REVIEW_ACCEPT': {
-      const fee = typeof doc.fee?.amount === 'number' && Number.isFinite(doc.fee.amount) ? doc.fee.amount : undefined;
+      // The fee is a decimal string ('10.00'); a missing or malformed one is left out, never printed.
+      const amount: unknown = doc.fee?.amount;
+      const fee = typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) ? amount : typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : undefined;
       const by = validDate(deadlines.feeDueBy);
       const number = doc.caseNumber?.trim();
       const feeZh = fee === undefined ? '诉讼费' : `诉讼费${fee}元`;

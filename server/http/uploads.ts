@@ -28,6 +28,9 @@ const FRAMING_BYTES = 1024 * 1024;
  * discarded unread into memory. Memory is bounded per request (maxRequestBytes)
  * and across requests (uploadBudget).
  */
+/** How long a refused upload's remaining body is read and dropped before the answer goes out. */
+const DRAIN_WAIT_MS = 2_000;
+
 export function uploads(fields: { name: string; maxCount: number }[], maxBytes: number, options: UploadOptions = {}): RequestHandler {
   const maxFiles = fields.reduce((n, f) => n + f.maxCount, 0);
   const maxRequestBytes = options.maxRequestBytes ?? maxBytes * 4;
@@ -70,10 +73,22 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
       req.unpipe(parser);
       received.length = 0;
       release();
-      // Whatever the client still sends is read off the socket and dropped.
+      // Whatever the client still sends is read off the socket and dropped. The answer waits
+      // (briefly) for the body's end: a client still writing when the socket closes sees EPIPE
+      // instead of the error. A body that does not end soon is cut off with the connection.
       req.resume();
-      res.setHeader('connection', 'close');
-      next(err);
+      if (req.complete) return void next(err);
+      let answered = false;
+      const answer = () => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        if (!req.complete) res.setHeader('connection', 'close');
+        next(err);
+      };
+      const timer = setTimeout(answer, DRAIN_WAIT_MS);
+      req.once('end', answer);
+      req.once('error', answer);
     };
 
     parser.on('field', (name, value, info) => {

@@ -126,9 +126,17 @@ export class Inbox {
         await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $inc: { codeAttempts: 1 } }).exec();
         throw errors.validation('The code does not match the one sent with this link.', undefined, 'WRONG_CODE');
       }
-      // Only the first of concurrent openers with the right code gets through.
-      const claimed = await this.deps.models.deliveries.updateOne({ _id: delivery._id, codeUsedAt: { $exists: false } }, { $set: { codeUsedAt: this.deps.now().toISOString() } }).exec();
-      if (claimed.modifiedCount !== 1) throw errors.conflict('This one-time code was already used. Log in to open the document again.', 'LINK_ALREADY_USED');
+      // Only the first of concurrent openers with the right code gets through. The claim is an
+      // insert keyed by the delivery: a unique _id decides even on servers (FerretDB 1.x) where a
+      // conditional update is not atomic under concurrency.
+      const usedAt = this.deps.now().toISOString();
+      try {
+        await this.deps.models.deliveries.db.collection<{ _id: string; usedAt: string }>('service_link_code_uses').insertOne({ _id: delivery._id, usedAt });
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) throw errors.conflict('This one-time code was already used. Log in to open the document again.', 'LINK_ALREADY_USED');
+        throw err;
+      }
+      await this.deps.models.deliveries.updateOne({ _id: delivery._id }, { $set: { codeUsedAt: usedAt } }).exec();
       await this.service.dispatcher.step(service, delivery._id, 'read', { userId: delivery.recipientId, role: 'recipient-code' });
     } else if (user) {
       throw errors.forbidden('This document was served on someone else.', 'LINK_NOT_YOURS');

@@ -10,6 +10,7 @@ import { login } from '../support/api.js';
 import { browserSuite, screenshot, type RolePage } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 import { feeSettledCase, me, type ServiceCase } from '../integration/service/fixture.js';
+import { lawfulStart } from '../support/procedure.js';
 import { loginUi, PASSWORD } from './steps.js';
 
 // feeSettledCase(server, 81): the parties' phones.
@@ -28,13 +29,15 @@ describe('serving a summons on the screens, end to end in Chromium', () => {
     const judge = await login(server, '13800000002', DEMO_PASSWORD);
     const scheduled = await judge.post<{ id: string }>(`/api/cases/${c.caseId}/hearings`, {
       kind: 'hearing',
-      startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      // Lawful order (issue 12): the hearing falls after the answer period.
+      startsAt: lawfulStart(),
       participants: [
         { userId: await me(judge), role: 'judge' },
         { userId: c.ids.plaintiff, role: 'party' },
         { userId: c.ids.defendant, role: 'party' },
       ],
     });
+    if (scheduled.status !== 201) throw new Error(`scheduling refused: ${scheduled.status} ${JSON.stringify(scheduled.body)}`);
     hearingId = scheduled.body.id;
   });
 

@@ -26,6 +26,16 @@ export async function serveAndAcknowledge(
   document: { documentId: string } | { kind: 'summons'; hearingId: string },
   recipients: { client: ApiClient; userId: string; side: 'plaintiff' | 'defendant' }[],
 ): Promise<Served> {
+  // Electronic service needs the recipient's consent first (C1 Art. 29): each consents to the inbox.
+  for (const r of recipients) {
+    const consent = await r.client.put(`/api/cases/${caseId}/service-consent`, {
+      userId: r.userId,
+      ground: 'A',
+      channel: 'platform',
+      addresses: [{ channel: 'inbox', value: r.userId, confirmedByRecipient: false }],
+    });
+    if (consent.status !== 200) throw new Error(`consent refused: ${consent.status} ${JSON.stringify(consent.body)}`);
+  }
   const res = await clerk.post<{ service: Served }>(`/api/cases/${caseId}/service`, {
     document,
     recipients: recipients.map((r) => ({ userId: r.userId, side: r.side })),

@@ -125,7 +125,9 @@ describe('one serve, one effect; consent first; post and in person recorded', ()
   it('public verification says to whom the document was served and when; no login needed', async () => {
     const service = await serve(c.clerk, c.caseId, { document: { kind: 'feeNotice' }, recipients: [{ userId: c.ids.plaintiff }], channels: ['inbox'] });
     const check = await new ApiClient(server.url).get<{ genuine: boolean; caseNumber: string; servedTo: { recipient: string; effectiveAt: string }[]; signature: unknown }>(`/api/verify/${service.document.sha256}`);
-    expect(check.body).toMatchObject({ genuine: true, caseNumber: c.caseNumber, signature: null });
+    expect(check.body).toMatchObject({ genuine: true, caseNumber: c.caseNumber });
+    // The court's PDF signature is checked too (server/signing): present and valid.
+    expect(check.body.signature).toMatchObject({ present: true, valid: true });
     expect(check.body.servedTo).toEqual([expect.objectContaining({ recipient: '原**', effectiveAt: service.recipients[0]!.effect.effectiveAt })]);
   });
 });

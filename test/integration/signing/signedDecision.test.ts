@@ -5,7 +5,8 @@ import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { ApiClient, login, type ApiClient as Client } from '../../support/api.js';
 import { oneByteChanged, pdfsig } from '../../support/pdfsig.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { feeSettledCase, me, serve, type ServiceCase } from '../service/fixture.js';
+import { lawfulStart, serveComplaintCopy } from '../../support/procedure.js';
+import { consentInbox, feeSettledCase, me, serve, type ServiceCase } from '../service/fixture.js';
 
 const VALID = 'Signature Validation: Signature is Valid.';
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
@@ -27,13 +28,15 @@ describe('a decision the judge files is issued under the court\'s digital signat
   it('the stored judgment keeps the judge\'s bytes and adds a signature pdfsig validates; served, /api/verify reports it', async () => {
     const hearing = await c.clerk.post<{ id: string }>(`/api/cases/${c.caseId}/hearings`, {
       kind: 'hearing',
-      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      // Lawful order (issue 12): after the answer period, and the defendant served before it opens.
+      startsAt: lawfulStart(),
       participants: [
         { userId: await me(judge), role: 'judge' },
         { userId: c.ids.plaintiff, role: 'party', side: 'plaintiff' },
         { userId: c.ids.defendant, role: 'party', side: 'defendant' },
       ],
     });
+    await serveComplaintCopy(c.clerk, c.caseId, { client: c.defendant, userId: c.ids.defendant });
     await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_STARTED', hearingId: hearing.body.id });
     await server.services.cases.recordSystemEvent(c.caseId, { type: 'HEARING_ENDED', hearingId: hearing.body.id });
 
@@ -49,6 +52,7 @@ describe('a decision the judge files is issued under the court\'s digital signat
     expect(await pdfsig(stored)).toContain(VALID);
     expect(await pdfsig(oneByteChanged(stored))).toContain('Digest Mismatch');
 
+    await consentInbox(c);
     await serve(c.clerk, c.caseId, { document: { documentId: filed.id }, recipients: [{ userId: c.ids.plaintiff }], channels: ['inbox'] });
     const verified = await new ApiClient(server.url).get<{ genuine: boolean; signature: { valid: boolean; timestamp: { valid: boolean } } }>(`/api/verify/${sha256(stored)}`);
     expect(verified.body).toMatchObject({ genuine: true, signature: { valid: true, timestamp: { valid: true } } });

@@ -50,7 +50,7 @@ describe('configuration', () => {
   });
 
   it('refuses the published development secrets in production, and flags them elsewhere', () => {
-    const own = { JWT_SECRET: 'x'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    const own = { JWT_SECRET: 'x'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32), COURT_SIGNING_P12: '/etc/microcourt/court.p12' };
     expect(problemsOf({ NODE_ENV: 'production', ...own, JWT_SECRET: DEV_JWT_SECRET })).toEqual([
       'JWT_SECRET is the published development value; set a secret of your own when NODE_ENV=production',
     ]);
