@@ -122,8 +122,9 @@ describe('the web client, end to end in Chromium', () => {
       await j.waitForURL('**/docket');
       await j.getByRole('link', { name: caseNumber }).click();
       const schedule = j.getByTestId('schedule-panel');
-      // The judge (from the session) and the party (from the fee payment) are filled in.
-      await expect.poll(() => schedule.locator('.participant-row').count()).toBe(2);
+      // The judge (from the session), the party (from the fee payment) and the defendant the court
+      // confirmed before serving the complaint copy are filled in.
+      await expect.poll(() => schedule.locator('.participant-row').count()).toBe(3);
       await schedule.getByRole('button', { name: '排期' }).click();
       await schedule.getByText(/开庭时间过早.*最早可定于/).waitFor();
       // The form now holds the earliest lawful start: scheduling it succeeds.
@@ -133,7 +134,10 @@ describe('the web client, end to end in Chromium', () => {
       // --- The summons for that date is served on the party; the defendant's paper answer is entered
       const hearingId = (await clerkApi.get<{ hearings: { id: string }[] }>(`/api/cases/${caseId}/hearings`)).body.hearings[0]?.id ?? '';
       const partyApi = await login(server, PARTY.phone, PASSWORD);
-      await serveSummons(clerkApi, caseId, hearingId, [{ client: partyApi, userId: await meOf(partyApi), side: 'plaintiff' }]);
+      await serveSummons(clerkApi, caseId, hearingId, [
+        { client: partyApi, userId: await meOf(partyApi), side: 'plaintiff' },
+        { client: defendantApi, userId: await meOf(defendantApi), side: 'defendant' },
+      ]);
       const answered = await clerkApi.postForm(`/api/cases/${caseId}/answer`, undefined, [{ field: 'answer', filename: '答辩状.pdf', bytes: sampleFiles.pdf('answer') }]);
       expect(answered.status).toBe(201);
       await p.reload();

@@ -51,7 +51,13 @@ export async function serveAndAcknowledge(
 }
 
 /** The complaint copy (起诉状副本) served on the defendant; resolves once the case shows them served. */
-export async function serveComplaintCopy(clerk: ApiClient, caseId: string, defendant: { client: ApiClient; userId: string }): Promise<void> {
+export async function serveComplaintCopy(clerk: ApiClient, caseId: string, defendant: { client: ApiClient; userId: string }, index = 0): Promise<void> {
+  // The court recognises the defendant's account first (a clerk's confirmation after checking
+  // identity, issue 14): an account never gains a case by the ID number it carries.
+  const bound = await clerk.post<{ error?: { code: string } }>(`/api/cases/${caseId}/defendants/${index}/confirm`, { userId: defendant.userId, identityCheck: '身份证件视频核验' });
+  if (bound.status !== 200 && bound.body.error?.code !== 'DEFENDANT_ALREADY_BOUND') {
+    throw new Error(`confirming the defendant failed: ${bound.status} ${JSON.stringify(bound.body)}`);
+  }
   const view = await clerk.get<{ documents: { id: string; kind: string }[] }>(`/api/cases/${caseId}`);
   const complaint = view.body.documents.find((d) => d.kind === 'complaint');
   if (!complaint) throw new Error('the case has no complaint on file');
