@@ -99,7 +99,7 @@ describe('settlement through the court (CPL Arts. 100-102)', () => {
 
   it('lets only a judge of the court review the agreement', () => {
     const s = signed();
-    const event = { type: 'APPROVE_MEDIATION_AGREEMENT', at: hourAfter(s), decisionId: 'md-1', recipientIds: [filer.userId] } as const;
+    const event = { type: 'APPROVE_MEDIATION_AGREEMENT' as const, at: hourAfter(s), decisionId: 'md-1', recipientIds: [filer.userId] };
     for (const actor of [mediator, clerk, filer, defendant]) expectRefused(applyCaseEvent(s, { ...event, actor }, calendar), 'FORBIDDEN', /judge/);
     expectRefused(applyCaseEvent(s, { ...event, actor: foreignJudge }, calendar), 'FORBIDDEN', /another court/);
     expectRefused(applyCaseEvent(s, { ...event, actor: judge, recipientIds: [] }, calendar), 'INVALID_EVENT', /recipientIds/);
