@@ -16,6 +16,7 @@ import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
 import { WithdrawPanel } from './WithdrawPanel.js';
 import { DecisionPanel } from './DecisionPanel.js';
+import { MediationDecisionPanel, MediationDecisionReceipts } from './MediationDecisionPanel.js';
 import { AnswerPanel } from './AnswerPanel.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
@@ -95,6 +96,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {hasRole('mediator', 'clerk') && <MediationSteps c={c} onChanged={setData} />}
       {isStaff && kinds.length > 0 && <ScheduleHearing c={c} kinds={kinds} onScheduled={reload} />}
       {hasRole('judge') && can('DECIDE') && <DecisionPanel c={c} onChanged={setData} />}
+      {hasRole('judge') && can('APPROVE_MEDIATION_AGREEMENT') && <MediationDecisionPanel c={c} onChanged={setData} />}
+      <MediationDecisionReceipts c={c} clerk={hasRole('clerk')} onChanged={setData} />
 
       <HearingsList caseId={c.id} version={c.version} />
       <AgreementsOfCase c={c} />
