@@ -48,8 +48,8 @@ function content(input: MediationDecisionInput) {
     ],
     terms: input.terms.map((t, i) => `${i + 1}. ${t}`),
     closing: ['上述协议，符合有关法律规定，本院予以确认。', '本调解书经双方当事人签收后，即具有法律效力。'],
-    judge: `审判员　${input.judgeName}`,
-    clerk: `书记员　${input.clerkName}`,
+    judge: `审判员\u3000${input.judgeName}`,
+    clerk: `书记员\u3000${input.clerkName}`,
     dateZh: dateZh(input.issuedAt),
   };
 }
