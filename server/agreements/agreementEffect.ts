@@ -101,8 +101,9 @@ export class AgreementEffects {
         caseId: agreement.caseId,
         titleZh: `调解协议已生效：${agreement.title}`,
         titleEn: `Mediation agreement in effect: ${agreement.title}`,
-        bodyZh: `全体当事人均已签名，调解协议自 ${timestampZh(effectiveAt)} 起生效。${settled ? '案件已按调解结案。' : ''}`,
-        bodyEn: `Every party has signed; the agreement took effect at ${timestampZh(effectiveAt)}.${settled ? ' The case is settled by mediation.' : ''}`,
+        // Signed is not yet settled: the judge approves it and issues the 调解书 (CPL Art. 100).
+        bodyZh: `全体当事人均已签名，调解协议自 ${timestampZh(effectiveAt)} 起生效。${settled ? '调解协议已提交法官审查确认。' : ''}`,
+        bodyEn: `Every party has signed; the agreement took effect at ${timestampZh(effectiveAt)}.${settled ? ' It now goes to the judge for approval.' : ''}`,
         link: `/agreements/${agreement._id}`,
       },
       (userId) => `agreement-effective:${agreement._id}:${userId}`,

@@ -57,7 +57,8 @@ export interface AgreementServiceDeps {
 
 const STAFF: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
 /** Stages in which a case can no longer be settled by agreement. */
-const CLOSED: readonly CaseStatus[] = ['rejected', 'withdrawn', 'settled', 'decided', 'closed'];
+// A signed agreement under the judge's review, or its 调解书 being served, is not drafted over.
+const CLOSED: readonly CaseStatus[] = ['rejected', 'withdrawn', 'settled', 'agreementSigned', 'mediationDecisionServing', 'decided', 'closed'];
 
 /**
  * Mediation agreements drafted on the platform and signed by every signatory in

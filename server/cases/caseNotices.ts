@@ -9,6 +9,7 @@
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import type { NotificationInput } from '../notifications/notificationModel.js';
 import type { CaseDoc } from './caseModel.js';
+import { settlementNotice } from './settlementNotices.js';
 
 /** Who is told: the filer, or the clerks of the case's court (the review queue). */
 export type NoticeAudience = 'filer' | 'clerks';
@@ -269,7 +270,12 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           bodyEn: 'The case is closed and archived.',
         }),
       ];
-    default:
-      return [];
+    default: {
+      // The court's review of a signed mediation agreement (settlementNotices.ts).
+      const settlement = settlementNotice(step, doc);
+      if (!settlement) return [];
+      const { type, ...text } = settlement;
+      return [toFiler(type, text)];
+    }
   }
 }

@@ -50,6 +50,8 @@ export interface FilingInput {
 
 /** A case step that electronic service records when it takes effect (see recordServiceStep). */
 type ServiceStepType = 'SERVE_DEFENDANT' | 'SERVICE_EFFECT_REVISED' | 'DECISION_SERVED';
+type SettlementStepType = 'APPROVE_MEDIATION_AGREEMENT' | 'RECORD_AGREEMENT_IN_TRANSCRIPT' | 'REJECT_MEDIATION_AGREEMENT' | 'MEDIATION_DECISION_RECEIVED' | 'MEDIATION_DECISION_REFUSED';
+export type SettlementStep = { [T in SettlementStepType]: Omit<CaseEventOf<T>, 'actor' | 'at'> }[SettlementStepType];
 export type ServiceStep = { [T in ServiceStepType]: Omit<CaseEventOf<T>, 'actor' | 'at'> }[ServiceStepType];
 
 export interface CaseServiceDeps {
@@ -410,7 +412,17 @@ export class CaseService {
   }
 
   /**
-   * A signed agreement took effect: the case is settled. The machine lets only a
+   * The court's review of a signed mediation agreement and the receipts of its 调解书
+   * (agreements/courtSettlement.ts, which checks the actor); `details` go into the log entry.
+   */
+  async settlementStep(caseId: string, step: SettlementStep, actor: CaseActor, details: Record<string, unknown> = {}): Promise<CaseDoc> {
+    const doc = await this.deps.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return this.transition(doc, { ...step, actor, at: this.nowIso() } as CaseEvent, {}, details);
+  }
+
+  /**
+   * A signed agreement took effect: the case awaits the judge (agreementSigned). The machine lets only a
    * mediation officer of the court send MEDIATION_SETTLED (not 'system'), so the
    * officer who drafted the agreement is the actor. Returns null when the case is
    * not in mediation (already settled, or it moved on): nothing to settle then.

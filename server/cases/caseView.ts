@@ -124,6 +124,9 @@ export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: Personal
     ...(context.correction ? { correction: context.correction } : {}),
     ...(context.rejectionReasons ? { rejectionReasons: context.rejectionReasons } : {}),
     ...(context.withdrawal ? { withdrawal: context.withdrawal } : {}),
+    // The court's review of a signed agreement: 调解书 receipts, or the Art. 101 ground (agreements/courtSettlement.ts).
+    ...(context.mediation ? { mediation: context.mediation } : {}),
+    ...(context.timestamps.settledAt ? { settledAt: context.timestamps.settledAt } : {}),
     documents: visibleDocuments(doc, viewer.as, viewer.userId).map((d) => ({
       id: d.id,
       kind: d.kind,

@@ -19,6 +19,8 @@ const STAGE: Record<CaseStatus, string> = {
   mediationOffered: 'offered mediation',
   inMediation: 'in mediation',
   settled: 'settled by mediation',
+  agreementSigned: 'waiting for the judge to review the signed mediation agreement',
+  mediationDecisionServing: 'waiting for every party to sign for receipt of the mediation decision (调解书)',
   mediationFailed: 'back from a failed mediation',
   hearingScheduled: 'waiting for its scheduled hearing',
   inHearing: 'in a hearing',
@@ -35,6 +37,11 @@ const FIRST: Partial<Record<CaseEventType, { code?: string; needs: string }>> = 
   ANSWER_FILED: { needs: 'An answer is filed after the complaint copy has been served on the defendant, while the answer period runs.' },
   WAIVE_ANSWER_PERIOD: { code: 'ANSWER_PERIOD_NOT_RUNNING', needs: 'A defendant can waive the answer period only after being served the complaint copy, before answering.' },
   HEARING_STARTED: { needs: 'A hearing opens only when it has been scheduled.' },
+  APPROVE_MEDIATION_AGREEMENT: { code: 'NO_SIGNED_AGREEMENT', needs: 'The judge reviews a mediation agreement only once every party has signed it, and only once.' },
+  RECORD_AGREEMENT_IN_TRANSCRIPT: { code: 'NO_SIGNED_AGREEMENT', needs: 'The judge reviews a mediation agreement only once every party has signed it, and only once.' },
+  REJECT_MEDIATION_AGREEMENT: { code: 'NO_SIGNED_AGREEMENT', needs: 'The judge reviews a mediation agreement only once every party has signed it, and only once.' },
+  MEDIATION_DECISION_RECEIVED: { code: 'NO_MEDIATION_DECISION_SERVING', needs: 'A receipt is recorded only while an issued mediation decision (调解书) awaits the parties\' signatures.' },
+  MEDIATION_DECISION_REFUSED: { code: 'NO_MEDIATION_DECISION_SERVING', needs: 'A refusal is recorded only while an issued mediation decision (调解书) awaits the parties\' signatures.' },
   DECIDE: { needs: 'The judge decides after the hearing has been held.' },
 };
 

@@ -23,6 +23,8 @@ import { OfflinePaymentProvider } from '../payments/paymentProvider.js';
 import { agreementRoutes } from '../agreements/agreementRoutes.js';
 import { AgreementService } from '../agreements/agreementService.js';
 import { mediationRoutes } from '../agreements/mediationRoutes.js';
+import { CourtSettlement } from '../agreements/courtSettlement.js';
+import { courtSettlementRoutes } from '../agreements/courtSettlementRoutes.js';
 import { CaseNotifier } from '../notifications/caseNotifier.js';
 import { Reminders } from '../notifications/reminders.js';
 import { notificationRoutes } from '../notifications/notificationRoutes.js';
@@ -63,6 +65,8 @@ export interface Services {
   signing: CourtSigning;
   /** The one SMS channel: service of documents and one-time codes both go through it. */
   sms: SmsProvider;
+  /** The judge's review of signed mediation agreements and the 调解书's receipts. */
+  courtSettlement: CourtSettlement;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -93,9 +97,10 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now, seal, checkPdf: (pdf) => signing.check(pdf) });
   const sms = new OutboxSmsProvider(serviceModels(context.connection), createPersonalDataCipher(context.config.dataEncryptionKey), now);
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal, sms });
+  const courtSettlement = new CourtSettlement({ connection: context.connection, cases, caseStore, service: electronicService, logger: context.logger, now, publicUrl: () => context.publicUrl(), seal });
   const reminders = new Reminders(context.connection, notifications);
   const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, notifications, logger: context.logger, now });
-  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms };
+  return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement };
 }
 
 /** Every API router, in mount order, and the OpenAPI document they describe. */
@@ -116,6 +121,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     notificationRoutes(context, services.notifications),
     agreementRoutes(context, services.agreements),
     mediationRoutes(context, services.cases),
+    courtSettlementRoutes(context, services.courtSettlement),
     serviceRoutes(context, services.electronicService),
     inboxRoutes(context, new Inbox(services.electronicService), services.signing),
     signingRoutes(context, services.signing),

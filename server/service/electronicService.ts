@@ -44,6 +44,8 @@ export class ElectronicService {
   readonly parties: CaseParties;
   readonly effects: ServiceEffects;
   readonly dispatcher: Dispatcher;
+  /** Told when a recipient acknowledges (signs for) a served document in their inbox, with its time. */
+  readonly acknowledgementListeners: ((service: ServiceDoc, recipientId: string, acknowledgedAt: string) => Promise<void>)[] = [];
 
   constructor(readonly deps: ServiceDeps) {
     this.filing = new CaseFiling(deps);
@@ -146,6 +148,15 @@ export class ElectronicService {
   async serve(user: AuthUser, caseId: string, input: ServeRequest) {
     const { doc } = await this.parties.caseFor(user, caseId);
     this.requireClerk(user, doc);
+    return this.serveOn(user, doc, input);
+  }
+
+  /**
+   * Service the court makes itself as part of another step (the judge's 调解书,
+   * agreements/courtSettlement.ts): the caller has already checked who may act.
+   */
+  async serveOn(user: AuthUser, doc: CaseDoc, input: ServeRequest) {
+    const caseId = doc._id;
     if (!doc.caseNumber) throw errors.invalidState('The case has no case number yet: it must be docketed first.', 'CASE_NOT_DOCKETED');
     if (new Set(input.recipients.map((r) => r.userId)).size !== input.recipients.length) {
       throw errors.validation('Each recipient may be listed once.', undefined, 'DUPLICATE_RECIPIENT');

@@ -6,6 +6,8 @@
 import crypto from 'node:crypto';
 import type { AuthUser } from '../auth/tokens.js';
 import { AppError, errors } from '../errors.js';
+import { stepAt } from '../../state-machines/service/delivery.js';
+import { foldDeliveries } from './deliveryLog.js';
 import { codeHash, tokenHash } from './dispatch.js';
 import type { ElectronicService } from './electronicService.js';
 import type { DeliveryDoc, EffectDoc, ServiceDoc, VerifiableDoc } from './serviceModels.js';
@@ -71,7 +73,17 @@ export class Inbox {
     const { delivery, service } = await this.own(user, deliveryId);
     if (delivery.channel !== 'inbox') throw errors.invalidState('Only a platform inbox item can be acknowledged here.', 'NOT_AN_INBOX_ITEM');
     await this.service.dispatcher.step(service, delivery._id, 'acknowledged', { userId: user.id, role: 'party' });
+    await this.tellAcknowledged(service, delivery._id, user.id);
     return this.item(service, user.id);
+  }
+
+  /** The acknowledgement as logged (a repeat keeps the first time), to those who act on it (signing for a 调解书). */
+  private async tellAcknowledged(service: ServiceDoc, deliveryId: string, recipientId: string): Promise<void> {
+    if (this.service.acknowledgementListeners.length === 0) return;
+    const folded = foldDeliveries(await this.deps.log.entries(service._id)).get(deliveryId);
+    const at = folded ? stepAt(folded.record, 'acknowledged') : undefined;
+    if (!at) return;
+    for (const listener of this.service.acknowledgementListeners) await listener(service, recipientId, at);
   }
 
   /** The served file itself; downloading it from the inbox is reading it. */

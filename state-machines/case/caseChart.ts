@@ -3,6 +3,7 @@ import { authorizationFailure } from './casePermits.js';
 import { answerByFrom, initialContext, recordEvent } from './caseRecord.js';
 import type { CaseContext, CaseInput, CaseMachineEvent, CaseStatus } from './caseTypes.js';
 import { dataFailure, deadlinePassed } from './caseValidation.js';
+import { everyPartyReceived } from './courtSettlement.js';
 import { defendantCount, everyDefendantAnswered, procedureFailure } from './procedureRules.js';
 
 /**
@@ -48,6 +49,9 @@ export const caseMachine = setup({
       const answered = recordEvent(context, event).defendantServices ?? [];
       return everyDefendantAnswered(answered, defendantCount(context));
     },
+    permittedBackToMediation: ({ context, event }) =>
+      permitted(context, event) && event.type === 'REJECT_MEDIATION_AGREEMENT' && event.returnTo === 'mediation',
+    permittedAndAllReceived: ({ context, event }) => permitted(context, event) && everyPartyReceived(context, event),
     // A revised service time that leaves the new answer period running undoes a default.
     permittedAndAnswerRuns: ({ context, event }) =>
       permitted(context, event) && event.type === 'SERVICE_EFFECT_REVISED' && !deadlinePassed(answerByFrom(event), event.at),
@@ -128,12 +132,33 @@ export const caseMachine = setup({
     },
     inMediation: {
       on: {
-        MEDIATION_SETTLED: step('settled'),
+        // Signing ends the negotiation, not the case: the court still has to approve it.
+        MEDIATION_SETTLED: step('agreementSigned'),
         MEDIATION_FAILED: step('mediationFailed'),
         ...withdrawable,
       },
     },
-    // A signed mediation agreement (调解书) binds like a judgment: no withdrawal.
+    agreementSigned: {
+      on: {
+        APPROVE_MEDIATION_AGREEMENT: step('mediationDecisionServing'),
+        RECORD_AGREEMENT_IN_TRANSCRIPT: step('settled'),
+        REJECT_MEDIATION_AGREEMENT: [
+          { target: 'inMediation', guard: 'permittedBackToMediation', actions: 'record' },
+          step('mediationFailed'),
+        ],
+      },
+    },
+    // The 调解书 takes effect when the last party signs for receipt (CPL Art. 100); a refusal undoes it (Art. 102).
+    mediationDecisionServing: {
+      on: {
+        MEDIATION_DECISION_RECEIVED: [
+          { target: 'settled', guard: 'permittedAndAllReceived', actions: 'record' },
+          step('mediationDecisionServing'),
+        ],
+        MEDIATION_DECISION_REFUSED: step('mediationFailed'),
+      },
+    },
+    // An effective 调解书 (or agreement in the record) binds like a judgment: no withdrawal.
     settled: { on: { CLOSE: step('closed') } },
     mediationFailed: { on: { ...defenceIn('mediationFailed'), ...toHearing, ...withdrawable } },
     hearingScheduled: {

@@ -46,6 +46,13 @@ export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
   MEDIATION_DECLINED: { court: MEDIATION_OFFICERS },
   MEDIATION_FAILED: { court: MEDIATION_OFFICERS },
   MEDIATION_SETTLED: { court: MEDIATION_OFFICERS },
+  // Only the judge reviews a signed agreement (CPL Arts. 100-101); a mediator cannot close the case.
+  APPROVE_MEDIATION_AGREEMENT: { court: ['judge'] },
+  RECORD_AGREEMENT_IN_TRANSCRIPT: { court: ['judge'] },
+  REJECT_MEDIATION_AGREEMENT: { court: ['judge'] },
+  // The inbox acknowledgement arrives as 'system'; a clerk records a receipt or refusal on paper.
+  MEDIATION_DECISION_RECEIVED: { court: CLERK, system: true },
+  MEDIATION_DECISION_REFUSED: { court: CLERK },
   SCHEDULE_HEARING: { court: BENCH },
   // The hearing machine reports start and end of the video session as 'system'.
   HEARING_STARTED: { court: BENCH, system: true },

@@ -1,6 +1,7 @@
 import { addPeriod, shanghaiDate } from '../rules/periods.js';
 import type { HolidayCalendar } from '../rules/periods.js';
 import { deadlinePassed } from './caseValidation.js';
+import { recordSettlementStep } from './courtSettlement.js';
 import { markDefendant, runningAnswerBy, withService } from './procedureRules.js';
 import type { CaseContext, CaseDeadlines, CaseInput, CaseMachineEvent, CaseTimestamp, Finding } from './caseTypes.js';
 
@@ -213,9 +214,16 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
     case 'MEDIATION_SETTLED':
       return {
         ...context,
+        // Signed, not yet settled: the court still approves it (courtSettlement.ts).
         mediation: { outcome: 'settled', agreementId: event.agreementId },
-        timestamps: stamp(context, at, 'mediationEndedAt', 'settledAt'),
+        timestamps: stamp(context, at, 'mediationEndedAt'),
       };
+    case 'APPROVE_MEDIATION_AGREEMENT':
+    case 'RECORD_AGREEMENT_IN_TRANSCRIPT':
+    case 'REJECT_MEDIATION_AGREEMENT':
+    case 'MEDIATION_DECISION_RECEIVED':
+    case 'MEDIATION_DECISION_REFUSED':
+      return recordSettlementStep(context, event);
     case 'SCHEDULE_HEARING':
       return {
         ...context,

@@ -31,6 +31,9 @@ export const CASE_STATUSES = [
   'mediationOffered',
   'inMediation',
   'settled',
+  // The agreement is signed and awaits the judge (CPL Art. 100); then the 调解书 awaits every party's receipt.
+  'agreementSigned',
+  'mediationDecisionServing',
   'mediationFailed',
   'hearingScheduled',
   'inHearing',
@@ -84,7 +87,17 @@ export type CaseEvent = Envelope &
     | { type: 'MEDIATION_ACCEPTED' }
     | { type: 'MEDIATION_DECLINED'; reason?: string }
     | { type: 'MEDIATION_FAILED'; reason: string }
+    /** Every party signed the mediation agreement: it now awaits the judge's review. */
     | { type: 'MEDIATION_SETTLED'; agreementId: string }
+    /** The judge approves the agreement and issues the 调解书 (`decisionId`), served on `recipientIds` (CPL Art. 100). */
+    | { type: 'APPROVE_MEDIATION_AGREEMENT'; decisionId: string; recipientIds: string[] }
+    /** CPL Art. 101: no 调解书; the agreement is recorded in the hearing record and takes effect when signed. */
+    | { type: 'RECORD_AGREEMENT_IN_TRANSCRIPT'; ground: TranscriptGround }
+    | { type: 'REJECT_MEDIATION_AGREEMENT'; reasons: string[]; returnTo: 'mediation' | 'litigation' }
+    /** One party signed for receipt of the 调解书 at `receivedAt` (签收, recorded as service). */
+    | { type: 'MEDIATION_DECISION_RECEIVED'; recipientId: string; receivedAt: string }
+    /** A party refused to sign for receipt: the 调解书 does not take effect (CPL Art. 102). */
+    | { type: 'MEDIATION_DECISION_REFUSED'; recipientId: string; reason: string }
     | { type: 'SCHEDULE_HEARING'; hearingId: string; startsAt: string }
     | { type: 'HEARING_STARTED'; hearingId: string }
     | { type: 'HEARING_ENDED'; hearingId: string }
@@ -120,6 +133,11 @@ export const CASE_EVENT_TYPES = [
   'MEDIATION_DECLINED',
   'MEDIATION_FAILED',
   'MEDIATION_SETTLED',
+  'APPROVE_MEDIATION_AGREEMENT',
+  'RECORD_AGREEMENT_IN_TRANSCRIPT',
+  'REJECT_MEDIATION_AGREEMENT',
+  'MEDIATION_DECISION_RECEIVED',
+  'MEDIATION_DECISION_REFUSED',
   'SCHEDULE_HEARING',
   'HEARING_STARTED',
   'HEARING_ENDED',
@@ -176,6 +194,7 @@ export type CaseTimestamp =
   | 'mediationStartedAt'
   | 'mediationEndedAt'
   | 'settledAt'
+  | 'mediationApprovedAt'
   | 'hearingScheduledAt'
   | 'hearingStartedAt'
   | 'hearingEndedAt'
@@ -190,10 +209,27 @@ export interface Withdrawal {
   deemed?: 'FEE_UNPAID' | 'CORRECTION_NOT_MADE';
 }
 
+/** CPL Art. 101 para. 1 (1)-(4): divorce reconciled, adoption maintained, performed at once, other. */
+export type TranscriptGround = 'divorceReconciled' | 'adoptionMaintained' | 'performedImmediately' | 'otherNoDecisionNeeded';
+
+/** The 调解书 and each party's signature for its receipt; effective at the last one. */
+export interface MediationDecision {
+  decisionId: string;
+  issuedAt: string;
+  judgeId: string;
+  recipientIds: string[];
+  receipts: { recipientId: string; receivedAt: string }[];
+  effectiveAt?: string;
+  refusal?: { recipientId: string; reason: string; at: string };
+}
+
 export interface Mediation {
   agreementId?: string;
   outcome?: 'declined' | 'failed' | 'settled';
   reason?: string;
+  decision?: MediationDecision;
+  transcript?: { ground: TranscriptGround; recordedAt: string; judgeId: string };
+  rejection?: { reasons: string[]; at: string; returnTo: 'mediation' | 'litigation' };
 }
 
 export type DecisionKind = 'judgment' | 'ruling';

@@ -1,5 +1,6 @@
 import { endOfDayShanghai, shanghaiDate } from '../rules/periods.js';
 import type { CaseContext, CaseEvent, CaseEventOf, Finding } from './caseTypes.js';
+import { settlementDataFailure } from './courtSettlement.js';
 
 // An explicit offset is required: a bare local time would be read in the
 // server's own zone, and deadlines are counted in Asia/Shanghai.
@@ -116,6 +117,11 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
   MEDIATION_DECLINED: (_c, e) => optionalText(e.reason, 'reason'),
   MEDIATION_FAILED: (_c, e) => (isText(e.reason) ? null : 'a reason for the failed mediation is required'),
   MEDIATION_SETTLED: (_c, e) => (isText(e.agreementId) ? null : 'agreementId is required'),
+  APPROVE_MEDIATION_AGREEMENT: settlementDataFailure,
+  RECORD_AGREEMENT_IN_TRANSCRIPT: settlementDataFailure,
+  REJECT_MEDIATION_AGREEMENT: settlementDataFailure,
+  MEDIATION_DECISION_RECEIVED: settlementDataFailure,
+  MEDIATION_DECISION_REFUSED: settlementDataFailure,
   SCHEDULE_HEARING: (_c, e) => {
     if (!isText(e.hearingId)) return 'hearingId is required';
     if (!isInstant(e.startsAt)) return 'startsAt must be an ISO instant with an offset';

@@ -264,7 +264,9 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await m.getByTestId('court-signature').getByText(/法院电子签章有效/).waitFor();
       await screenshot(m, 'agreement-effective');
       await m.getByRole('link', { name: '返回案件' }).click();
-      await m.locator('.badge', { hasText: '调解结案' }).waitFor();
+      // Issue 12: signing no longer settles the case (it used to show 调解结案 here); it awaits the judge.
+      await m.locator('.badge', { hasText: '协议已签署，待法官审查' }).waitFor();
+      expect(await m.getByTestId('mediation-decision-panel').count()).toBe(0);
     } catch (err) {
       await failureShots([
         ['mediator', mediator],
@@ -303,6 +305,58 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await w.getByTestId('withdraw-panel').waitFor({ state: 'detached' });
     } catch (err) {
       await failureShots([['party', party]]);
+      throw err;
+    }
+  });
+  it('the judge approves the signed agreement by keyboard; the 调解书 is served, and the case is settled when both parties have signed for it', { timeout: 90_000 }, async () => {
+    const judge = await open();
+    const defendant = defendantBrowser ?? (await open());
+    const j = judge.page;
+    const d = defendant.page;
+    try {
+      await loginUi(j, '13800000002', DEMO_PASSWORD);
+      await j.goto(`/cases/${c.caseId}`);
+      const panel = j.getByTestId('mediation-decision-panel');
+      await panel.getByRole('heading', { name: '审查调解协议' }).waitFor();
+      // Keyboard only: the arrow keys move between the choices (the Art. 101 ground appears), the button submits.
+      await panel.getByLabel(/确认协议并出具调解书/).focus();
+      await j.keyboard.press('ArrowDown');
+      await panel.getByLabel('第一百零一条所列情形').waitFor();
+      await j.keyboard.press('ArrowUp');
+      await panel.getByLabel('第一百零一条所列情形').waitFor({ state: 'detached' });
+      // The panel reads in English too (the whole page carries much user content, so only the panel is compared).
+      await j.getByTestId('lang-switch').click();
+      await j.waitForFunction(() => document.documentElement.lang === 'en');
+      const english = await panel.innerText();
+      expect(english).toContain('Review of the signed mediation agreement');
+      expect(english).toContain('Approve and issue');
+      expect(english.replace(/调解书/g, '')).not.toMatch(/[\u4e00-\u9fff]/u);
+      await j.getByTestId('lang-switch').click();
+      await j.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      await panel.getByRole('button', { name: '确认并出具调解书' }).focus();
+      await j.keyboard.press('Enter');
+      await j.locator('.badge', { hasText: '调解书送达中' }).waitFor();
+      await j.getByTestId('mediation-decision-receipts').getByText('尚未签收').first().waitFor();
+      await screenshot(j, 'mediation-decision-serving');
+
+      // The defendant signs for the 调解书 in the inbox; the plaintiff through the API.
+      await d.goto('/inbox');
+      await d.getByTestId('inbox-list').getByRole('link', { name: '民事调解书' }).click();
+      await d.getByRole('heading', { name: '民事调解书' }).waitFor();
+      await d.getByRole('button', { name: '确认收悉' }).click();
+      await d.getByText('您已确认收悉，法院已记录。').waitFor();
+      const inbox = await c.plaintiff.get<{ items: { id: string; document: { kind: string } }[] }>('/api/inbox');
+      const item = inbox.body.items.find((i) => i.document.kind === 'mediationDecision');
+      expect(item).toBeDefined();
+      expect((await c.plaintiff.post(`/api/inbox/${item?.id ?? ''}/acknowledge`, {})).status).toBe(200);
+
+      await j.reload();
+      await j.locator('.badge', { hasText: '调解结案' }).waitFor();
+    } catch (err) {
+      await failureShots([
+        ['judge', judge],
+        ['defendant', defendant],
+      ]);
       throw err;
     }
   });

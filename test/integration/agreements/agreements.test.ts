@@ -145,7 +145,8 @@ describe('signed mediation agreements', () => {
     expect(verification.body.effectiveAt).toBeUndefined();
   });
 
-  it('takes effect at the last signature, settles the case and logs it all', async () => {
+  // Issue 12: the last signature no longer settles the case; it goes to the judge (courtSettlement.test.ts).
+  it('takes effect at the last signature, puts the case before the judge and logs it all', async () => {
     const last = await fx.defendant.post<SignReply>(`/api/agreements/${agreementId}/sign`, { documentSha256, password: PARTY_PASSWORD });
     expect(last.status).toBe(200);
     expect(last.body.agreement.status).toBe('effective');
@@ -156,7 +157,7 @@ describe('signed mediation agreements', () => {
     expect(after.body.error.code).toBe('AGREEMENT_EFFECTIVE');
 
     const view = await fx.mediator.get<{ status: string; timeline: { type: string }[] }>(`/api/cases/${fx.caseId}`);
-    expect(view.body.status).toBe('settled');
+    expect(view.body.status).toBe('agreementSigned');
     const types = view.body.timeline.map((e) => e.type);
     expect(types.filter((t) => t === 'AGREEMENT_SIGNED')).toHaveLength(2);
     expect(types.slice(-2)).toEqual(['AGREEMENT_EFFECTIVE', 'MEDIATION_SETTLED']);
@@ -219,9 +220,9 @@ describe('signed mediation agreements', () => {
     const view = await other.plaintiff.get<AgreementView>(`/api/agreements/${drafted.body.id}`);
     expect(view.body).toMatchObject({ status: 'effective', effectiveAt });
 
-    // The clerk drafted this one: the case is settled with the clerk as the mediation officer, once.
+    // The clerk drafted this one: the clerk reports the signed agreement to the case (awaiting the judge), once.
     const caseView = await other.clerk.get<{ status: string; timeline: { type: string }[] }>(`/api/cases/${other.caseId}`);
-    expect(caseView.body.status).toBe('settled');
+    expect(caseView.body.status).toBe('agreementSigned');
     expect(caseView.body.timeline.filter((e) => e.type === 'AGREEMENT_EFFECTIVE')).toHaveLength(1);
     expect(caseView.body.timeline.filter((e) => e.type === 'MEDIATION_SETTLED')).toHaveLength(1);
     expect(caseView.body.timeline.filter((e) => e.type === 'AGREEMENT_SIGNED')).toHaveLength(3);

@@ -156,10 +156,12 @@ describe('mediation path', () => {
       { type: 'OFFER_MEDIATION', actor: clerk },
       { type: 'MEDIATION_ACCEPTED', actor: mediator },
       { type: 'MEDIATION_SETTLED', actor: mediator, agreementId: 'agr-7' },
+      // Issue 12: the signed agreement settles the case only once the judge approves it.
+      { type: 'RECORD_AGREEMENT_IN_TRANSCRIPT', actor: judge, ground: 'performedImmediately' },
     ]);
     expect(closed.status).toBe('settled');
     expect(closed.context.answerDocumentId).toBe('doc-answer');
-    expect(closed.context.mediation).toStrictEqual({ outcome: 'settled', agreementId: 'agr-7' });
+    expect(closed.context.mediation).toMatchObject({ outcome: 'settled', agreementId: 'agr-7', transcript: { ground: 'performedImmediately', judgeId: judge.userId } });
     const final = applyAll(closed, [{ type: 'CLOSE', actor: clerk }]);
     expect(final.status).toBe('closed');
     expect(final.context.timestamps.closedAt).toBe(final.context.lastEventAt);

@@ -18,6 +18,7 @@ import { ScheduleHearing } from './ScheduleHearing.js';
 import { AgreementsOfCase, DraftAgreement, MediationSteps, OPEN_FOR_MEDIATION } from './MediationPanel.js';
 import { WithdrawPanel } from './WithdrawPanel.js';
 import { DecisionPanel } from './DecisionPanel.js';
+import { MediationDecisionPanel, MediationDecisionReceipts } from './MediationDecisionPanel.js';
 import { AnswerPanel } from './AnswerPanel.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
@@ -99,6 +100,8 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {hasRole('judge') && can('DECIDE') && <DecisionPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.caseNumber && <ServicePanel caseId={c.id} />}
       {(isFiler || c.you === 'defendant') && c.caseNumber && <ConsentPanel caseId={c.id} />}
+      {hasRole('judge') && can('APPROVE_MEDIATION_AGREEMENT') && <MediationDecisionPanel c={c} onChanged={setData} />}
+      <MediationDecisionReceipts c={c} clerk={hasRole('clerk')} onChanged={setData} />
 
       <HearingsList caseId={c.id} version={c.version} />
       <AgreementsOfCase c={c} />
