@@ -7,14 +7,14 @@
 #
 # Idempotent and cached: does nothing when a working worker of the installed mediasoup
 # version is in place; otherwise restores it from ~/.cache/microcourt/mediasoup-worker/
-# <version>-<script hash>/, or builds it (about 5 minutes on 2 cores) and caches it.
+# <version>-<script hash>/, or builds it (5 to 10 minutes of 2 idle cores) and caches it.
 #
-# What it adapts (mediasoup 3.19.x on bookworm; 3.2x stand-ins prepared, see README), each
-# checked below:
+# What it adapts (mediasoup 3.19.x and 3.32.x on bookworm), each checked below:
 #  - the worker's meson wraps download sources: we delete them and give meson small
 #    local subprojects that hand back Debian's libuv, OpenSSL, flatbuffers through
 #    dependency(); libsrtp3 (a mediasoup fork, not in Debian) is provided by
-#    a C++ header mapping its API onto Debian's libsrtp2 2.5.
+#    a C++ header mapping its API onto Debian's libsrtp2 2.5, including (3.24 and
+#    later) libsrtp 3's policy objects over libsrtp2's struct srtp_policy_t.
 #  - martinus/unordered_dense (header-only hash maps, not in Debian 12): a header that
 #    maps ankerl::unordered_dense::{map,set,hash} onto std::unordered_{map,set} and
 #    std::hash, found through a generated pkg-config file. Same interface the worker
