@@ -7,14 +7,14 @@
 #
 # Idempotent and cached: does nothing when a working worker of the installed mediasoup
 # version is in place; otherwise restores it from ~/.cache/microcourt/mediasoup-worker/
-# <version>-<script hash>/, or builds it (about 5 minutes on 2 cores) and caches it.
+# <version>-<script hash>/, or builds it (5 to 10 minutes of 2 idle cores) and caches it.
 #
-# What it adapts (mediasoup 3.19.x on bookworm; 3.2x stand-ins prepared, see README), each
-# checked below:
+# What it adapts (mediasoup 3.19.x and 3.32.x on bookworm), each checked below:
 #  - the worker's meson wraps download sources: we delete them and give meson small
 #    local subprojects that hand back Debian's libuv, OpenSSL, flatbuffers through
 #    dependency(); libsrtp3 (a mediasoup fork, not in Debian) is provided by
-#    a C++ header mapping its API onto Debian's libsrtp2 2.5.
+#    a C++ header mapping its API onto Debian's libsrtp2 2.5, including (3.24 and
+#    later) libsrtp 3's policy objects over libsrtp2's struct srtp_policy_t.
 #  - martinus/unordered_dense (header-only hash maps, not in Debian 12): a header that
 #    maps ankerl::unordered_dense::{map,set,hash} onto std::unordered_{map,set} and
 #    std::hash, found through a generated pkg-config file. Same interface the worker
@@ -132,6 +132,7 @@ cat > "$SP/libsrtp3/include/srtp.h" <<'CPP'
 #include <climits>
 #include <cstddef>
 #include <cstring>
+#include <new>
 
 // Error codes that only exist in libsrtp 3.x.
 #define srtp_err_status_buffer_small (static_cast<srtp_err_status_t>(28))
@@ -178,8 +179,108 @@ inline srtp_err_status_t srtp_stream_remove(srtp_t session, uint32_t ssrc)
 {
 	return srtp_remove_stream(session, ssrc);
 }
-#endif
 CPP
+# mediasoup 3.24 and later build the SRTP policy through libsrtp 3's policy-object API
+# (srtp_policy_create/set_ssrc/set_profile/add_key/set_allow_repeat_tx/set_window_size/
+# destroy, then srtp_create(session, policy)). libsrtp 2.x has a plain struct
+# srtp_policy_t instead: we hand out a heap object that fills one, and (only for those
+# releases, since 3.19.x still uses the struct) rename srtp_policy_t to the handle type.
+if grep -q 'srtp_policy_create' "$SRC/src/RTC/SrtpSession.cpp"; then
+	cat >> "$SP/libsrtp3/include/srtp.h" <<'CPP'
+
+namespace ms_srtp3_compat
+{
+	struct policy
+	{
+		::srtp_policy_t p{};                  // libsrtp 2.x's policy, handed to srtp_create()
+		unsigned char key[SRTP_MAX_KEY_LEN]{}; // master key followed by master salt (2.x layout)
+		bool hasProfile{ false };
+		bool hasKey{ false };
+	};
+	using policy_handle = policy*;
+} // namespace ms_srtp3_compat
+
+inline srtp_err_status_t srtp_policy_create(ms_srtp3_compat::policy_handle* out)
+{
+	if (out == nullptr)
+		return srtp_err_status_bad_param;
+	*out = new (std::nothrow) ms_srtp3_compat::policy();
+	if (*out == nullptr)
+		return srtp_err_status_alloc_fail;
+	(*out)->p.key = (*out)->key;
+	return srtp_err_status_ok;
+}
+inline void srtp_policy_destroy(ms_srtp3_compat::policy_handle policy)
+{
+	if (policy != nullptr)
+		std::memset(policy->key, 0, sizeof(policy->key)); // don't leave key material on the heap
+	delete policy;
+}
+inline srtp_err_status_t srtp_policy_set_ssrc(ms_srtp3_compat::policy_handle policy, srtp_ssrc_t ssrc)
+{
+	if (policy == nullptr)
+		return srtp_err_status_bad_param;
+	policy->p.ssrc = ssrc;
+	return srtp_err_status_ok;
+}
+inline srtp_err_status_t srtp_policy_set_profile(ms_srtp3_compat::policy_handle policy, srtp_profile_t profile)
+{
+	if (policy == nullptr)
+		return srtp_err_status_bad_param;
+	// libsrtp 2.x's own profile tables (RTCP of *_sha1_32 uses the 80-bit tag, as in 3.x).
+	srtp_err_status_t err = srtp_crypto_policy_set_from_profile_for_rtp(&policy->p.rtp, profile);
+	if (err == srtp_err_status_ok)
+		err = srtp_crypto_policy_set_from_profile_for_rtcp(&policy->p.rtcp, profile);
+	policy->hasProfile = (err == srtp_err_status_ok);
+	return err;
+}
+inline srtp_err_status_t srtp_policy_add_key(
+  ms_srtp3_compat::policy_handle policy,
+  const uint8_t* key,
+  size_t keyLen,
+  const uint8_t* salt,
+  size_t saltLen,
+  const uint8_t* mki,
+  size_t mkiLen)
+{
+	// One master key without MKI is all mediasoup uses; 2.x wants key||salt in one buffer
+	// whose length matches the cipher chosen by the profile.
+	if (policy == nullptr || policy->hasKey || !policy->hasProfile || key == nullptr || salt == nullptr)
+		return srtp_err_status_bad_param;
+	if (mki != nullptr || mkiLen != 0)
+		return srtp_err_status_bad_param;
+	if (keyLen + saltLen > sizeof(policy->key) || static_cast<int>(keyLen + saltLen) != policy->p.rtp.cipher_key_len)
+		return srtp_err_status_bad_param;
+	std::memcpy(policy->key, key, keyLen);
+	std::memcpy(policy->key + keyLen, salt, saltLen);
+	policy->hasKey = true;
+	return srtp_err_status_ok;
+}
+inline srtp_err_status_t srtp_policy_set_allow_repeat_tx(ms_srtp3_compat::policy_handle policy, bool allow)
+{
+	if (policy == nullptr)
+		return srtp_err_status_bad_param;
+	policy->p.allow_repeat_tx = allow ? 1 : 0;
+	return srtp_err_status_ok;
+}
+inline srtp_err_status_t srtp_policy_set_window_size(ms_srtp3_compat::policy_handle policy, size_t windowSize)
+{
+	if (policy == nullptr)
+		return srtp_err_status_bad_param;
+	policy->p.window_size = windowSize;
+	return srtp_err_status_ok;
+}
+inline srtp_err_status_t srtp_create(srtp_t* session, ms_srtp3_compat::policy_handle policy)
+{
+	if (policy == nullptr || !policy->hasKey)
+		return srtp_err_status_bad_param;
+	return srtp_create(session, &policy->p);
+}
+// From here on (the worker's code) srtp_policy_t is 3.x's handle type.
+#define srtp_policy_t ms_srtp3_compat::policy_handle
+CPP
+fi
+echo '#endif' >> "$SP/libsrtp3/include/srtp.h"
 
 # unordered_dense (3.2x): header + pkg-config file (meson.build asks dependency('unordered_dense')).
 UD="$WORK/unordered_dense"
