@@ -11,6 +11,7 @@ import { browserSuite, screenshot, type RolePage } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 import { feeSettledCase, me, type ServiceCase } from '../integration/service/fixture.js';
 import { lawfulStart } from '../support/procedure.js';
+import { pdfsig } from '../support/pdfsig.js';
 import { loginUi, PASSWORD } from './steps.js';
 
 // feeSettledCase(server, 81): the parties' phones.
@@ -80,12 +81,19 @@ describe('serving a summons on the screens, end to end in Chromium', () => {
       await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain('已确认收悉');
       await expect.poll(() => log.getByTestId('effective-at').first().textContent()).toContain('送达生效');
 
-      const services = await c.clerk.get<{ services: { document: { sha256: string; kind: string } }[] }>(`/api/cases/${c.caseId}/service`);
+      const services = await c.clerk.get<{ services: { document: { sha256: string; kind: string; id: string } }[] }>(`/api/cases/${c.caseId}/service`);
       const summons = services.body.services.find((s) => s.document.kind === 'summons')!;
+      // The served PDF carries the court's signature, which Debian's pdfsig (not our code) validates.
+      const served = await c.clerk.raw(`/api/cases/${c.caseId}/documents/${summons.document.id}`);
+      expect(served.status).toBe(200);
+      expect(await pdfsig(Buffer.from(await served.arrayBuffer()))).toContain('Signature Validation: Signature is Valid.');
       const anonymous = await suite.open();
       pages.push(['anonymous', anonymous]);
       await anonymous.page.goto(`/verify/${summons.document.sha256}`);
       await expect.poll(() => anonymous.page.getByTestId('verify-result').textContent()).toContain('真实');
+      // The page checks the signature and its timestamp, not only the hash.
+      await expect.poll(() => anonymous.page.getByTestId('verify-signature').textContent()).toContain('电子签名有效');
+      await expect.poll(() => anonymous.page.getByTestId('verify-signature').textContent()).toContain('时间戳有效');
       expect(anonymous.page.url()).toContain('/verify/');
       await anonymous.page.goto(`/verify/${'0'.repeat(64)}`);
       await expect.poll(() => anonymous.page.getByTestId('verify-result').textContent()).toContain('未找到');

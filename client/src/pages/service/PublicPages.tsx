@@ -22,8 +22,43 @@ interface Verification {
   effectiveAt?: string;
   basis?: string;
   servedTo?: { recipient: string; effectiveAt: string | null; basis?: string }[];
-  /** Filled in once documents carry PDF signatures; null until then. */
-  signature?: unknown;
+  /** The check of the stored file's PDF signature (server/signing): absent or null when there is no file. */
+  signature?: SignatureCheck | null;
+}
+
+/** What `GET /api/verify/:hash` reports of the court's PDF signature and its timestamp. */
+interface SignatureCheck {
+  present: boolean;
+  valid: boolean;
+  integrity: boolean;
+  coversWholeDocument: boolean;
+  chainValid: boolean;
+  signer?: { subject: string; development: boolean };
+  timestamp: { present: boolean; valid: boolean; time?: string; authority?: string };
+  problem?: string;
+}
+
+/** The signature in words: valid or not, who signed, whether the timestamp holds and when. */
+function SignatureFacts({ check }: { check: SignatureCheck | null | undefined }) {
+  const { pick, dateTime } = useI18n();
+  if (!check) return <>{pick('无存档文件可核验签名', 'no stored file to check a signature on')}</>;
+  if (!check.present) return <>{pick('此文件没有电子签名', 'this file carries no digital signature')}</>;
+  const lines = [
+    check.valid ? pick('电子签名有效：文件自签名后未被改动', 'Signature valid: the file has not changed since it was signed') : pick('电子签名无效', 'Signature NOT valid'),
+    check.signer ? `${pick('签名人', 'Signed by')}: ${check.signer.subject}${check.signer.development ? pick('（开发用证书，不具法律效力）', ' (development certificate, not for court use)') : ''}` : '',
+    check.chainValid ? pick('证书链可信', 'Certificate chain trusted') : pick('证书链不可信', 'Certificate chain NOT trusted'),
+    check.timestamp.present
+      ? `${check.timestamp.valid ? pick('时间戳有效', 'Timestamp valid') : pick('时间戳无效', 'Timestamp NOT valid')}${check.timestamp.time ? `: ${dateTime(check.timestamp.time)}` : ''}`
+      : pick('没有时间戳', 'No timestamp'),
+    !check.valid && check.problem ? check.problem : '',
+  ].filter(Boolean);
+  return (
+    <ul className="plain" data-valid={check.valid ? 'true' : 'false'}>
+      {lines.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
+  );
 }
 
 const BASIS: Record<string, [string, string]> = {
@@ -83,7 +118,9 @@ export function VerifyPage({ hash }: { hash: string }) {
               </>
             )}
             <dt>{pick('电子签名', 'Digital signature')}</dt>
-            <dd data-testid="verify-signature">{data.signature ? JSON.stringify(data.signature) : pick('尚未核验', 'not checked yet')}</dd>
+            <dd data-testid="verify-signature">
+              <SignatureFacts check={data.signature} />
+            </dd>
           </dl>
           {data.servedTo && data.servedTo.length > 0 && (
             <>
