@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
+import { consentTo } from '../service/fixture.js';
 import { feeSettledCase, waitForNotification, type MediationFixture } from './mediationCase.js';
 
 /** Every signer enters their password again; registerParty's password. */
@@ -41,6 +42,9 @@ async function signedAgreement(server: TestServer, seed: number): Promise<Mediat
     const signed = await party.post(`/api/agreements/${drafted.body.id}/sign`, { documentSha256: drafted.body.documentSha256, password: PARTY_PASSWORD });
     expect(signed.status).toBe(200);
   }
+  // The 调解书 is served electronically, which needs each party's consent (C1 Art. 29).
+  await consentTo(fx.plaintiff, fx.caseId, fx.ids.plaintiff, [{ channel: 'inbox', value: fx.ids.plaintiff, confirmedByRecipient: false }]);
+  await consentTo(fx.defendant, fx.caseId, fx.ids.defendant, [{ channel: 'inbox', value: fx.ids.defendant, confirmedByRecipient: false }]);
   const view = await fx.judge.get<CaseReply>(`/api/cases/${fx.caseId}`);
   expect(view.body.status).toBe('agreementSigned');
   return { ...fx, agreementId: drafted.body.id };
