@@ -1,5 +1,5 @@
 /**
- * 案号 (case number) rendering and parsing, rules.md 4.1 (C5 as amended in 2018):
+ * 案号 (case number) rendering and parsing, docs/legal-rules.md, "Case numbers" (SPC rules on case numbers, as amended in 2018):
  *   "(" 收案年度 ")" 法院代字 [专门审判代字] 类型代字 案件编号 "号"
  *
  * Only the components are stored; the text is derived from them. Allocating the sequence

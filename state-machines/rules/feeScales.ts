@@ -1,5 +1,5 @@
 /**
- * The statutory fee scales of 《诉讼费用交纳办法》 (C3 Arts. 13-14), rules.md 4.2, as exact
+ * The statutory fee scales of 《诉讼费用交纳办法》 (Arts. 13-14), docs/legal-rules.md "Litigation fees", as exact
  * decimal functions. fees.ts builds quotes from them; import the public names from there.
  *
  * All arithmetic is in decimal.js; binary floating point would misstate fen amounts.
@@ -46,7 +46,7 @@ export function applyScale(x: Decimal, scale: Scale): Decimal {
   return fee;
 }
 
-// Art. 13(1). The cumulative values at the band tops in rules.md are checked by the tests.
+// Art. 13(1). The cumulative values at the band tops in docs/legal-rules.md are checked by the tests.
 export const PROPERTY_SCALE: Scale = {
   flat: '50',
   bands: [

@@ -1,5 +1,5 @@
 /**
- * Fee quotes under 《诉讼费用交纳办法》 (C3), rules.md 4.2: per-court configuration of the
+ * Fee quotes under 《诉讼费用交纳办法》 (C3; docs/legal-rules.md, "Litigation fees"): per-court configuration of the
  * amounts provinces fix (Arts. 13-14), halving (Arts. 15, 16, 18) and rounding.
  */
 import { Decimal } from 'decimal.js';
@@ -264,7 +264,7 @@ export function quoteFee(req: FeeRequest, config: CourtFeeConfig = DEFAULT_COURT
   let exact = breakdown.reduce((sum, l) => sum.plus(l.amount), new D(0));
 
   if (grounds.length > 0) {
-    // Halved once however many grounds apply. [verify] rules.md: practice does not halve twice
+    // Halved once however many grounds apply. (unsure, docs/legal-rules.md): practice does not halve twice
     // when simple procedure and mediation both apply; whether a halved counterclaim fee is
     // halved again on mediation is likewise unconfirmed.
     const cut = exact.div(2).neg();

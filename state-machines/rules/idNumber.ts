@@ -1,5 +1,5 @@
 /**
- * Resident ID numbers (公民身份号码), GB 11643-1999, rules.md 4.3, and masking for display.
+ * Resident ID numbers (公民身份号码), GB 11643-1999, docs/legal-rules.md "Resident ID numbers", and masking for display.
  */
 import { isIsoDate, shanghaiDate } from './periods.js';
 
@@ -21,7 +21,7 @@ const PROVINCE_RANGES: ReadonlyArray<readonly [number, number]> = [
 ];
 /**
  * Residence permits for Hong Kong, Macau and Taiwan residents carry these whole address
- * codes instead of a county. [verify] rules.md has not confirmed them against the primary text.
+ * codes instead of a county. (unsure) docs/legal-rules.md has not confirmed them against the primary text.
  */
 const RESIDENCE_PERMIT_REGIONS: ReadonlySet<string> = new Set(['810000', '820000', '830000']);
 

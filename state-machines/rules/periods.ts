@@ -1,5 +1,5 @@
 /**
- * Procedural periods under CPL Art. 85 (rules.md 4.4 item 3). Dates are calendar dates in
+ * Procedural periods under CPL Art. 85 (docs/legal-rules.md, "Periods end on a working day"). Dates are calendar dates in
  * Asia/Shanghai written 'YYYY-MM-DD'; instants are converted only at the edges.
  */
 import { buildCourtCalendar, type CourtCalendar } from '../calendar/courtCalendar.js';

@@ -1,5 +1,5 @@
 /**
- * Consent to electronic service (rules.md 4.4 item 1; CPL Art. 90, C1 Arts. 29-30, C7 Art. 136).
+ * Consent to electronic service (docs/legal-rules.md, "When electronic service takes effect"; CPL Art. 90, 在线诉讼规则 Arts. 29-30, Interpretation Art. 136).
  * Pure: no I/O and no clock; every timestamp is an ISO 8601 instant passed in.
  */
 import { instantMs, isInstant } from './instant.js';
@@ -11,7 +11,7 @@ export type ServiceChannel = 'inbox' | 'email' | 'sms';
 export interface ServiceAddress {
   channel: ServiceChannel;
   value: string;
-  /** provided or confirmed by the recipient (rules.md 4.4 Case 1) */
+  /** provided or confirmed by the recipient (docs/legal-rules.md: Case 1) */
   confirmedByRecipient: boolean;
 }
 

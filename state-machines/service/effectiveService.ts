@@ -1,5 +1,5 @@
 /**
- * When electronic service takes effect, and the periods it starts (rules.md 4.4 items 2-4;
+ * When electronic service takes effect, and the periods it starts (docs/legal-rules.md, "When electronic service takes effect";
  * C1 Art. 31, C7 Art. 135, CPL Arts. 85, 95, 128, 171). Pure: no I/O and no clock.
  *
  * How a rebuttal meets "earliest wins" (C1 Art. 31 ¶4):
@@ -93,7 +93,7 @@ function notEffective(reason: string, reasonZh: string): ServiceEffect {
  *   'sent' (the court system's "sent successfully", C7 Art. 135). With a rebuttal, the proven
  *   arrival instead, capped by the record's own acknowledgement or procedural act.
  * - Case 2: complete at the earliest acknowledgement or procedural act; presumed at a read
- *   receipt. Whichever of these came first sets the time (rules.md: min(ack, act, read)), so
+ *   receipt. Whichever of these came first sets the time (docs/legal-rules.md: min(ack, act, read)), so
  *   a read receipt before a later reply gives a presumed service at the read. On a tie the
  *   firm basis is reported. A rebuttal does not apply to Case 2.
  * - Otherwise not effective: another method of service must be used.

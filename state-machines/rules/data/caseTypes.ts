@@ -1,7 +1,7 @@
 /**
- * Seed data for 类型代字 and 专门审判代字 (rules.md 4.1, C5 Arts. 7-8 and the 2018 amendment).
+ * Seed data for 类型代字 and 专门审判代字 (docs/legal-rules.md, "Case numbers": SPC rules on case numbers Arts. 7-8 and the 2018 amendment).
  *
- * [verify] rules.md marks every code here as unconfirmed against the current
+ * (unsure) docs/legal-rules.md marks every code here as unconfirmed against the current
  * 《人民法院案件类型及其代字标准》. That is why they live in a data table the server
  * writes to the database rather than in parsing logic: a correction is a data change.
  */
@@ -45,7 +45,7 @@ export const CASE_TYPE_CODES: readonly CaseTypeCode[] = [
     nameEn: 'Pre-suit property preservation',
     category: 'preservation',
   },
-  // Four characters although C5 Art. 7 caps type codes at three; rules.md gives it as the
+  // Four characters although C5 Art. 7 caps type codes at three; the rules give it as the
   // example, so it is seeded as given and flagged for the [verify] review.
   { code: '民诉前调', nameZh: '民事诉前调解', nameEn: 'Civil pre-suit mediation', category: 'mediation' },
 ];

@@ -1,5 +1,5 @@
 /**
- * Seed courts (rules.md 4.1). Court codes are data, keyed by court id, because C5 Art. 13
+ * Seed courts (docs/legal-rules.md, "Case numbers"). Court codes are data, keyed by court id, because C5 Art. 13
  * keeps a court's old code until the court itself is reorganised, so they cannot be derived
  * reliably from today's GB/T 2260 division codes. The SPC's published table is authoritative.
  */
@@ -10,7 +10,7 @@ export interface SeedCourt {
   readonly code: string;
   readonly nameZh: string;
   readonly nameEn: string;
-  /** rules.md 4.2: C3 does not say how to round, so each court chooses. */
+  /** docs/legal-rules.md, "Litigation fees": the fee regulation does not say how to round, so each court chooses. */
   readonly feeRounding: 'fen' | 'yuan';
 }
 
@@ -30,7 +30,7 @@ export const SEED_COURTS: readonly SeedCourt[] = [
     feeRounding: 'fen',
   },
   {
-    // 京0105 follows the division code of 朝阳区 (110105), as rules.md notes.
+    // 京0105 follows the division code of 朝阳区 (110105), as docs/legal-rules.md notes.
     id: 'bj-chaoyang',
     code: '京0105',
     nameZh: '北京市朝阳区人民法院',

@@ -34,7 +34,7 @@ describe('renderCaseNumber', () => {
 });
 
 describe('parseCaseNumber', () => {
-  it('parses the ASCII-bracket vector from rules.md', () => {
+  it('parses the ASCII-bracket vector from docs/legal-rules.md', () => {
     const n = parseCaseNumber('(2026)京0105民初123号', tables);
     expect(n).toEqual({ year: 2026, courtCode: '京0105', typeCode: '民初', seq: 123 });
     expect(n).not.toHaveProperty('specialCode');
@@ -106,7 +106,7 @@ describe('parseCaseNumber', () => {
 });
 
 describe('seed data', () => {
-  it('contains every type code listed in rules.md 4.1, each once', () => {
+  it('contains every type code listed in docs/legal-rules.md, each once', () => {
     const codes = CASE_TYPE_CODES.map((t) => t.code);
     expect(codes).toEqual(
       expect.arrayContaining(['民初', '民终', '民申', '民再', '民特', '民督', '民催', '破', '执', '执恢', '执异', '执复', '财保', '民诉前调']),

@@ -39,7 +39,7 @@ describe('propertyAcceptanceFee (C3 Art. 13(1))', () => {
     ['1234567', '15911.103'],
     ['30000000', '191800'],
     ['100000000', '541800'],
-  ])('rules.md vector %s -> %s', (amount, fee) => {
+  ])('legal-rules vector %s -> %s', (amount, fee) => {
     expect(propertyAcceptanceFee(amount).toFixed()).toBe(fee);
   });
 
@@ -142,7 +142,7 @@ describe('quoteFee', () => {
     expect(once).toMatchObject({ exact: '25.0125', fee: '25.01' });
     expect(twice.exact).toBe(once.exact);
     expect(twice.breakdown.filter((l) => l.code === 'HALVED')).toHaveLength(1);
-    // A halved fee like the 1962.5 that rules.md cites: 3925 (the fee on 181,250) halved.
+    // A halved fee like the 1962.5 that docs/legal-rules.md cites: 3925 (the fee on 181,250) halved.
     expect(quoteFee({ caseType: 'property', amount: '181250', halving: ['mediation'] })).toMatchObject({ exact: '1962.50', fee: '1962.50' });
   });
 

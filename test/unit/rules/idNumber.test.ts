@@ -10,7 +10,7 @@ import {
 const TODAY = new Date('2026-03-02T04:00:00Z');
 
 describe('idCheckCharacter (ISO 7064 MOD 11-2)', () => {
-  it('computes the check characters of the rules.md vectors', () => {
+  it('computes the check characters of the legal-rules vectors', () => {
     expect(idCheckCharacter('11010519491231002')).toBe('X');
     expect(idCheckCharacter('34052419800101001')).toBe('X');
     expect(idCheckCharacter('11010119900307013')).toBe('4');
@@ -76,7 +76,7 @@ describe('checkIdNumber', () => {
     }
   });
 
-  it('accepts every province range from rules.md', () => {
+  it('accepts every province range from docs/legal-rules.md', () => {
     for (const prefix of ['11', '15', '21', '23', '31', '37', '41', '46', '50', '54', '61', '65']) {
       const first17 = `${prefix}010519491231002`;
       expect(checkIdNumber(first17 + idCheckCharacter(first17), TODAY).ok, prefix).toBe(true);

@@ -39,7 +39,7 @@ describe('endOfDayShanghai', () => {
 });
 
 describe('addPeriod, days (CPL Art. 85)', () => {
-  it('rules.md example: service effective 2026-03-02, 15 days ends 2026-03-17', () => {
+  it('legal-rules example: service effective 2026-03-02, 15 days ends 2026-03-17', () => {
     expect(addPeriod('2026-03-02', 15, 'day', chineseHolidayCalendar)).toBe('2026-03-17');
     expect(addPeriod('2026-03-02', 15, 'day', weekendsOnly)).toBe('2026-03-17');
   });
@@ -155,7 +155,7 @@ describe('calendars', () => {
 });
 
 describe('chinese-days data coverage', () => {
-  it('covers 2026, the year of the rules.md examples', () => {
+  it('covers 2026, the year of the legal-rules examples', () => {
     expect(CHINESE_HOLIDAY_DATA_YEARS.first).toBeLessThanOrEqual(2026);
     expect(CHINESE_HOLIDAY_DATA_YEARS.last).toBeGreaterThanOrEqual(2026);
   });

@@ -32,7 +32,7 @@ function effectiveAt(effect: ServiceEffect): string {
 
 const D = (day: string, time = '10:00:00') => `2026-03-${day}T${time}+08:00`;
 
-describe('rules.md 4.4 item 5 test cases', () => {
+describe('docs/legal-rules.md service vectors', () => {
   it('consent ground C with an address confirmed -> effectiveAt = deliveredAt', () => {
     const consent: EServiceConsent = {
       ground: 'C',
@@ -107,7 +107,7 @@ describe('rules.md 4.4 item 5 test cases', () => {
   });
 
   it('answer deadline with a holiday roll-over', () => {
-    // The rules.md example: effective 03-02 -> the period runs from 03-03 and ends 03-17.
+    // The legal-rules example: effective 03-02 -> the period runs from 03-03 and ends 03-17.
     expect(periodsFromService(D('02'), chineseHolidayCalendar).answerBy).toBe('2026-03-17');
     // Were 03-17 a holiday, the period would end on the first day after it.
     expect(periodsFromService(D('02'), fixedHolidayCalendar(['2026-03-17'])).answerBy).toBe('2026-03-18');
