@@ -12,8 +12,7 @@ export async function changeStatus(core: SessionCore, media: SessionMedia, p: Li
   if (!checked.ok) throw participantError(checked.error);
   if (checked.snapshot.status === 'waiting') await media.closeMedia(p);
   // Applied to the place as it is now: if the participant dropped meanwhile, that change stands.
-  const result = core.tryParticipant(p, event);
-  if (result.ok) p.position = result.snapshot;
+  core.applyParticipantIfAllowed(p, event);
   if (p.connected) core.deps.toUser(p.info.userId).emit('hearing:me', { me: core.view(p) });
   core.broadcastParticipants();
 }

@@ -40,13 +40,12 @@ export class Presence {
     const { core } = this;
     const p = core.live.get(userId);
     if (!p || !p.connected || core.closed) return;
-    const left = core.tryParticipant(p, { type: 'DISCONNECT', at: core.deps.now().getTime() });
-    if (!left.ok) {
+    if (!core.applyParticipantIfAllowed(p, { type: 'DISCONNECT', at: core.deps.now().getTime() })) {
+      // Unreachable: whoever is connected has joined. Logged, as a socket event has no one to tell.
       core.deps.logger.error({ hearing: core.id, userId, status: p.status }, 'a connected participant without a place disconnected');
       return;
     }
     p.connected = false;
-    p.position = left.snapshot;
     void this.media.closeMedia(p);
     core.audit('DISCONNECTED', userId);
     if (core.isHost(p)) this.hostDropped(userId);

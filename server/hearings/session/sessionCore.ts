@@ -121,6 +121,13 @@ export class SessionCore {
     return p.status;
   }
 
+  /** Applies a participant event if the machine takes it now; false (and nothing changed) if not. */
+  applyParticipantIfAllowed(p: Live, event: ParticipantEvent): boolean {
+    const result = applyParticipantEvent(p.position, event);
+    if (result.ok) p.position = result.snapshot;
+    return result.ok;
+  }
+
   audit(type: string, actorId: string, data?: Record<string, unknown>): void {
     this.deps.record({ type, at: this.deps.now().toISOString(), actorId, ...(data ? { data } : {}) });
   }
