@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
+import type { HearingKind, HearingRole, SessionState, Side } from '../../protocol/hearing.js';
 
 export interface HearingParticipant {
   userId: string;

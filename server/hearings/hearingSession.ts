@@ -13,7 +13,7 @@ import {
 import { applySessionEvent, createSession, type SessionEvent, type SessionSnapshotJson } from '../../state-machines/hearing/sessionMachine.js';
 import { errors, type AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { HearingServerToClient, JoinResult, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../protocol/hearing.js';
+import type { HearingServerToClient, JoinResult, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../../protocol/hearing.js';
 import type { HearingRecorder } from '../recordings/hearingRecorder.js';
 import type { HearingDoc, HearingEvent, HearingParticipant } from './hearingModel.js';
 import { assertCodecsSupported, rtpParametersSchema } from './rtpParameters.js';

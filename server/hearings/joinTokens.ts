@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { signToken, verifyToken, type TokenPurpose } from '../auth/signedTokens.js';
 import { errors } from '../errors.js';
-import type { HearingRole } from '../protocol/hearing.js';
+import { HEARING_ROLES, type HearingRole } from '../../protocol/hearing.js';
 
 /** Join tokens live minutes, not hours: a leaked link stops working quickly. */
 export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
@@ -22,7 +22,7 @@ export interface JoinClaims {
 const claimsSchema = z.object({
   sub: z.string().min(1),
   hid: z.string().min(1),
-  role: z.enum(['judge', 'clerk', 'mediator', 'party', 'representative', 'witness', 'interpreter', 'observer']),
+  role: z.enum(HEARING_ROLES),
 });
 
 /**

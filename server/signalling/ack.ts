@@ -1,17 +1,17 @@
 import type { z } from 'zod';
 import { errors, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Ack } from '../protocol/ack.js';
+import type { Ack } from '../../protocol/ack.js';
 
 /**
  * The one place where socket requests are validated and errors become acks.
  * A malformed or failing request gets `{ ok: false, error }` and never throws
  * into socket.io, so it cannot crash the server or disturb other participants.
  */
-export function request<S extends z.ZodType, R>(
+export function request<P, R>(
   logger: Logger,
-  schema: S,
-  handler: (payload: z.infer<S>) => Promise<R> | R,
+  schema: z.ZodType<P>,
+  handler: (payload: P) => Promise<R> | R,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
     const ack = args[args.length - 1];
