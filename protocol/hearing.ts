@@ -9,7 +9,7 @@
  * request is in HearingReplies; the server's handler map is checked against both.
  */
 import { z } from 'zod';
-import { HEARING_ROLES, MEDIA_KINDS, ROOM_NAMES } from '../state-machines/hearing/hearingTypes.js';
+import { MEDIA_KINDS, ROOM_NAMES } from '../state-machines/hearing/hearingTypes.js';
 import type { HearingKind, HearingRole, MediaKind, ParticipantStatus, RoomName, SessionState, Side } from '../state-machines/hearing/hearingTypes.js';
 import type { AckCallback } from './ack.js';
 import { dtlsParametersSchema, rtpCapabilitiesSchema } from './mediaParameters.js';
