@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
-import { HEARING_KINDS, HEARING_ROLES, SIDES } from '../../protocol/hearing.js';
+import { HEARING_KINDS, HEARING_ROLES, SIDES, type SessionState } from '../../protocol/hearing.js';
+import type { HearingRecord } from '../../protocol/hearingViews.js';
 import type { HearingDoc } from './hearingModel.js';
 import type { HearingService } from './hearingService.js';
 import type { HearingSessions } from './hearingSessions.js';
@@ -35,7 +36,7 @@ export const rescheduleSchema = z
   })
   .strict();
 
-function hearingView(h: HearingDoc, liveState?: string) {
+function hearingView(h: HearingDoc, liveState?: SessionState): HearingRecord {
   return {
     id: h._id,
     caseId: h.caseId,

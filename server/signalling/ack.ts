@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { errors, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Ack } from '../../protocol/ack.js';
+import { ACK_ERROR_CODES, type Ack } from '../../protocol/ack.js';
 
 /**
  * The one place where socket requests are validated and errors become acks.
@@ -21,7 +21,7 @@ export function request<P, R>(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-      reply({ ok: false, error: errors.validation(`Invalid request${where}: ${issue?.message ?? 'malformed'}`).toBody() });
+      reply({ ok: false, error: errors.validation(`Invalid request${where}: ${issue?.message ?? 'malformed'}`, undefined, ACK_ERROR_CODES.validation).toBody() });
       return;
     }
     Promise.resolve()

@@ -1,4 +1,5 @@
 import type { Server } from 'socket.io';
+import { ACK_ERROR_CODES } from '../../protocol/ack.js';
 import type { types } from 'mediasoup';
 import {
   HEARING_REQUEST_NAMES,
@@ -24,7 +25,7 @@ import { ConnectionLimits, requestClass } from './rateLimit.js';
  */
 const MAX_REFUSED = 200;
 /** Built once: refusing must cost as little as possible. */
-const RATE_LIMITED_ACK = { ok: false, error: errors.rateLimited('Too many requests; slow down and try again in a moment.').toBody() } as const;
+const RATE_LIMITED_ACK = { ok: false, error: errors.rateLimited('Too many requests; slow down and try again in a moment.', ACK_ERROR_CODES.rateLimited).toBody() } as const;
 
 /** Media rooms are named `<hearingId>/<room>` (HearingSession); the client is told the room part. */
 function roomOf(mediaRoomName: string): RoomName {
@@ -61,7 +62,7 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
     const data = socket.data as SocketData;
     const { userId, hearingId } = data.claims;
     const joined = (): HearingSession => {
-      if (!data.session) throw errors.invalidState('Join the hearing first (hearing:join).', 'NOT_JOINED');
+      if (!data.session) throw errors.invalidState('Join the hearing first (hearing:join).', ACK_ERROR_CODES.notJoined);
       return data.session;
     };
     const limits = new ConnectionLimits();

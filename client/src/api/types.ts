@@ -4,6 +4,8 @@
  * functions declare as their return types: one definition for both ends.
  */
 
+import type { Side } from '../../../protocol/hearingTypes.js';
+
 export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
 
 export interface User {
@@ -41,21 +43,7 @@ export interface Payment {
   instructionsEn?: string;
 }
 
-export interface HearingParticipantRecord {
-  userId: string;
-  name: string;
-  role: string;
-  side?: 'plaintiff' | 'defendant';
-}
-
-export interface Hearing {
-  id: string;
-  caseId: string;
-  kind: 'hearing' | 'mediation';
-  startsAt: string;
-  state: string;
-  participants: HearingParticipantRecord[];
-}
+export type { HearingParticipantRecord, HearingRecord as Hearing } from '../../../protocol/hearingViews.js';
 
 export interface Recording {
   id: string;
@@ -77,7 +65,7 @@ export interface FoundUser {
   id: string;
   name: string;
   roles: Role[];
-  side?: 'plaintiff' | 'defendant';
+  side?: Side;
 }
 
 export type { AgreementView as Agreement, AgreementSignatory, AgreementVerification } from '../../../protocol/agreementViews.js';

@@ -5,7 +5,7 @@
  * typecheck. The schema tests run: a malformed payload must be refused.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Ack, AckCallback, AckError } from '../../../protocol/ack.js';
+import { ACK_ERROR_CODES, JOIN_ERROR_CODES, type Ack, type AckCallback, type AckError } from '../../../protocol/ack.js';
 import {
   HEARING_REQUEST_NAMES,
   HEARING_REQUESTS,
@@ -55,6 +55,8 @@ describe('hearing domain types (state-machines/hearing/hearingTypes.ts, re-expor
     expect(SIDES).toBe(machineTypes.SIDES);
     expect(SESSION_STATES).toBe(machineTypes.SESSION_STATES);
     expect(new Set(HEARING_ROLES).size).toBe(HEARING_ROLES.length);
+    // One caucus per side, besides the joint room.
+    expect(ROOM_NAMES).toEqual(['joint', ...SIDES.map((side) => `caucus:${side}`)]);
   });
 });
 
@@ -97,6 +99,11 @@ describe('hearing requests: payloads inferred from the schemas', () => {
     // @ts-expect-error -- host:session replies with the new state, not with nothing
     const wrongReply: HearingHandlers['host:session'] = () => ({});
     expect(wrongReply).toBeTypeOf('function');
+  });
+
+  it('keeps its published error codes', () => {
+    expect(ACK_ERROR_CODES).toEqual({ validation: 'VALIDATION_FAILED', rateLimited: 'RATE_LIMITED', notJoined: 'NOT_JOINED', internal: 'INTERNAL' });
+    expect(JOIN_ERROR_CODES).toEqual({ missing: 'JOIN_TOKEN_MISSING', invalid: 'JOIN_TOKEN_INVALID', expired: 'JOIN_TOKEN_EXPIRED' });
   });
 
   it('acknowledges with data or with a coded error, never both', () => {

@@ -7,7 +7,9 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AgreementVerification, AgreementView } from '../../../protocol/agreementViews.js';
 import type { CaseSummary, CaseView, Deadline, DocumentKind, FiledDocumentKind, TimelineEntry } from '../../../protocol/caseViews.js';
+import type { HearingRecord } from '../../../protocol/hearingViews.js';
 import type { NotificationView } from '../../../protocol/notificationViews.js';
+import type { HearingParticipant } from '../../../server/hearings/hearingModel.js';
 import type * as clientTypes from '../../../client/src/api/types.js';
 import { agreementView, agreementViewSchema } from '../../../server/agreements/agreementRoutes.js';
 import type { AgreementDoc, SignatureDoc } from '../../../server/agreements/agreementModel.js';
@@ -15,7 +17,7 @@ import type { AgreementService } from '../../../server/agreements/agreementServi
 import type { caseSummary, caseView, deadlineView, timelineView } from '../../../server/cases/caseView.js';
 import type { DocumentKind as CheckedDocumentKind } from '../../../server/cases/materialCheck.js';
 import type { notificationView } from '../../../server/notifications/notificationModel.js';
-import { notificationViewSchema } from '../../../server/notifications/notificationRoutes.js';
+import type { notificationViewSchema } from '../../../server/notifications/notificationRoutes.js';
 
 describe('case views', () => {
   it('are what server/cases/caseView.ts returns', () => {
@@ -79,6 +81,13 @@ describe('agreement views', () => {
     expect(view.signatories).toEqual([{ userId: 'u1', name: '原告甲', signedAt: '2026-12-04T11:00:00.000Z' }, { userId: 'u2', name: '被告乙' }]);
     expect(view.pdf).toBe('/api/agreements/a1/pdf');
     expect('signedPdf' in view).toBe(false);
+  });
+});
+
+describe('hearing views', () => {
+  it('are what the client reads, with the participants as scheduled', () => {
+    expectTypeOf<clientTypes.Hearing>().toEqualTypeOf<HearingRecord>();
+    expectTypeOf<HearingRecord['participants'][number]>().toEqualTypeOf<HearingParticipant>();
   });
 });
 
