@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
-import { ACK_ERROR_CODES } from '../../protocol/ack.js';
 import type { types } from 'mediasoup';
+import { ACK_ERROR_CODES } from '../../protocol/ack.js';
 import {
   HEARING_REQUEST_NAMES,
   HEARING_REQUESTS,
@@ -29,7 +29,8 @@ const RATE_LIMITED_ACK = { ok: false, error: errors.rateLimited('Too many reques
 
 /** Media rooms are named `<hearingId>/<room>` (HearingSession); the client is told the room part. */
 function roomOf(mediaRoomName: string): RoomName {
-  const room = ROOM_NAMES.find((r) => mediaRoomName === `${mediaRoomName.split('/')[0]}/${r}`);
+  const part = mediaRoomName.slice(mediaRoomName.indexOf('/') + 1);
+  const room = ROOM_NAMES.find((r) => r === part);
   if (!room) throw new Error(`Unexpected media room name ${mediaRoomName}`);
   return room;
 }
@@ -66,6 +67,10 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
       return data.session;
     };
     const limits = new ConnectionLimits();
+    const control = async (action: 'admit' | 'dismiss' | 'unlock' | 'remove', target: string) => {
+      await joined().control(userId, action, target);
+      return {};
+    };
     // Every request of the protocol, answered: the compiler checks each payload and reply against protocol/hearing.ts.
     const handlers: HearingHandlers = {
       'hearing:join': async () => {
@@ -146,10 +151,6 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
         joined().setHand(userId, false);
         return {};
       },
-    };
-    const control = async (action: 'admit' | 'dismiss' | 'unlock' | 'remove', target: string) => {
-      await joined().control(userId, action, target);
-      return {};
     };
 
     // The payload is checked with the protocol's own schema before the handler sees it.
