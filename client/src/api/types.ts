@@ -19,14 +19,7 @@ export { ONLINE_CASE_TYPES as CASE_TYPES, type OnlineCaseType as CaseType } from
 
 export type { DocumentKind } from '../../../protocol/caseViews.js';
 
-export interface Finding {
-  code: string;
-  message: string;
-  messageZh?: string;
-  field?: string;
-}
-
-export type { CaseDocument, CaseSummary, CaseView, Deadline, Money, TimelineEntry } from '../../../protocol/caseViews.js';
+export type { CaseDocument, CaseSummary, CaseView, Deadline, Finding, Money, TimelineEntry } from '../../../protocol/caseViews.js';
 
 // The fee quote is exactly what the rules module computes; one definition for server and client.
 export type { FeeLine, FeeQuote } from '../../../state-machines/rules/fees.js';
