@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
+import type { AgreementView } from '../../protocol/agreementViews.js';
 import type { AgreementDoc, SignatureDoc } from './agreementModel.js';
 import type { AgreementService } from './agreementService.js';
 
@@ -66,7 +67,7 @@ const signResponse = z.object({
   signature: z.object({ userId: z.string(), signedAt: z.string(), documentSha256: z.string(), signature: z.string() }),
 });
 
-export function agreementView(a: AgreementDoc, signatures: readonly SignatureDoc[]): z.infer<typeof agreementViewSchema> {
+export function agreementView(a: AgreementDoc, signatures: readonly SignatureDoc[]): AgreementView {
   const signedAt = new Map(signatures.map((s) => [s.userId, s.signedAt]));
   return {
     id: a._id,

@@ -9,6 +9,7 @@ import { DocumentStore } from '../documents/documentStore.js';
 import { sha256Hex, type PdfSeal } from '../documents/pdf.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { LoginLimiter } from '../auth/loginLimiter.js';
+import type { AgreementVerification } from '../../protocol/agreementViews.js';
 import type { PdfSignatureCheck } from '../signing/pdfSignature.js';
 import { issueSignedCopy } from './signedCopy.js';
 import { errors } from '../errors.js';
@@ -26,21 +27,8 @@ export interface DraftInput {
   signatories: string[];
 }
 
-export interface Verification {
-  /** The document is unaltered and every stored signature verifies. */
-  valid: boolean;
-  /** SHA-256 of the stored PDF, computed now. */
-  documentSha256: string;
-  /** The recomputed hash equals the one recorded when the agreement was drafted. */
-  documentValid: boolean;
-  signatures: { userId: string; signedAt: string; valid: boolean }[];
-  /** Signatories without a valid signature. */
-  pending: string[];
-  /** The last valid signature's time, when every signatory has signed validly. */
-  effectiveAt?: string;
-  /** The court's digital signature on the signed copy (or, before it exists, on the draft). */
-  signature?: PdfSignatureCheck;
-}
+/** What GET /api/agreements/:id/verify answers (protocol/agreementViews.ts). */
+export type Verification = AgreementVerification;
 
 export interface AgreementServiceDeps {
   connection: Connection;

@@ -6,6 +6,7 @@ import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machi
 import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
+import type { CaseSummary, CaseView, CauseOfActionView, CaseViewer, Deadline, TimelineEntry } from '../../protocol/caseViews.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
 import type { CaseDoc, StoredDocument } from './caseModel.js';
 import { defendantServiceView, reviewDueView } from './procedureView.js';
@@ -27,7 +28,7 @@ const SIDE_LABELS: Record<AppealPeriod['side'], { zh: string; en: string }> = {
  * Deadlines as people need them: the last day, and the exact last moment (Asia/Shanghai).
  * Appeal periods run per party, from the service of the decision on each.
  */
-export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>, calendar?: ViewCalendar) {
+export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>, calendar?: ViewCalendar): Deadline[] {
   const { deadlines } = context;
   // Provisional: the year's holiday arrangement is not entered yet, so the date may still move.
   const provisional = (date: string) => calendar?.isProvisional?.(date) ?? false;
@@ -53,7 +54,7 @@ export function deadlineView(context: Pick<CaseContext, 'deadlines' | 'appeals'>
   return [...caseWide, ...appeals];
 }
 
-export function timelineView(entries: CaseLogEntry[]) {
+export function timelineView(entries: CaseLogEntry[]): TimelineEntry[] {
   return entries.map((e) => {
     const payload = JSON.parse(e.payload) as LogPayload;
     return { seq: e.seq, type: e.type, at: e.at, by: payload.actor.role, status: payload.state.status, details: payload.data };
@@ -61,7 +62,7 @@ export function timelineView(entries: CaseLogEntry[]) {
 }
 
 /** A case in a list; `you` says how the reader stands to it. */
-export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date()) {
+export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date()): CaseSummary {
   const context = doc.snapshot.context;
   const reviewDue = reviewDueView(doc.status, context, now);
   return {
@@ -85,13 +86,12 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalend
 }
 
 /** The cause of action with its names, so every list and page can show it in zh and en. */
-export function causeView(code: string) {
+export function causeView(code: string): CauseOfActionView {
   const cause = causeOfAction(code);
   return { code, zh: cause?.zh ?? code, en: cause?.en ?? code };
 }
 
-/** How a user stands to a case they may see. */
-export type CaseViewer = 'filer' | 'defendant' | 'court';
+export type { CaseViewer } from '../../protocol/caseViews.js';
 
 /**
  * A defendant sees what the case is about (the parties' material, the answer, the decision),
@@ -106,7 +106,7 @@ export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): 
 }
 
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
-export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[]; calendar?: ViewCalendar }) {
+export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[]; calendar?: ViewCalendar }): CaseView {
   const context = doc.snapshot.context;
   return {
     ...caseSummary(doc, viewer.as, viewer.calendar),

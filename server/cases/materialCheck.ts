@@ -1,5 +1,6 @@
 import { checkIdNumber } from '../../state-machines/rules/idNumber.js';
 import type { Finding } from '../../state-machines/case/caseMachine.js';
+import type { FiledDocumentKind } from '../../protocol/caseViews.js';
 
 /** What the automatic check looks at: the structured filing and its stored documents. */
 export interface FilingMaterials {
@@ -10,7 +11,7 @@ export interface FilingMaterials {
 }
 
 /** What a party files (a defendant: the answer 答辩状), and the decisions a judge files (judgment 判决书, ruling 裁定书). */
-export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'answer' | 'judgment' | 'ruling';
+export type DocumentKind = FiledDocumentKind;
 
 /** Case types whose fee depends on the amount claimed. */
 const AMOUNT_REQUIRED = new Set(['property']);

@@ -5,10 +5,11 @@
  */
 import { defendantCount, type CaseContext, type CaseStatus } from '../../state-machines/case/caseMachine.js';
 import { endOfDayShanghai, shanghaiDate } from '../../state-machines/rules/periods.js';
+import type { DefendantServiceView, ReviewDue } from '../../protocol/caseViews.js';
 
 const DAY_MS = 86_400_000;
 
-export function defendantServiceView(context: CaseContext, now: Date) {
+export function defendantServiceView(context: CaseContext, now: Date): DefendantServiceView {
   const served = (context.defendantServices ?? []).map((s) => {
     const state = s.answeredAt ? 'answered' : s.waivedAt ? 'waived' : now.getTime() > endOfDayShanghai(s.answerBy).getTime() ? 'ended' : 'running';
     return {
@@ -31,7 +32,7 @@ export function daysLeft(date: string, now: Date): number {
 }
 
 /** The clerk's decision on a complete filing is due within 7 days; shown in the queue with the days left. */
-export function reviewDueView(status: CaseStatus, context: CaseContext, now: Date) {
+export function reviewDueView(status: CaseStatus, context: CaseContext, now: Date): ReviewDue | undefined {
   const by = context.deadlines.docketBy;
   if (status !== 'underReview' || by === undefined) return undefined;
   return { by, daysLeft: daysLeft(by, now), overdue: now.getTime() > endOfDayShanghai(by).getTime() };

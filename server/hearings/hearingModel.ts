@@ -1,12 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
+import type { HearingKind, SessionState } from '../../protocol/hearing.js';
+import type { HearingParticipantRecord as HearingParticipant } from '../../protocol/hearingViews.js';
 
-export interface HearingParticipant {
-  userId: string;
-  name: string;
-  role: HearingRole;
-  side?: Side;
-}
+export type { HearingParticipantRecord as HearingParticipant } from '../../protocol/hearingViews.js';
 
 export interface HearingEvent {
   type: string;

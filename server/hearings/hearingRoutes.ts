@@ -3,23 +3,24 @@ import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
+import { HEARING_KINDS, HEARING_ROLES, SIDES, type SessionState } from '../../protocol/hearing.js';
+import type { HearingRecord } from '../../protocol/hearingViews.js';
 import type { HearingDoc } from './hearingModel.js';
 import type { HearingService } from './hearingService.js';
 import type { HearingSessions } from './hearingSessions.js';
 
-const ROLE = z.enum(['judge', 'clerk', 'mediator', 'party', 'representative', 'witness', 'interpreter', 'observer']);
 
 export const scheduleSchema = z
   .object({
-    kind: z.enum(['hearing', 'mediation']),
+    kind: z.enum(HEARING_KINDS),
     startsAt: z.iso.datetime({ offset: true }),
     participants: z
       .array(
         z
           .object({
             userId: z.string().regex(/^[0-9a-f]{24}$/, 'must be a user id'),
-            role: ROLE,
-            side: z.enum(['plaintiff', 'defendant']).optional(),
+            role: z.enum(HEARING_ROLES),
+            side: z.enum(SIDES).optional(),
           })
           .strict(),
       )
@@ -35,7 +36,7 @@ export const rescheduleSchema = z
   })
   .strict();
 
-function hearingView(h: HearingDoc, liveState?: string) {
+function hearingView(h: HearingDoc, liveState?: SessionState): HearingRecord {
   return {
     id: h._id,
     caseId: h.caseId,

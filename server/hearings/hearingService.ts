@@ -5,7 +5,7 @@ import type { CaseService } from '../cases/caseService.js';
 import { errors } from '../errors.js';
 import { dateTimeZh } from '../documents/pdf.js';
 import type { NotificationService } from '../notifications/notificationService.js';
-import type { HearingKind, HearingRole, SessionState, Side } from '../protocol/hearing.js';
+import type { HearingKind, HearingRole, SessionState, Side } from '../../protocol/hearing.js';
 import { userModel } from '../users/userModel.js';
 import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
 import type { HearingProcedure } from './hearingProcedure.js';

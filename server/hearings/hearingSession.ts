@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import type { MediaRoom } from '../../media/mediaRoom.js';
 import type { ControlAction } from '../../state-machines/hearing/participantRules.js';
-import type { JoinResult, ParticipantView, RoomName, SessionState } from '../protocol/hearing.js';
+import type { JoinResult, ParticipantView, RoomName, SessionState } from '../../protocol/hearing.js';
 import type { HearingDoc } from './hearingModel.js';
 import { Caucus } from './session/caucus.js';
 import { SessionMedia } from './session/media.js';

@@ -3,7 +3,7 @@ import type { WorkerPool } from '../../media/workerPool.js';
 import type { CaseService } from '../cases/caseService.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { HearingClientToServer, HearingServerToClient } from '../protocol/hearing.js';
+import type { HearingClientToServer, HearingServerToClient } from '../../protocol/hearing.js';
 import type { Connection } from 'mongoose';
 import { HearingRecorder } from '../recordings/hearingRecorder.js';
 import type { HearingEvent } from './hearingModel.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { signToken, verifyToken, type TokenPurpose } from '../auth/signedTokens.js';
 import { errors } from '../errors.js';
-import type { HearingRole } from '../protocol/hearing.js';
+import { JOIN_ERROR_CODES } from '../../protocol/ack.js';
+import { HEARING_ROLES, type HearingRole } from '../../protocol/hearing.js';
 
 /** Join tokens live minutes, not hours: a leaked link stops working quickly. */
 export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
@@ -9,8 +10,8 @@ export const JOIN_TOKEN_TTL_SECONDS = 10 * 60;
 const JOIN: TokenPurpose = {
   audience: 'microcourt-hearing',
   ttlSeconds: JOIN_TOKEN_TTL_SECONDS,
-  expired: { message: 'This hearing link has expired. Ask for a new one from the case page.', code: 'JOIN_TOKEN_EXPIRED' },
-  invalid: { message: 'This hearing link is not valid.', code: 'JOIN_TOKEN_INVALID' },
+  expired: { message: 'This hearing link has expired. Ask for a new one from the case page.', code: JOIN_ERROR_CODES.expired },
+  invalid: { message: 'This hearing link is not valid.', code: JOIN_ERROR_CODES.invalid },
 };
 
 export interface JoinClaims {
@@ -22,7 +23,7 @@ export interface JoinClaims {
 const claimsSchema = z.object({
   sub: z.string().min(1),
   hid: z.string().min(1),
-  role: z.enum(['judge', 'clerk', 'mediator', 'party', 'representative', 'witness', 'interpreter', 'observer']),
+  role: z.enum(HEARING_ROLES),
 });
 
 /**
@@ -35,7 +36,7 @@ export function signJoinToken(claims: JoinClaims, secret: string, ttlSeconds = J
 }
 
 export function verifyJoinToken(token: unknown, secret: string): JoinClaims {
-  if (typeof token !== 'string' || token === '') throw errors.unauthorised('A hearing join token is required.', 'JOIN_TOKEN_MISSING');
+  if (typeof token !== 'string' || token === '') throw errors.unauthorised('A hearing join token is required.', JOIN_ERROR_CODES.missing);
   const claims = verifyToken(JOIN, secret, token, claimsSchema);
   return { userId: claims.sub, hearingId: claims.hid, role: claims.role };
 }

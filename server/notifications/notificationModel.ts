@@ -7,32 +7,10 @@ import { Schema, type Connection, type Model } from 'mongoose';
 
 export type NotificationLanguage = 'zh' | 'en';
 
-/**
- * `pending` exists only while the message is with the mail server: notify()
- * resolves after the outcome is stored, so callers see sent, failed or none.
- * A `pending` left in the database means the process stopped mid-send.
- */
-export type EmailStatus = 'sent' | 'failed' | 'none' | 'pending';
+import type { EmailOutcome, NotificationInput, NotificationView } from '../../protocol/notificationViews.js';
 
-export interface EmailOutcome {
-  status: EmailStatus;
-  at: string;
-  /** Why it failed, or why no email was attempted (status none). */
-  error?: string;
-  /** The SMTP server's message id: what a delivery record can point at. */
-  messageId?: string;
-}
-
-export interface NotificationInput {
-  type: string;
-  caseId?: string;
-  titleZh: string;
-  titleEn: string;
-  bodyZh: string;
-  bodyEn: string;
-  /** A path inside the app (`/cases/...`) or an absolute http(s) URL. */
-  link?: string;
-}
+// What clients see is defined by the protocol; the stored document adds the owner.
+export type { EmailOutcome, EmailStatus, NotificationInput, NotificationView } from '../../protocol/notificationViews.js';
 
 export interface NotificationDoc extends NotificationInput {
   _id: string;
@@ -93,15 +71,6 @@ export function notificationSettingsModel(connection: Connection): Model<Notific
     (connection.models.NotificationSettings as Model<NotificationSettingsDoc> | undefined) ??
     connection.model<NotificationSettingsDoc>('NotificationSettings', settingsSchema)
   );
-}
-
-/** What clients see of a notification (over REST and pushed live). */
-export interface NotificationView extends NotificationInput {
-  id: string;
-  createdAt: string;
-  read: boolean;
-  readAt?: string;
-  email: EmailOutcome;
 }
 
 export function notificationView(n: NotificationDoc): NotificationView {

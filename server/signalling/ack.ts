@@ -1,17 +1,17 @@
 import type { z } from 'zod';
 import { errors, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Ack } from '../protocol/ack.js';
+import { ACK_ERROR_CODES, type Ack } from '../../protocol/ack.js';
 
 /**
  * The one place where socket requests are validated and errors become acks.
  * A malformed or failing request gets `{ ok: false, error }` and never throws
  * into socket.io, so it cannot crash the server or disturb other participants.
  */
-export function request<S extends z.ZodType, R>(
+export function request<P, R>(
   logger: Logger,
-  schema: S,
-  handler: (payload: z.infer<S>) => Promise<R> | R,
+  schema: z.ZodType<P>,
+  handler: (payload: P) => Promise<R> | R,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
     const ack = args[args.length - 1];
@@ -21,7 +21,7 @@ export function request<S extends z.ZodType, R>(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-      reply({ ok: false, error: errors.validation(`Invalid request${where}: ${issue?.message ?? 'malformed'}`).toBody() });
+      reply({ ok: false, error: errors.validation(`Invalid request${where}: ${issue?.message ?? 'malformed'}`, undefined, ACK_ERROR_CODES.validation).toBody() });
       return;
     }
     Promise.resolve()

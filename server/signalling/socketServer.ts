@@ -1,13 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { SystemClientToServer, SystemServerToClient } from '../protocol/system.js';
+import { pingSchema, type SystemClientToServer, type SystemServerToClient } from '../../protocol/system.js';
 import { request } from './ack.js';
 
 export type SystemServer = Server<SystemClientToServer, SystemServerToClient>;
-
-const pingSchema = z.object({ sentAt: z.number().finite() }).strict();
 
 export function createSocketServer(httpServer: HttpServer, logger: Logger): SystemServer {
   const io: SystemServer = new Server(httpServer, {

@@ -3,7 +3,7 @@ import { verifyAccessToken } from '../auth/tokens.js';
 import { toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { UserPush } from '../notifications/notificationService.js';
-import type { UserClientToServer, UserServerToClient } from '../notifications/userProtocol.js';
+import type { UserClientToServer, UserServerToClient } from '../../protocol/user.js';
 
 export type UserNamespace = Namespace<UserClientToServer, UserServerToClient>;
 

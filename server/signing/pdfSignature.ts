@@ -12,7 +12,11 @@ import { SignPdf } from '@signpdf/signpdf';
 import { Signer as SignpdfSigner, SUBFILTER_ADOBE_PKCS7_DETACHED } from '@signpdf/utils';
 import { isDevelopmentCertificate } from './certificates.js';
 import { OID, checkSignedData, contentInfoDer, nameOf, parseSignedData, signContent, toArrayBuffer, type Signer } from './cms.js';
-import { checkTimestamp, fetchTimestamp, type TimestampCheck, type TimestampTransport } from './timestamps.js';
+import type { PdfSignatureCheck, SignerView } from '../../protocol/signatureViews.js';
+import { checkTimestamp, fetchTimestamp, type TimestampTransport } from './timestamps.js';
+
+// The results are part of the API (protocol/signatureViews.ts).
+export type { PdfSignatureCheck, SignerView } from '../../protocol/signatureViews.js';
 
 /** Room for the CMS: three certificates and a timestamp token with its own certificate fit well inside. */
 const SIGNATURE_LENGTH = 16_384;
@@ -60,34 +64,6 @@ export async function signPdf(pdf: Buffer, signer: Signer, timestamps: Timestamp
     appName: 'microcourt',
   });
   return new SignPdf().sign(withPlaceholder, new TimestampingSigner(signer, timestamps), signingTime);
-}
-
-export interface SignerView {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  /** A generated development certificate: not the court's real key. */
-  development: boolean;
-}
-
-export interface PdfSignatureCheck {
-  /** The file carries a PDF signature at all. */
-  present: boolean;
-  /** Integrity, whole-document coverage, a trusted chain and a valid timestamp, all together. */
-  valid: boolean;
-  /** The CMS signature verifies over the signed byte ranges (no byte of them changed). */
-  integrity: boolean;
-  /** The signed ranges are the whole file except the signature itself: nothing was appended after signing. */
-  coversWholeDocument: boolean;
-  /** The signing certificate chains to a root this court trusts. */
-  chainValid: boolean;
-  signer?: SignerView;
-  /** The signing time the signer claims (signingTime attribute); the timestamp is what proves it. */
-  signedAt?: string;
-  timestamp: TimestampCheck | { present: false; valid: false };
-  problem?: string;
 }
 
 const NONE: PdfSignatureCheck = { present: false, valid: false, integrity: false, coversWholeDocument: false, chainValid: false, timestamp: { present: false, valid: false } };

@@ -5,7 +5,10 @@
 import crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import type { TimestampCheck } from '../../protocol/signatureViews.js';
 import { OID, checkSignedData, nameOf, parseSignedData, sha256, toArrayBuffer } from './cms.js';
+
+export type { TimestampCheck } from '../../protocol/signatureViews.js';
 
 /** Where tokens come from: a function from a DER TimeStampReq to a DER TimeStampResp. */
 export type TimestampTransport = (requestDer: Buffer) => Promise<Buffer>;
@@ -77,20 +80,6 @@ export function tstInfoOf(token: Uint8Array): pkijs.TSTInfo {
 export async function fetchTimestamp(transport: TimestampTransport, data: Uint8Array): Promise<Buffer> {
   const { der, nonce } = timestampRequest(data);
   return tokenFromResponse(await transport(der), data, nonce);
-}
-
-export interface TimestampCheck {
-  present: true;
-  /** The token's signature verifies, it covers the given data, and its TSA certificate chains to a trusted root. */
-  valid: boolean;
-  /** The time the authority vouches for (genTime). */
-  time: string;
-  /** Subject of the authority's certificate. */
-  authority?: string;
-  coversSignature: boolean;
-  signatureValid: boolean;
-  chainValid: boolean;
-  problem?: string;
 }
 
 export async function checkTimestamp(token: Uint8Array, data: Uint8Array, trusted: pkijs.Certificate[]): Promise<TimestampCheck> {

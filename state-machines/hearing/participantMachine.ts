@@ -1,5 +1,5 @@
 import { assign, setup, transition } from 'xstate';
-import type { HearingKind, HearingRole, ParticipantStatus, RoomName, Side } from '../../server/protocol/hearing.js';
+import type { HearingKind, HearingRole, ParticipantStatus, RoomName, Side } from './hearingTypes.js';
 import { canMoveTo, isHostRole, reconnectOutcome } from './participantRules.js';
 
 /**

@@ -1,5 +1,5 @@
 import { assign, initialTransition, setup, transition } from 'xstate';
-import type { HearingKind, HearingRole, SessionState } from '../../server/protocol/hearing.js';
+import type { HearingKind, HearingRole, SessionState } from './hearingTypes.js';
 import { isInstant } from '../case/caseValidation.js';
 import { HEARING_ROLES, isHostRole } from './participantRules.js';
 

@@ -3,7 +3,7 @@
  * test fixture (test/support/hearing.ts): a case can be scheduled for a hearing
  * once, so every further hearing gets a case of its own.
  */
-import type { HearingRole } from '../../server/protocol/hearing.js';
+import type { HearingRole } from '../../protocol/hearing.js';
 import { registerParty, sampleFiles, type ApiClient } from '../support/api.js';
 import type { HearingFixture } from '../support/hearing.js';
 import type { TestServer } from '../support/server.js';

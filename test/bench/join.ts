@@ -6,7 +6,7 @@
  * receives from another participant (and to the first video packet).
  */
 import { performance } from 'node:perf_hooks';
-import type { ParticipantView } from '../../server/protocol/hearing.js';
+import type { ParticipantView } from '../../protocol/hearing.js';
 import { joinToken, scheduledHearing, type HearingFixture } from '../support/hearing.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { FfmpegRtpSource, WeriftParticipant, type MediaKind, type RtpSource } from '../support/weriftParticipant.js';

@@ -8,7 +8,7 @@
  * the flooded hearing (and finally its close) is acknowledged within 1 s.
  */
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack } from '../../server/protocol/ack.js';
+import type { Ack } from '../../protocol/ack.js';
 import { joinToken, scheduledHearing } from '../support/hearing.js';
 import { spawnMain, type Spawned } from '../support/process.js';
 import { startTestServer } from '../support/server.js';

@@ -1,6 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack } from '../../server/protocol/ack.js';
-import type { HearingClientToServer, HearingServerToClient } from '../../server/protocol/hearing.js';
+import type { Ack } from '../../protocol/ack.js';
+import type { HearingClientToServer, HearingServerToClient } from '../../protocol/hearing.js';
 import { DEMO_PASSWORD } from '../../server/seedData.js';
 import { login, registerParty, sampleFiles, seedAndLoginClerk, type ApiClient } from './api.js';
 import { lawfulStart, serveComplaintCopy, serveSummons } from './procedure.js';

@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AckCallback } from '../../server/protocol/ack.js';
+import type { Ack, AckCallback } from '../../protocol/ack.js';
 import type {
   ConsumerInfo,
   HearingClientToServer,
@@ -19,7 +19,7 @@ import type {
   ProducerAnnouncement,
   RoomName,
   TransportInfo,
-} from '../../server/protocol/hearing.js';
+} from '../../protocol/hearing.js';
 import {
   WeriftRecvTransport,
   WeriftSendTransport,

@@ -1,7 +1,10 @@
-/** The JSON shapes of the REST API as the client reads them (see server/cases/caseView.ts and friends). */
-import type { agreementView } from '../../../server/agreements/agreementRoutes.js';
-import type { Verification } from '../../../server/agreements/agreementService.js';
-import type { caseSummary, caseView, deadlineView, timelineView } from '../../../server/cases/caseView.js';
+/**
+ * The JSON shapes of the REST API as the client reads them. The case, agreement and
+ * notification views are the protocol's (protocol/*Views.ts), which the server's view
+ * functions declare as their return types: one definition for both ends.
+ */
+
+import type { Side } from '../../../protocol/hearingTypes.js';
 
 export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
 
@@ -14,27 +17,9 @@ export interface User {
 
 export { ONLINE_CASE_TYPES as CASE_TYPES, type OnlineCaseType as CaseType } from '../../../state-machines/rules/fees.js';
 
-// 'courtDocument': notices the court issues itself, filed into the case by electronic service.
-export type DocumentKind = 'complaint' | 'evidence' | 'idProof' | 'other' | 'courtDocument';
+export type { DocumentKind } from '../../../protocol/caseViews.js';
 
-export interface Finding {
-  code: string;
-  message: string;
-  messageZh?: string;
-  field?: string;
-}
-
-// The case as the server renders it (server/cases/caseView.ts): one definition for both ends.
-export type CaseView = ReturnType<typeof caseView>;
-export type CaseSummary = ReturnType<typeof caseSummary>;
-export type Deadline = ReturnType<typeof deadlineView>[number];
-export type TimelineEntry = ReturnType<typeof timelineView>[number];
-export type CaseDocument = CaseView['documents'][number];
-
-export interface Money {
-  amount: string;
-  currency: 'CNY';
-}
+export type { CaseDocument, CaseSummary, CaseView, Deadline, Finding, Money, TimelineEntry } from '../../../protocol/caseViews.js';
 
 // The fee quote is exactly what the rules module computes; one definition for server and client.
 export type { FeeLine, FeeQuote } from '../../../state-machines/rules/fees.js';
@@ -51,21 +36,7 @@ export interface Payment {
   instructionsEn?: string;
 }
 
-export interface HearingParticipantRecord {
-  userId: string;
-  name: string;
-  role: string;
-  side?: 'plaintiff' | 'defendant';
-}
-
-export interface Hearing {
-  id: string;
-  caseId: string;
-  kind: 'hearing' | 'mediation';
-  startsAt: string;
-  state: string;
-  participants: HearingParticipantRecord[];
-}
+export type { HearingParticipantRecord, HearingRecord as Hearing } from '../../../protocol/hearingViews.js';
 
 export interface Recording {
   id: string;
@@ -87,13 +58,10 @@ export interface FoundUser {
   id: string;
   name: string;
   roles: Role[];
-  side?: 'plaintiff' | 'defendant';
+  side?: Side;
 }
 
-// Agreements as the server renders and verifies them (server/agreements): one definition for both ends.
-export type Agreement = ReturnType<typeof agreementView>;
-export type AgreementSignatory = Agreement['signatories'][number];
-export type AgreementVerification = Verification;
+export type { AgreementView as Agreement, AgreementSignatory, AgreementVerification } from '../../../protocol/agreementViews.js';
 
 export interface DeliveryStep {
   step: string;
@@ -116,7 +84,7 @@ export interface InboxItem {
   hearing?: { id: string; kind: string; startsAt: string; joinUrl: string };
 }
 
-export type { NotificationView } from '../../../server/notifications/notificationModel.js';
+export type { NotificationView } from '../../../protocol/notificationViews.js';
 
 export interface NotificationSettings {
   email?: string;

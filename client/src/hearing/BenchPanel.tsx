@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ParticipantView } from '../../../server/protocol/hearing.js';
+import type { ParticipantView } from '../../../protocol/hearing.js';
 import { hasKey, useI18n } from '../i18n/i18n.js';
 import { CaucusPanel } from './CaucusPanel.js';
 import type { HearingClient, HearingSnapshot } from './hearingClient.js';

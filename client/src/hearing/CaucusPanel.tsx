@@ -1,4 +1,4 @@
-import { allowedRooms } from '../../../state-machines/hearing/participantRules.js';
+import { allowedRooms } from '../../../protocol/hearingTypes.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { HearingClient, HearingSnapshot } from './hearingClient.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { ParticipantView } from '../../../server/protocol/hearing.js';
+import type { ParticipantView } from '../../../protocol/hearing.js';
 import { useSession } from '../api/session.js';
 import { hasKey, useI18n, type Translate } from '../i18n/i18n.js';
 import { navigate } from '../router.js';

@@ -1,5 +1,5 @@
 import { ApiError } from '../api/http.js';
-import type { HearingView, ParticipantView, RecordingState, RoomName } from '../../../server/protocol/hearing.js';
+import type { HearingView, ParticipantView, RecordingState, RoomName } from '../../../protocol/hearing.js';
 import { MediaSession, type RemoteMedia } from './mediaSession.js';
 import { rateQuality, type Quality, type QualitySample } from './networkQuality.js';
 import { connectHearing, HearingRequestError, requester, type HearingSocket, type Requester } from './signalling.js';

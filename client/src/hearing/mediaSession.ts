@@ -1,5 +1,5 @@
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, MediaKind, ProducerAnnouncement, RoomName, TransportInfo } from '../../../server/protocol/hearing.js';
+import type { ConsumerInfo, MediaKind, ProducerAnnouncement, RoomName, TransportInfo } from '../../../protocol/hearing.js';
 import type { Requester } from './signalling.js';
 
 /** What one remote participant currently sends us. */

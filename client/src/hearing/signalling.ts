@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AckCallback } from '../../../server/protocol/ack.js';
-import type { HearingClientToServer, HearingServerToClient } from '../../../server/protocol/hearing.js';
+import type { Ack, AckCallback } from '../../../protocol/ack.js';
+import type { HearingClientToServer, HearingServerToClient } from '../../../protocol/hearing.js';
 import { post } from '../api/http.js';
 
 export type HearingSocket = Socket<HearingServerToClient, HearingClientToServer>;

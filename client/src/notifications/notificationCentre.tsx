@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Socket } from 'socket.io-client';
-import type { UserClientToServer, UserServerToClient } from '../../../server/notifications/userProtocol.js';
+import type { UserClientToServer, UserServerToClient } from '../../../protocol/user.js';
 import { authToken, get, post } from '../api/http.js';
 import { useSession } from '../api/session.js';
 import type { NotificationView } from '../api/types.js';

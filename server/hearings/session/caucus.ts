@@ -1,4 +1,4 @@
-import type { RoomName } from '../../protocol/hearing.js';
+import type { RoomName } from '../../../protocol/hearing.js';
 import type { SessionMedia } from './media.js';
 import type { Live, SessionCore } from './sessionCore.js';
 

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import { MediaRoom, MediaRoomError } from '../../../media/mediaRoom.js';
 import { mayReceiveMedia } from '../../../state-machines/hearing/participantRules.js';
 import { errors } from '../../errors.js';
-import type { HearingServerToClient, RoomName } from '../../protocol/hearing.js';
+import type { HearingServerToClient, RoomName } from '../../../protocol/hearing.js';
 import { assertCodecsSupported, rtpParametersSchema } from '../rtpParameters.js';
 import type { Live, SessionCore } from './sessionCore.js';
 

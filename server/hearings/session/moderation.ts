@@ -1,6 +1,6 @@
 import { canControl, type ControlAction } from '../../../state-machines/hearing/participantRules.js';
 import { errors } from '../../errors.js';
-import type { RoomName, SessionState } from '../../protocol/hearing.js';
+import type { RoomName, SessionState } from '../../../protocol/hearing.js';
 import type { Caucus } from './caucus.js';
 import type { SessionMedia } from './media.js';
 import { changeStatus } from './participantStatus.js';

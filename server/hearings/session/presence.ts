@@ -1,7 +1,7 @@
 import type { ParticipantEvent } from '../../../state-machines/hearing/participantMachine.js';
 import { RECONNECT_GRACE_MS } from '../../../state-machines/hearing/participantRules.js';
 import { errors } from '../../errors.js';
-import type { ParticipantView } from '../../protocol/hearing.js';
+import type { ParticipantView } from '../../../protocol/hearing.js';
 import type { SessionMedia } from './media.js';
 import { changeStatus } from './participantStatus.js';
 import type { Live, SessionCore } from './sessionCore.js';

@@ -10,7 +10,7 @@ import { applySessionEvent, createSession, type SessionEvent, type SessionSnapsh
 import type { WorkerPool } from '../../../media/workerPool.js';
 import { errors, type AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { HearingServerToClient, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../../protocol/hearing.js';
+import type { HearingServerToClient, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../../../protocol/hearing.js';
 import type { HearingRecorder } from '../../recordings/hearingRecorder.js';
 import type { HearingDoc, HearingEvent, HearingParticipant } from '../hearingModel.js';
 

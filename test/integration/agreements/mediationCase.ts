@@ -1,6 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { NotificationView } from '../../../server/notifications/notificationModel.js';
-import type { UserClientToServer, UserServerToClient } from '../../../server/notifications/userProtocol.js';
+import type { NotificationView } from '../../../protocol/notificationViews.js';
+import type { UserClientToServer, UserServerToClient } from '../../../protocol/user.js';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { login, type ApiClient } from '../../support/api.js';
 import { feeSettledCase as filedAndPaid, me } from '../service/fixture.js';

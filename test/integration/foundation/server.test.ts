@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { SystemClientToServer, SystemServerToClient } from '../../../server/protocol/system.js';
+import type { SystemClientToServer, SystemServerToClient } from '../../../protocol/system.js';
 import { restartTestServer, startTestServer, type TestServer } from '../../support/server.js';
 
 describe('a running server', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JoinResult, ParticipantView } from '../../../server/protocol/hearing.js';
+import type { JoinResult, ParticipantView } from '../../../protocol/hearing.js';
 import { ask, joinToken, nextEvent, openSocket, scheduledHearing, type HearingFixture, type HearingSocket } from '../../support/hearing.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JoinResult, ParticipantView } from '../../../server/protocol/hearing.js';
+import type { JoinResult, ParticipantView } from '../../../protocol/hearing.js';
 import { signJoinToken } from '../../../server/hearings/joinTokens.js';
 import { ask, joinToken, nextEvent, openSocket, scheduledHearing, type HearingFixture, type HearingSocket } from '../../support/hearing.js';
 import { startTestServer, type TestServer } from '../../support/server.js';

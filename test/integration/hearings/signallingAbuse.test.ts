@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JoinResult, ParticipantView, TransportInfo } from '../../../server/protocol/hearing.js';
-import type { Ack } from '../../../server/protocol/ack.js';
+import type { JoinResult, ParticipantView, TransportInfo } from '../../../protocol/hearing.js';
+import type { Ack } from '../../../protocol/ack.js';
 import { hearingModel } from '../../../server/hearings/hearingModel.js';
 import { ask, joinToken, nextEvent, openSocket, scheduledHearing, type HearingFixture, type HearingSocket } from '../../support/hearing.js';
 import { startTestServer, type TestServer } from '../../support/server.js';

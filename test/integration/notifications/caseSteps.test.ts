@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationView } from '../../../server/notifications/notificationModel.js';
+import type { NotificationView } from '../../../protocol/notificationViews.js';
 import { sweepDeadlines } from '../../../server/server.js';
 import { endOfDayShanghai } from '../../../state-machines/rules/periods.js';
 import { login, registerParty, sampleFiles, seedAndLoginClerk, type ApiClient } from '../../support/api.js';

@@ -2,7 +2,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationView } from '../../../server/notifications/notificationModel.js';
+import type { NotificationView } from '../../../protocol/notificationViews.js';
 import { signAccessToken } from '../../../server/auth/tokens.js';
 import { ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';

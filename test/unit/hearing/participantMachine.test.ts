@@ -12,7 +12,7 @@ import type {
   ParticipantSnapshot,
 } from '../../../state-machines/hearing/participantMachine.js';
 import { HEARING_ROLES, RECONNECT_GRACE_MS } from '../../../state-machines/hearing/participantRules.js';
-import type { ParticipantStatus } from '../../../server/protocol/hearing.js';
+import type { ParticipantStatus } from '../../../protocol/hearing.js';
 
 const T0 = Date.parse('2025-06-02T09:00:00+08:00');
 

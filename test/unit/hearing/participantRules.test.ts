@@ -19,7 +19,7 @@ import type {
   RoomName,
   SessionState,
   Side,
-} from '../../../server/protocol/hearing.js';
+} from '../../../protocol/hearing.js';
 
 const KINDS: HearingKind[] = ['hearing', 'mediation'];
 const ROOMS: RoomName[] = ['joint', 'caucus:plaintiff', 'caucus:defendant'];

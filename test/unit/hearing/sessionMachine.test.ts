@@ -16,7 +16,7 @@ import type {
   SessionResult,
   SessionSnapshotJson,
 } from '../../../state-machines/hearing/sessionMachine.js';
-import type { HearingKind, SessionState } from '../../../server/protocol/hearing.js';
+import type { HearingKind, SessionState } from '../../../protocol/hearing.js';
 
 const CREATED_AT = '2025-06-02T09:00:00+08:00';
 

@@ -1,9 +1,8 @@
-import type { NotificationView } from './notificationModel.js';
+import type { NotificationView } from './notificationViews.js';
 
 /**
  * Socket.io namespace /user: live events for one signed-in user, whichever
  * page they are on. Handshake: `auth: { token }` with the login (access) JWT.
- * Shared with the client through `import type`.
  */
 export interface UserServerToClient {
   'notification:new': (notification: NotificationView) => void;
