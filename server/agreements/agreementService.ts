@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
-import type { AuthUser, Role } from '../auth/tokens.js';
+import type { AuthUser } from '../auth/tokens.js';
 import { isStaffOfCourt } from '../cases/caseAccess.js';
 import type { CaseService } from '../cases/caseService.js';
 import { isDuplicateKey } from '../cases/caseStore.js';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
-import { hasStaffRole, ROLES, STAFF_ROLES, type AuthUser, type Role } from '../auth/tokens.js';
+import { hasStaffRole, ROLES, STAFF_ROLES, type AuthUser } from '../auth/tokens.js';
 import { caseModel, type CaseDoc } from '../cases/caseModel.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';

@@ -14,7 +14,8 @@ import type {
   CaseStatus,
   CaseTransitionResult,
 } from './caseTypes.js';
-import { dataFailure, isInstant } from './caseValidation.js';
+import { isInstant } from '../rules/periods.js';
+import { dataFailure } from './caseValidation.js';
 import { procedureFailure } from './procedureRules.js';
 
 export { caseMachine } from './caseChart.js';

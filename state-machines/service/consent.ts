@@ -2,7 +2,7 @@
  * Consent to electronic service (rules.md 4.4 item 1; CPL Art. 90, C1 Arts. 29-30, C7 Art. 136).
  * Pure: no I/O and no clock; every timestamp is an ISO 8601 instant passed in.
  */
-import { instantMs, isInstant } from './instant.js';
+import { instantMs, isInstant } from '../rules/periods.js';
 
 /** The four grounds of C1 Art. 29, (a) to (d). */
 export type ConsentGround = 'A' | 'B' | 'C' | 'D';
