@@ -36,6 +36,25 @@ export function actorAs(user: AuthUser, role: CaseRole): CaseActor {
   return { userId: user.id, role, ...(user.courtId ? { courtId: user.courtId } : {}) };
 }
 
+/**
+ * Who answers for a defendant: the defendant themself (a party's act), or a clerk of the court
+ * entering what a defendant delivered on paper or said to the court. The filer and other staff may not.
+ */
+export function defendantOrClerk(user: AuthUser, as: CaseViewer, refusal: string): CaseActor {
+  if (as === 'filer' || (as === 'court' && !user.roles.includes('clerk'))) throw errors.forbidden(refusal, 'NOT_A_DEFENDANT');
+  return as === 'defendant' ? { userId: user.id, role: 'party' } : actorAs(user, 'clerk');
+}
+
+/** Acts only the party who filed the case may take (adding material, paying the fee). */
+export function assertFiler(user: AuthUser, doc: CaseDoc, refusal: string): void {
+  if (doc.filerId !== user.id) throw errors.forbidden(refusal);
+}
+
+/** The payments of a case are for the party who filed it and the court, not for a defendant. */
+export function assertMaySeePayments(as: CaseViewer): void {
+  if (as === 'defendant') throw errors.forbidden('The payments of a case are for the party who filed it and the court.');
+}
+
 /** The query for the cases a user may list: their court's queue for staff, their own cases for a party. */
 export function listQuery(user: AuthUser): Record<string, unknown> {
   if (hasStaffRole(user.roles) && user.courtId) return { courtId: user.courtId };

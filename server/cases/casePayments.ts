@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/tokens.js';
 import type { Court } from '../courts/courtModel.js';
 import { errors } from '../errors.js';
 import { paymentModel, type PaymentDoc } from '../payments/paymentProvider.js';
-import { actorAs } from './caseAccess.js';
+import { actorAs, assertFiler, assertMaySeePayments } from './caseAccess.js';
 import type { CaseDoc } from './caseModel.js';
 import type { CaseParts } from './caseParts.js';
 
@@ -32,7 +32,7 @@ export class CasePayments {
 
   async start(user: AuthUser, caseId: string): Promise<PaymentDoc & { instructionsZh: string; instructionsEn: string }> {
     const doc = await this.parts.access.get(user, caseId);
-    if (doc.filerId !== user.id) throw errors.forbidden('Only the party who filed the case pays its fee.');
+    assertFiler(user, doc, 'Only the party who filed the case pays its fee.');
     if (doc.status !== 'docketed' || !doc.fee) throw errors.invalidState('There is no fee due on this case now.', 'NO_FEE_DUE');
     const paymentId = crypto.randomUUID();
     const started = await this.parts.payments.initiate({ paymentId, caseId, amount: doc.fee.amount, payerId: user.id });
@@ -53,7 +53,7 @@ export class CasePayments {
 
   async list(user: AuthUser, caseId: string): Promise<PaymentDoc[]> {
     const { as } = await this.parts.access.access(user, caseId);
-    if (as === 'defendant') throw errors.forbidden('The payments of a case are for the party who filed it and the court.');
+    assertMaySeePayments(as);
     return paymentModel(this.parts.connection).find({ caseId }).sort({ createdAt: 1 }).lean<PaymentDoc[]>().exec();
   }
 

@@ -4,14 +4,13 @@
  * answer period, and the filer may withdraw. Each change is a command (caseCommands.ts).
  */
 import crypto from 'node:crypto';
-import type { CaseActor } from '../../state-machines/case/caseMachine.js';
 import type { OnlineCaseType } from '../../state-machines/rules/fees.js';
 import { shanghaiDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser } from '../auth/tokens.js';
 import { findCourtByIdOrCode, type Court } from '../courts/courtModel.js';
 import { DocumentStore, type IncomingFile } from '../documents/documentStore.js';
 import { errors } from '../errors.js';
-import { actorAs } from './caseAccess.js';
+import { actorAs, assertFiler, defendantOrClerk } from './caseAccess.js';
 import { checkFiles, documentRef } from './caseFiles.js';
 import type { CaseDoc } from './caseModel.js';
 import { issueCaseNumber } from './caseNumbers.js';
@@ -148,10 +147,7 @@ export class FilingReview {
    */
   async fileAnswer(user: AuthUser, caseId: string, file: IncomingFile): Promise<CaseDoc> {
     const { doc, as } = await this.parts.access.access(user, caseId);
-    if (as === 'filer' || (as === 'court' && !user.roles.includes('clerk'))) {
-      throw errors.forbidden('An answer is filed by a defendant of the case, or entered by a clerk of the court.', 'NOT_A_DEFENDANT');
-    }
-    const actor: CaseActor = as === 'defendant' ? { userId: user.id, role: 'party' } : actorAs(user, 'clerk');
+    const actor = defendantOrClerk(user, as, 'An answer is filed by a defendant of the case, or entered by a clerk of the court.');
     this.parts.commands.assertAllowed(doc, actor, 'ANSWER_FILED');
     const checked = { ...DocumentStore.check(file), kind: 'answer' as const };
     return this.parts.files.storeThen(caseId, user, [checked], this.parts.now().toISOString(), (stored) =>
@@ -169,10 +165,7 @@ export class FilingReview {
    */
   async waiveAnswerPeriod(user: AuthUser, caseId: string, input: { defendantId?: string; statement: string }): Promise<CaseDoc> {
     const { doc, as } = await this.parts.access.access(user, caseId);
-    if (as === 'filer' || (as === 'court' && !user.roles.includes('clerk'))) {
-      throw errors.forbidden('A waiver is stated by a defendant of the case, or recorded by a clerk of the court.', 'NOT_A_DEFENDANT');
-    }
-    const actor: CaseActor = as === 'defendant' ? { userId: user.id, role: 'party' } : actorAs(user, 'clerk');
+    const actor = defendantOrClerk(user, as, 'A waiver is stated by a defendant of the case, or recorded by a clerk of the court.');
     const defendantId = as === 'defendant' ? user.id : input.defendantId;
     if (!defendantId) throw errors.validation('Name the defendant whose waiver is recorded (defendantId).', undefined, 'DEFENDANT_REQUIRED');
     return this.parts.commands.apply(doc, (_d, at) => ({ event: { type: 'WAIVE_ANSWER_PERIOD', defendantId, statement: input.statement, actor, at } }));
@@ -181,7 +174,7 @@ export class FilingReview {
   /** Further material (evidence, statements) from the filer into a live case; no change of status. */
   async addDocuments(user: AuthUser, caseId: string, files: Upload[]): Promise<CaseDoc> {
     const doc = await this.parts.access.get(user, caseId);
-    if (doc.filerId !== user.id) throw errors.forbidden('Only the party who filed the case can add material to it.');
+    assertFiler(user, doc, 'Only the party who filed the case can add material to it.');
     if (ENDED.includes(doc.status)) throw errors.invalidState(`The case is ${doc.status}; no more material can be added.`, 'CASE_CLOSED');
     if (files.length === 0) throw errors.validation('Attach at least one file.', undefined, 'NO_FILES');
     const checked = checkFiles(files);
