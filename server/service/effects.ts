@@ -26,7 +26,7 @@ type Effective = Extract<ServiceEffect, { effective: true }>;
 const STARTS_ANSWER_PERIOD = new Set(['complaint']);
 /** Stages in which the case records service of the complaint copy (a hearing may already be fixed). */
 const TAKES_SERVICE: readonly CaseStatus[] = ['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'hearingScheduled', 'mediationFailed'];
-/** Decisions a judge files (cases/caseService.ts decide): serving one starts the appeal period. */
+/** Decisions a judge files (cases/caseDecisions.ts decide): serving one starts the appeal period. */
 const STARTS_APPEAL_PERIOD = new Set(['judgment', 'ruling']);
 
 /**
