@@ -1,27 +1,12 @@
 import type { Connection, Model } from 'mongoose';
+import { SYSTEM_ACTOR } from '../../state-machines/case/caseMachine.js';
 import type { CaseLogEntry, LogPayload } from '../cases/caseLog.js';
 import type { CaseService } from '../cases/caseService.js';
 import { isDuplicateKey } from '../cases/caseStore.js';
 import { timestampZh } from '../documents/pdf.js';
-import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import { agreementEffectModel, agreementModel, type AgreementDoc, type AgreementEffectDoc, type SignatureDoc } from './agreementModel.js';
-
-/**
- * Case log writes are optimistic (CASE_CHANGED when another entry landed first);
- * a note about an agreement has nothing to re-decide, so it is simply retried.
- */
-export async function retryOnCaseChange<T>(write: () => Promise<T>, attempts = 8): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'CASE_CHANGED') || i >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * i));
-    }
-  }
-}
 
 /** The time of the last signature: when the agreement took effect. */
 export function lastSignedAt(signatures: readonly Pick<SignatureDoc, 'signedAt'>[]): string | undefined {
@@ -36,7 +21,6 @@ function loggedFor(entries: readonly CaseLogEntry[], type: string, agreementId: 
 
 /** An effect whose side effects were not completed within this long is taken to be abandoned (crash) and redone. */
 const STALE_EFFECT_MS = 60_000;
-const SYSTEM = { userId: 'system', role: 'system' } as const;
 
 /**
  * What happens when the last party signs: the agreement is effective, the case
@@ -115,19 +99,15 @@ export class AgreementEffects {
   private async recordAndSettle(agreement: AgreementDoc, effectiveAt: string): Promise<boolean> {
     const entries = await this.cases.timeline(agreement.caseId);
     if (!loggedFor(entries, 'AGREEMENT_EFFECTIVE', agreement._id)) {
-      await retryOnCaseChange(() =>
-        this.cases.recordNote(agreement.caseId, 'AGREEMENT_EFFECTIVE', SYSTEM, {
-          agreementId: agreement._id,
-          effectiveAt,
-          documentSha256: agreement.documentSha256,
-        }),
-      );
+      await this.cases.recordNote(agreement.caseId, 'AGREEMENT_EFFECTIVE', SYSTEM_ACTOR, {
+        agreementId: agreement._id,
+        effectiveAt,
+        documentSha256: agreement.documentSha256,
+      });
     }
     const { drafter } = agreement;
     try {
-      const settled = await retryOnCaseChange(() =>
-        this.cases.settleByAgreement(agreement.caseId, agreement._id, { userId: drafter.userId, role: drafter.role, courtId: drafter.courtId }),
-      );
+      const settled = await this.cases.settleByAgreement(agreement.caseId, agreement._id, { userId: drafter.userId, role: drafter.role, courtId: drafter.courtId });
       return settled !== null || loggedFor(entries, 'MEDIATION_SETTLED', agreement._id);
     } catch (err) {
       // The agreement is in effect whatever the case machine says; a refusal (the

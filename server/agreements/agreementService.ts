@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
-import type { AuthUser, Role } from '../auth/tokens.js';
+import type { AuthUser } from '../auth/tokens.js';
+import { isStaffOfCourt } from '../cases/caseAccess.js';
 import type { CaseService } from '../cases/caseService.js';
 import { isDuplicateKey } from '../cases/caseStore.js';
 import { findCourt } from '../courts/courtModel.js';
@@ -16,7 +17,7 @@ import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import { userModel } from '../users/userModel.js';
-import { AgreementEffects, lastSignedAt, retryOnCaseChange } from './agreementEffect.js';
+import { AgreementEffects, lastSignedAt } from './agreementEffect.js';
 import { agreementModel, signatureId, signatureModel, type AgreementDoc, type SignatureDoc } from './agreementModel.js';
 import { renderAgreementPdf } from './agreementPdf.js';
 import { checkSignature, deriveSignatureKey, signFields } from './signatures.js';
@@ -43,7 +44,6 @@ export interface AgreementServiceDeps {
   checkPdf?: (pdf: Buffer) => Promise<PdfSignatureCheck>;
 }
 
-const STAFF: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
 /** Stages in which a case can no longer be settled by agreement. */
 // A signed agreement under the judge's review, or its 调解书 being served, is not drafted over.
 const CLOSED: readonly CaseStatus[] = ['rejected', 'withdrawn', 'settled', 'agreementSigned', 'mediationDecisionServing', 'decided', 'closed'];
@@ -132,9 +132,7 @@ export class AgreementService {
     };
     try {
       await this.agreements.create(doc);
-      await retryOnCaseChange(() =>
-        this.deps.cases.recordNote(caseId, 'AGREEMENT_DRAFTED', { userId: user.id, role }, { agreementId: id, title: input.title, documentSha256: stored.sha256, signatories: input.signatories }),
-      );
+      await this.deps.cases.recordNote(caseId, 'AGREEMENT_DRAFTED', { userId: user.id, role }, { agreementId: id, title: input.title, documentSha256: stored.sha256, signatories: input.signatories });
     } catch (err) {
       // No agreement may exist that the case record does not mention.
       await this.agreements.deleteOne({ _id: id }).exec().catch(() => undefined);
@@ -252,18 +250,18 @@ export class AgreementService {
       if (isDuplicateKey(err)) throw errors.conflict('You have already signed this agreement.', 'ALREADY_SIGNED');
       throw err;
     }
-    await retryOnCaseChange(() =>
-      this.deps.cases.recordNote(agreement.caseId, 'AGREEMENT_SIGNED', { userId: user.id, role: signerRole(user) }, {
+    await this.deps.cases
+      .recordNote(agreement.caseId, 'AGREEMENT_SIGNED', { userId: user.id, role: signerRole(user) }, {
         agreementId,
         signedAt,
         documentSha256: current,
         signature: signature.signature,
         reauthenticatedBy: 'password',
-      }),
-    ).catch((err: unknown) => {
-      // The signature itself is stored and verifiable; a missing log line must not make the signer sign again.
-      this.deps.logger.error({ err, agreementId, userId: user.id }, 'signature could not be noted in the case log');
-    });
+      })
+      .catch((err: unknown) => {
+        // The signature itself is stored and verifiable; a missing log line must not make the signer sign again.
+        this.deps.logger.error({ err, agreementId, userId: user.id }, 'signature could not be noted in the case log');
+      });
     const signatures = await this.signaturesOf(agreementId);
     const effectiveAt = await this.effects.takeEffectIfComplete(agreement, signatures);
     if (!effectiveAt) return { agreement, signature, signatures };
@@ -316,7 +314,7 @@ export class AgreementService {
     const agreement = await this.agreements.findById(agreementId).lean<AgreementDoc>().exec();
     const allowed =
       agreement &&
-      (agreement.signatories.some((s) => s.userId === user.id) || (user.courtId === agreement.courtId && user.roles.some((r) => STAFF.includes(r))));
+      (agreement.signatories.some((s) => s.userId === user.id) || isStaffOfCourt(user, agreement.courtId));
     // Whether an agreement exists is itself not disclosed to others.
     if (!allowed) throw errors.notFound('The agreement', 'AGREEMENT_NOT_FOUND');
     return agreement;

@@ -9,9 +9,10 @@
  * A party who refuses to sign for receipt (recorded by a clerk) stops it taking effect (Art. 102).
  */
 import type { Connection } from 'mongoose';
-import type { TranscriptGround } from '../../state-machines/case/caseMachine.js';
+import { SYSTEM_ACTOR, type TranscriptGround } from '../../state-machines/case/caseMachine.js';
 import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
 import type { AuthUser } from '../auth/tokens.js';
+import { partySideOf } from '../cases/caseAccess.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { CaseService } from '../cases/caseService.js';
 import type { CaseStore } from '../cases/caseStore.js';
@@ -20,7 +21,6 @@ import { generateMediationDecision, MEDIATION_DECISION_TITLE } from '../document
 import type { PdfSeal } from '../documents/pdf.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { retryCaseChange } from '../service/caseFiling.js';
 import type { ElectronicService } from '../service/electronicService.js';
 import type { ServiceDoc } from '../service/serviceModels.js';
 import { userModel } from '../users/userModel.js';
@@ -45,8 +45,6 @@ export interface CourtSettlementDeps {
   publicUrl: () => string;
   seal?: PdfSeal;
 }
-
-const SYSTEM = { userId: 'system', role: 'system' } as const;
 
 export class CourtSettlement {
   constructor(private readonly deps: CourtSettlementDeps) {
@@ -111,13 +109,11 @@ export class CourtSettlement {
       { type: 'COURT_DOCUMENT_ISSUED', actor: judgeActor, data: { documentType: MEDIATION_DECISION_KIND, title: MEDIATION_DECISION_TITLE, contentHash: pdf.contentHash, agreementId: agreement._id } },
     );
     const recipients = agreement.signatories.map((s) => ({ userId: s.userId, side: sideOf(doc, s.userId) }));
-    const approved = await retryCaseChange(() =>
-      this.deps.cases.settlementStep(
-        doc._id,
-        { type: 'APPROVE_MEDIATION_AGREEMENT', decisionId: filed.stored.id, recipientIds: recipients.map((r) => r.userId) },
-        { userId: user.id, role: 'judge', courtId: doc.courtId },
-        { agreementId: agreement._id },
-      ),
+    const approved = await this.deps.cases.settlementStep(
+      doc._id,
+      { type: 'APPROVE_MEDIATION_AGREEMENT', decisionId: filed.stored.id, recipientIds: recipients.map((r) => r.userId) },
+      { userId: user.id, role: 'judge', courtId: doc.courtId },
+      { agreementId: agreement._id },
     );
     // Served after the case awaits receipts, so an acknowledgement always finds it waiting.
     await this.deps.service.serveOn(user, approved, { document: { documentId: filed.stored.id }, recipients, channels: ['inbox'] });
@@ -150,9 +146,7 @@ export class CourtSettlement {
     if (!doc || doc.status !== 'mediationDecisionServing' || decision?.decisionId !== service.document.documentId) return;
     if (decision.receipts.some((r) => r.recipientId === recipientId) || !decision.recipientIds.includes(recipientId)) return;
     try {
-      await retryCaseChange(() =>
-        this.deps.cases.settlementStep(service.caseId, { type: 'MEDIATION_DECISION_RECEIVED', recipientId, receivedAt: acknowledgedAt }, SYSTEM, { serviceId: service._id, channel: 'inbox' }),
-      );
+      await this.deps.cases.settlementStep(service.caseId, { type: 'MEDIATION_DECISION_RECEIVED', recipientId, receivedAt: acknowledgedAt }, SYSTEM_ACTOR, { serviceId: service._id, channel: 'inbox' });
     } catch (err) {
       // The acknowledgement is in the service log either way; a clerk can record the receipt.
       this.deps.logger.error({ err, caseId: service.caseId, recipientId }, 'receipt of the mediation decision could not be recorded on the case');
@@ -173,6 +167,5 @@ function agreementIdOf(doc: CaseDoc): string {
 }
 
 function sideOf(doc: CaseDoc, userId: string): 'plaintiff' | 'defendant' | 'other' {
-  if (doc.filerId === userId) return 'plaintiff';
-  return doc.defendants.some((d) => d.userId === userId) ? 'defendant' : 'other';
+  return partySideOf(doc, userId) ?? 'other';
 }

@@ -10,6 +10,13 @@ export type Role = 'party' | 'clerk' | 'judge' | 'mediator' | 'admin';
 
 export const ROLES = ['party', 'clerk', 'judge', 'mediator', 'admin'] as const satisfies readonly Role[];
 
+/** The roles of a court's staff: everyone but a party. */
+export const STAFF_ROLES = ['clerk', 'judge', 'mediator', 'admin'] as const satisfies readonly Role[];
+
+export function hasStaffRole(roles: readonly Role[]): boolean {
+  return roles.some((r) => (STAFF_ROLES as readonly Role[]).includes(r));
+}
+
 export interface AuthUser {
   id: string;
   name: string;

@@ -12,6 +12,7 @@ import type { CaseStatus } from '../../state-machines/case/caseTypes.js';
 import { shanghaiDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser } from '../auth/tokens.js';
 import type { CaseDoc } from '../cases/caseModel.js';
+import type { CaseCommands } from '../cases/caseCommands.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import { isDuplicateKey } from '../cases/caseStore.js';
 import { GENESIS_HASH } from '../cases/caseLog.js';
@@ -33,6 +34,8 @@ export interface CalendarDeps {
   connection: Connection;
   calendar: LiveCourtCalendar;
   caseStore: CaseStore;
+  /** Each recount is a case command (cases/caseCommands.ts). */
+  commands: CaseCommands;
   notifications: NotificationService;
   logger: Logger;
   now: () => Date;
@@ -145,20 +148,23 @@ export class CalendarService {
     let moved = 0;
     for (const stale of open) {
       try {
-        const doc = await this.deps.caseStore.get(stale._id);
-        if (!doc) continue;
-        const result = recomputeDeadlines(doc.snapshot.context, this.deps.calendar, today);
-        if (result.moved.length === 0) continue;
-        const { _id: _ignoredId, version: _version, ...state } = doc;
-        const updated = await this.deps.caseStore.commit(doc, {
-          type: 'DEADLINES_RECOMPUTED',
-          actor: { userId: user.id, role: 'admin' },
-          at,
-          data: { calendarSeq: seq, moved: result.moved },
-          state: { ...state, snapshot: { ...doc.snapshot, context: result.context }, updatedAt: at },
-        });
+        let movedHere: MovedDeadline[] = [];
+        const updated = await this.deps.commands.run(
+          stale._id,
+          (doc) => {
+            const result = recomputeDeadlines(doc.snapshot.context, this.deps.calendar, today);
+            movedHere = result.moved;
+            if (result.moved.length === 0) return null;
+            return {
+              entry: { type: 'DEADLINES_RECOMPUTED', actor: { userId: user.id, role: 'admin' }, at, data: { calendarSeq: seq, moved: result.moved } },
+              fields: { snapshot: { ...doc.snapshot, context: result.context } },
+            };
+          },
+          () => null,
+        );
+        if (!updated) continue;
         moved++;
-        await this.notifyParties(updated, result.moved, seq);
+        await this.notifyParties(updated, movedHere, seq);
       } catch (err) {
         this.deps.logger.error({ err, caseId: stale._id }, 'recounting deadlines after a calendar change failed');
       }

@@ -11,11 +11,12 @@
  */
 import crypto from 'node:crypto';
 import type { AuthUser } from '../auth/tokens.js';
-import { AppError, errors } from '../errors.js';
+import { errors, type AppError } from '../errors.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import { findUserById } from '../users/userService.js';
 import type { Connection } from 'mongoose';
 import type { CaseDoc, StoredDefendant } from './caseModel.js';
+import type { CaseCommands } from './caseCommands.js';
 import type { CaseStore } from './caseStore.js';
 
 // No 0/O, 1/I/L, so a code read off paper is typed right.
@@ -46,11 +47,12 @@ export function accessCodesFor(doc: CaseDoc, addressees: string[], cipher: Perso
 }
 
 const CLERK_ROLES = ['clerk'];
-const ATTEMPTS = 6;
 
 export interface DefendantAccessDeps {
   connection: Connection;
   store: CaseStore;
+  /** Each binding is a case command (caseCommands.ts). */
+  commands: CaseCommands;
   cipher: PersonalDataCipher;
   now: () => Date;
 }
@@ -110,54 +112,38 @@ export class DefendantAccess {
 
   /** Takes a defendant away from an account (identity review moved its ID number to someone else). */
   async unbindUser(caseId: string, userId: string, actor: { userId: string; role: string }, reason: Record<string, unknown>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const doc = await this.deps.store.get(caseId);
-      if (!doc) return;
-      const indexes = doc.defendants.flatMap((d, i) => (d.userId === userId ? [i] : []));
-      if (indexes.length === 0) return;
-      const at = this.deps.now().toISOString();
-      // A fresh code for the court to print, so the real person can still claim the case.
-      const defendants = withAccessCodes(doc.defendants.map((d) => (d.userId === userId ? stripBinding(d) : d)), this.deps.cipher);
-      try {
-        await this.deps.store.commit(doc, { type: 'DEFENDANT_UNBOUND', actor, at, data: { defendants: indexes, userId, ...reason }, state: { ...stateOf(doc), defendants, updatedAt: at } });
-        return;
-      } catch (err) {
-        if (!(err instanceof AppError && err.code === 'CASE_CHANGED') || attempt >= ATTEMPTS) throw err;
-      }
-    }
+    await this.deps.commands.run(
+      caseId,
+      (doc) => {
+        const indexes = doc.defendants.flatMap((d, i) => (d.userId === userId ? [i] : []));
+        if (indexes.length === 0) return null;
+        // A fresh code for the court to print, so the real person can still claim the case.
+        const defendants = withAccessCodes(doc.defendants.map((d) => (d.userId === userId ? stripBinding(d) : d)), this.deps.cipher);
+        return { entry: { type: 'DEFENDANT_UNBOUND', actor, data: { defendants: indexes, userId, ...reason } }, fields: { defendants } };
+      },
+      () => null,
+    );
   }
 
-  private async bind(
+  private bind(
     load: () => Promise<CaseDoc | null>,
     pick: (doc: CaseDoc) => number,
     userId: string,
     record: Record<string, unknown> & { by: { userId: string; role: string } },
     missing: () => AppError,
   ): Promise<CaseDoc> {
-    for (let attempt = 1; ; attempt++) {
-      const doc = await load();
-      if (!doc) throw missing();
+    const { by, ...data } = record;
+    return this.deps.commands.apply(load, (doc) => {
       if (!doc.caseNumber) throw errors.invalidState('The case is not docketed yet.', 'CASE_NOT_DOCKETED');
       const index = pick(doc);
-      const at = this.deps.now().toISOString();
-      const { by, ...data } = record;
       // The code is used up: the same paper cannot bind a second account.
       const defendants = doc.defendants.map((d, i) => (i === index ? { ...stripBinding(d), userId } : d));
-      try {
-        return await this.deps.store.commit(doc, { type: 'DEFENDANT_BOUND', actor: by, at, data: { defendant: index, userId, ...data }, state: { ...stateOf(doc), defendants, updatedAt: at } });
-      } catch (err) {
-        if (!(err instanceof AppError && err.code === 'CASE_CHANGED') || attempt >= ATTEMPTS) throw err;
-      }
-    }
+      return { entry: { type: 'DEFENDANT_BOUND', actor: by, data: { defendant: index, userId, ...data } }, fields: { defendants } };
+    }, missing);
   }
 }
 
 function stripBinding(d: StoredDefendant): StoredDefendant {
   const { userId: _u, accessCodeEnc: _e, accessCodeHash: _h, ...rest } = d;
   return rest;
-}
-
-function stateOf(doc: CaseDoc) {
-  const { _id: _id, version: _version, ...state } = doc;
-  return state;
 }

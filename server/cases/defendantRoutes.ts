@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
 import { createPersonalDataCipher } from '../privacy/personalData.js';
 import { caseSummary } from './caseView.js';
+import type { CaseCommands } from './caseCommands.js';
 import type { CaseStore } from './caseStore.js';
 import { ACCESS_CODE_PATTERN, DefendantAccess } from './defendantAccess.js';
 
@@ -24,10 +25,10 @@ const indexParam = z.coerce.number().int().min(0).max(19);
 /** Guessing codes: a person has a handful of court papers, not hundreds. */
 export const CLAIM_LIMIT: CountLimit = { max: 10, windowMs: 60 * 60 * 1000 };
 
-export function defendantRoutes(ctx: AppContext, store: CaseStore, options: { limits?: RateLimitStore } = {}): Router {
+export function defendantRoutes(ctx: AppContext, store: CaseStore, commands: CaseCommands, options: { limits?: RateLimitStore } = {}): Router {
   const router = Router();
   const auth = authenticate(ctx);
-  const access = new DefendantAccess({ connection: ctx.connection, store, cipher: createPersonalDataCipher(ctx.config.dataEncryptionKey), now: () => new Date() });
+  const access = new DefendantAccess({ connection: ctx.connection, store, commands, cipher: createPersonalDataCipher(ctx.config.dataEncryptionKey), now: () => new Date() });
   const limits = options.limits ?? new MemoryRateLimitStore();
   const tags = ['cases'];
 

@@ -81,7 +81,15 @@ export function toStoredFeeConfig(config: CourtFeeConfig): StoredFeeConfig {
 }
 
 export async function findCourt(connection: Connection, id: string): Promise<Court | null> {
-  const doc = await courtModel(connection).findById(id).lean<CourtDoc>().exec();
+  return toCourt(await courtModel(connection).findById(id).lean<CourtDoc>().exec());
+}
+
+/** A court named by its id ('bj-chaoyang') or by its court code (法院代字), as a filer may give either. */
+export async function findCourtByIdOrCode(connection: Connection, idOrCode: string): Promise<Court | null> {
+  return (await findCourt(connection, idOrCode)) ?? toCourt(await courtModel(connection).findOne({ code: idOrCode }).lean<CourtDoc>().exec());
+}
+
+function toCourt(doc: CourtDoc | null): Court | null {
   if (!doc) return null;
   const { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount } = doc.feeConfig;
   return {

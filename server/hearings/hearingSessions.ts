@@ -1,5 +1,6 @@
 import type { Namespace } from 'socket.io';
 import type { WorkerPool } from '../../media/workerPool.js';
+import { SYSTEM_ACTOR } from '../../state-machines/case/caseMachine.js';
 import type { CaseService } from '../cases/caseService.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -88,7 +89,7 @@ export class HearingSessions {
       },
       finalised: (rec) =>
         this.deps.cases
-          .recordNote(doc.caseId, 'RECORDING_FINALISED', { userId: 'system', role: 'system' }, {
+          .recordNote(doc.caseId, 'RECORDING_FINALISED', SYSTEM_ACTOR, {
             recordingId: rec._id,
             hearingId,
             participantId: rec.participantId,
@@ -151,7 +152,7 @@ export class HearingSessions {
       if (kind === 'hearing') {
         await this.deps.cases.recordSystemEvent(caseId, { type: what === 'started' ? 'HEARING_STARTED' : 'HEARING_ENDED', hearingId });
       } else {
-        await this.deps.cases.recordNote(caseId, what === 'started' ? 'MEDIATION_SESSION_STARTED' : 'MEDIATION_SESSION_ENDED', { userId: 'system', role: 'system' }, { hearingId });
+        await this.deps.cases.recordNote(caseId, what === 'started' ? 'MEDIATION_SESSION_STARTED' : 'MEDIATION_SESSION_ENDED', SYSTEM_ACTOR, { hearingId });
       }
     } catch (err) {
       // The case may have moved on (e.g. withdrawn); the hearing's own log still has the event.

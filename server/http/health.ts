@@ -1,11 +1,10 @@
 import { Router, type Request } from 'express';
 import type { Connection } from 'mongoose';
 import type { WorkerPool } from '../../media/workerPool.js';
-import { verifyAccessToken, type Role } from '../auth/tokens.js';
+import { hasStaffRole, verifyAccessToken } from '../auth/tokens.js';
 import { VERSION } from '../version.js';
 
 const DB_STATES: Record<number, string> = { 0: 'disconnected', 1: 'connected', 2: 'connecting', 3: 'disconnecting' };
-const STAFF: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -33,7 +32,7 @@ function maySeeDetails(req: Request, jwtSecret: string): boolean {
   const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
   if (!token) return false;
   try {
-    return verifyAccessToken(token, jwtSecret).roles.some((r) => STAFF.includes(r));
+    return hasStaffRole(verifyAccessToken(token, jwtSecret).roles);
   } catch {
     return false;
   }

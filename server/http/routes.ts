@@ -99,7 +99,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal, sms });
   const courtSettlement = new CourtSettlement({ connection: context.connection, cases, caseStore, service: electronicService, logger: context.logger, now, publicUrl: () => context.publicUrl(), seal });
   const reminders = new Reminders(context.connection, notifications);
-  const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, notifications, logger: context.logger, now });
+  const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, commands: cases.commands, notifications, logger: context.logger, now });
   return { cases, caseStore, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement };
 }
 
@@ -113,7 +113,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     openapi,
     authRoutes(context, services.sms),
     feeRoutes(context),
-    defendantRoutes(context, services.caseStore),
+    defendantRoutes(context, services.caseStore, services.cases.commands),
     caseRoutes(context, services.cases),
     procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
@@ -128,7 +128,7 @@ export function apiRouters(context: AppContext, services: Services): Router[] {
     userRoutes(context),
     calendarRoutes(context, services.calendar),
     causeRoutes(context),
-    identityReviewRoutes(context, services.caseStore, services.sms),
+    identityReviewRoutes(context, services.caseStore, services.cases.commands, services.sms),
     staffRoutes(context),
   ];
 }

@@ -17,6 +17,7 @@ import { applyDeliveryStep, stepAt, type DeliveryStep } from '../../state-machin
 import { maskPhone } from '../../state-machines/rules/idNumber.js';
 import { errors } from '../errors.js';
 import type { UserDoc } from '../users/userModel.js';
+import { SYSTEM_ACTOR } from '../../state-machines/case/caseMachine.js';
 import type { ConsentVersion } from './consents.js';
 import { foldDeliveries, type StepData } from './deliveryLog.js';
 import type { ServiceEffects } from './effects.js';
@@ -24,7 +25,6 @@ import type { ServiceDeps } from './serviceDeps.js';
 import type { DeliveryDoc, ServiceDoc } from './serviceModels.js';
 import { emailText, inboxNoticeText, smsText } from './serviceTexts.js';
 
-const SYSTEM = { userId: 'system', role: 'system' };
 
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
@@ -113,7 +113,7 @@ export class Dispatcher {
    * Record `step` on a delivery. Idempotent: a step already recorded is not recorded again
    * (opening an inbox item twice is one read). A step the delivery cannot take is 409 INVALID_STEP.
    */
-  async step(service: ServiceDoc, deliveryId: string, step: DeliveryStep, actor = SYSTEM, detail?: Record<string, unknown>, options: { evaluate?: boolean } = {}): Promise<boolean> {
+  async step(service: ServiceDoc, deliveryId: string, step: DeliveryStep, actor: { userId: string; role: string } = SYSTEM_ACTOR, detail?: Record<string, unknown>, options: { evaluate?: boolean } = {}): Promise<boolean> {
     let recipientId = '';
     const entry = await this.deps.log.append(service._id, (entries, at) => {
       const current = foldDeliveries(entries).get(deliveryId);
@@ -134,7 +134,7 @@ export class Dispatcher {
   async send(out: Outgoing): Promise<void> {
     const { service, delivery, address } = out;
     if (address.missing || !address.value) {
-      await this.step(service, delivery._id, 'failed', SYSTEM, { reason: address.missing ?? 'NO_ADDRESS' });
+      await this.step(service, delivery._id, 'failed', SYSTEM_ACTOR, { reason: address.missing ?? 'NO_ADDRESS' });
       return;
     }
     switch (delivery.channel) {
@@ -160,7 +160,7 @@ export class Dispatcher {
 
   private async sendInbox(out: Outgoing): Promise<void> {
     const { service, delivery } = out;
-    await this.step(service, delivery._id, 'sent', SYSTEM, undefined, { evaluate: false });
+    await this.step(service, delivery._id, 'sent', SYSTEM_ACTOR, undefined, { evaluate: false });
     await this.step(service, delivery._id, 'delivered');
     try {
       const text = inboxNoticeText({ courtNameZh: out.courtNameZh, caseNumber: service.caseNumber, title: service.document.title, recipientName: out.recipientName });
@@ -193,9 +193,9 @@ export class Dispatcher {
       attachments: [{ filename: service.document.filename, content: out.file.bytes, contentType: out.file.mediaType }],
     });
     if (result.accepted) {
-      await this.step(service, delivery._id, 'sent', SYSTEM, { ...(result.messageId ? { messageId: result.messageId } : {}) });
+      await this.step(service, delivery._id, 'sent', SYSTEM_ACTOR, { ...(result.messageId ? { messageId: result.messageId } : {}) });
     } else {
-      await this.step(service, delivery._id, 'failed', SYSTEM, { reason: this.deps.mailer.available ? 'MAIL_REJECTED' : 'MAIL_UNAVAILABLE', ...(result.error ? { error: result.error.slice(0, 300) } : {}) });
+      await this.step(service, delivery._id, 'failed', SYSTEM_ACTOR, { reason: this.deps.mailer.available ? 'MAIL_REJECTED' : 'MAIL_UNAVAILABLE', ...(result.error ? { error: result.error.slice(0, 300) } : {}) });
     }
   }
 
@@ -206,10 +206,10 @@ export class Dispatcher {
     const text = smsText({ courtNameZh: out.courtNameZh, caseNumber: service.caseNumber, title: service.document.title, recipientName: out.recipientName, link: this.link(token), code });
     const result = await this.deps.sms.send({ to, text, reference: delivery._id, secrets: [token, code] });
     if (!result.sent) {
-      await this.step(service, delivery._id, 'failed', SYSTEM, { reason: 'SMS_NOT_SENT', ...(result.error ? { error: result.error.slice(0, 300) } : {}) });
+      await this.step(service, delivery._id, 'failed', SYSTEM_ACTOR, { reason: 'SMS_NOT_SENT', ...(result.error ? { error: result.error.slice(0, 300) } : {}) });
       return;
     }
-    await this.step(service, delivery._id, 'sent', SYSTEM, { provider: this.deps.sms.name, ...(result.providerMessageId ? { messageId: result.providerMessageId } : {}) }, { evaluate: !result.delivered });
-    if (result.delivered) await this.step(service, delivery._id, 'delivered', SYSTEM, { provider: this.deps.sms.name });
+    await this.step(service, delivery._id, 'sent', SYSTEM_ACTOR, { provider: this.deps.sms.name, ...(result.providerMessageId ? { messageId: result.providerMessageId } : {}) }, { evaluate: !result.delivered });
+    if (result.delivered) await this.step(service, delivery._id, 'delivered', SYSTEM_ACTOR, { provider: this.deps.sms.name });
   }
 }

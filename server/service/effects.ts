@@ -11,11 +11,10 @@
 import { effectiveService, type ServiceEffect } from '../../state-machines/service/effectiveService.js';
 import { periodsFor } from '../../state-machines/service/servicePeriods.js';
 import { maskIdNumber } from '../../state-machines/rules/idNumber.js';
-import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
+import { SYSTEM_ACTOR, type CaseStatus } from '../../state-machines/case/caseMachine.js';
 import type { ServiceStep } from '../cases/caseService.js';
 import { findUserById } from '../users/userService.js';
-import type { CaseFiling } from './caseFiling.js';
-import { retryCaseChange } from './caseFiling.js';
+import type { CourtDocumentFiling } from './courtDocumentFiling.js';
 import { foldDeliveries, latestRebuttal, type FoldedDelivery } from './deliveryLog.js';
 import { generateReceipt } from './receipts.js';
 import type { ServiceDeps } from './serviceDeps.js';
@@ -23,12 +22,11 @@ import { insertOnce, type EffectDoc, type ServiceDoc } from './serviceModels.js'
 
 type Effective = Extract<ServiceEffect, { effective: true }>;
 
-const SYSTEM = { userId: 'system', role: 'system' };
 /** Served content that starts the defendant's answer period (CPL Art. 128): the complaint copy, not a summons. */
 const STARTS_ANSWER_PERIOD = new Set(['complaint']);
 /** Stages in which the case records service of the complaint copy (a hearing may already be fixed). */
 const TAKES_SERVICE: readonly CaseStatus[] = ['feeSettled', 'servedOnDefendant', 'answered', 'defaultPending', 'hearingScheduled', 'mediationFailed'];
-/** Decisions a judge files (cases/caseService.ts decide): serving one starts the appeal period. */
+/** Decisions a judge files (cases/caseDecisions.ts decide): serving one starts the appeal period. */
 const STARTS_APPEAL_PERIOD = new Set(['judgment', 'ruling']);
 
 /**
@@ -68,7 +66,7 @@ function provisionalOn(calendar: unknown, date: string): boolean {
 export class ServiceEffects {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly filing: CaseFiling,
+    private readonly filing: CourtDocumentFiling,
   ) {}
 
   /** The recipient's deliveries and the effect they have now, from the log alone. */
@@ -120,7 +118,7 @@ export class ServiceEffects {
     if (!(await insertOnce(this.deps.models.effects, doc))) return null;
     await this.deps.log.append(service._id, () => ({
       type: 'EFFECTIVE',
-      actor: SYSTEM,
+      actor: SYSTEM_ACTOR,
       data: { recipientId: doc.recipientId, version: doc.version, effect: doc.effect, periods: doc.periods, ...(previous ? { replaces: previous.effect.effectiveAt, fact: doc.fact } : {}) },
     }));
     try {
@@ -143,13 +141,13 @@ export class ServiceEffects {
     if (planned && status && planned.when.includes(status)) {
       const clerk = { userId: service.createdBy, courtId: service.courtId };
       try {
-        await retryCaseChange(() => this.deps.cases.recordServiceStep(service.caseId, planned.step, clerk, planned.details));
+        await this.deps.cases.recordServiceStep(service.caseId, planned.step, clerk, planned.details);
         return planned.step.type;
       } catch (err) {
         this.deps.logger.warn({ err, serviceId: service._id }, `the case refused ${planned.step.type}; recording a note instead`);
       }
     }
-    await retryCaseChange(() => this.deps.cases.recordNote(service.caseId, previous ? 'SERVICE_EFFECT_REVISED' : 'SERVICE_EFFECTIVE', SYSTEM, this.noteData(service, doc, previous)));
+    await this.deps.cases.recordNote(service.caseId, previous ? 'SERVICE_EFFECT_REVISED' : 'SERVICE_EFFECTIVE', SYSTEM_ACTOR, this.noteData(service, doc, previous));
     return 'NOTE';
   }
 
@@ -225,7 +223,7 @@ export class ServiceEffects {
       { filename: receipt.filename, bytes: receipt.bytes, title: '电子送达凭证', documentType: 'serviceReceipt', contentHash: receipt.contentHash },
       {
         type: 'SERVICE_RECEIPT_FILED',
-        actor: SYSTEM,
+        actor: SYSTEM_ACTOR,
         data: { serviceId: service._id, recipientId: doc.recipientId, version: doc.version, effectiveAt: doc.effect.effectiveAt, presumed: doc.effect.presumed, periods: doc.periods },
       },
     );

@@ -11,7 +11,7 @@ import type { AuthUser } from '../auth/tokens.js';
 import type { CaseDoc, StoredDocument } from '../cases/caseModel.js';
 import type { CourtDocumentKind } from '../documents/courtDocuments.js';
 import { errors } from '../errors.js';
-import { CaseFiling, COURT_DOCUMENT } from './caseFiling.js';
+import { CourtDocumentFiling, COURT_DOCUMENT } from './courtDocumentFiling.js';
 import { Dispatcher, resolveAddress } from './dispatch.js';
 import { foldDeliveries, type LogVerification } from './deliveryLog.js';
 import { ServiceEffects } from './effects.js';
@@ -40,7 +40,7 @@ const SERVED_TITLES: Record<string, string> = { complaint: '起诉状副本', ev
 const PLAINTIFF_ONLY: ReadonlySet<CourtDocumentKind> = new Set(['acceptanceNotice', 'feeNotice']);
 
 export class ElectronicService {
-  readonly filing: CaseFiling;
+  readonly filing: CourtDocumentFiling;
   readonly parties: CaseParties;
   readonly effects: ServiceEffects;
   readonly dispatcher: Dispatcher;
@@ -48,7 +48,7 @@ export class ElectronicService {
   readonly acknowledgementListeners: ((service: ServiceDoc, recipientId: string, acknowledgedAt: string) => Promise<void>)[] = [];
 
   constructor(readonly deps: ServiceDeps) {
-    this.filing = new CaseFiling(deps);
+    this.filing = new CourtDocumentFiling(deps);
     this.parties = new CaseParties(deps);
     this.effects = new ServiceEffects(deps, this.filing);
     this.dispatcher = new Dispatcher(deps, this.effects);

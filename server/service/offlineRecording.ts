@@ -11,7 +11,7 @@ import { offlineServiceEffect, type OfflineMethod } from '../../state-machines/s
 import type { AuthUser } from '../auth/tokens.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { errors } from '../errors.js';
-import { COURT_DOCUMENT } from './caseFiling.js';
+import { COURT_DOCUMENT } from './courtDocumentFiling.js';
 import type { ElectronicService, ServeRequest } from './electronicService.js';
 import type { EffectDoc, RecipientSide, ServiceDoc } from './serviceModels.js';
 

@@ -10,6 +10,7 @@
  * The clerk may also name the side explicitly when serving: the court identifies the people it serves.
  */
 import type { AuthUser } from '../auth/tokens.js';
+import { isStaffOfCourt, partySideOf } from '../cases/caseAccess.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import { errors } from '../errors.js';
 import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
@@ -18,11 +19,8 @@ import type { UserDoc } from '../users/userModel.js';
 import type { ServiceDeps } from './serviceDeps.js';
 import type { RecipientSide, ServiceDoc } from './serviceModels.js';
 
-const STAFF = ['clerk', 'judge', 'mediator', 'admin'] as const;
-
-export function isStaffOf(user: AuthUser, courtId: string): boolean {
-  return user.courtId === courtId && user.roles.some((r) => (STAFF as readonly string[]).includes(r));
-}
+/** Staff of the case's court (cases/caseAccess.ts). */
+export const isStaffOf = isStaffOfCourt;
 
 export function isClerkOf(user: AuthUser, courtId: string): boolean {
   return user.courtId === courtId && user.roles.includes('clerk');
@@ -47,10 +45,11 @@ export class CaseParties {
 
   /** The side a user is on in this case, or null when they are not known as a party. */
   async sideOf(doc: CaseDoc, userId: string): Promise<RecipientSide | null> {
-    if (doc.filerId === userId) return 'plaintiff';
+    const party = partySideOf(doc, userId);
+    if (party === 'plaintiff') return party;
     const user = await this.user(userId);
     if (!user) return null;
-    if (doc.defendants.some((d) => d.userId === userId)) return 'defendant';
+    if (party) return party;
     const served = await this.deps.models.services
       .findOne({ caseId: doc._id, 'recipients.userId': userId })
       .sort({ createdAt: -1 })

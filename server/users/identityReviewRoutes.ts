@@ -5,6 +5,7 @@ import { authenticate, currentUser } from '../auth/middleware.js';
 import { consume, MemoryRateLimitStore } from '../auth/rateLimitStore.js';
 import { SMS_CODE_PATTERN, SmsCodes } from '../auth/smsCodes.js';
 import { DefendantAccess } from '../cases/defendantAccess.js';
+import type { CaseCommands } from '../cases/caseCommands.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
 import { findCourt } from '../courts/courtModel.js';
@@ -30,13 +31,13 @@ const approveSchema = z.object({ identityCheck: z.string().trim().min(1).max(500
 const rejectSchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 const listSchema = z.object({ status: z.enum(['pending', 'approving', 'approved', 'rejected']).optional() }).strict();
 
-export function identityReviewRoutes(ctx: AppContext, caseStore: CaseStore, sms: SmsProvider): Router {
+export function identityReviewRoutes(ctx: AppContext, caseStore: CaseStore, commands: CaseCommands, sms: SmsProvider): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const deps = userServiceDeps(ctx);
   const now = () => new Date();
   const codes = new SmsCodes(ctx.connection, deps.cipher, sms);
-  const defendants = new DefendantAccess({ connection: ctx.connection, store: caseStore, cipher: deps.cipher, now });
+  const defendants = new DefendantAccess({ connection: ctx.connection, store: caseStore, commands, cipher: deps.cipher, now });
   const reviews = new IdentityReviews({ ...deps, caseStore, defendants, now });
   const limits = new MemoryRateLimitStore();
   const tags = ['identity'];

@@ -8,14 +8,13 @@ import { Router } from 'express';
 import { isValidObjectId } from 'mongoose';
 import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
-import type { AuthUser } from '../auth/tokens.js';
+import { STAFF_ROLES, type AuthUser } from '../auth/tokens.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parseInput } from '../http/validate.js';
 import { userModel, type UserDoc } from './userModel.js';
 import { createStaffUser, MAX_PASSWORD_LENGTH, maskedIdentity, MIN_PASSWORD_LENGTH, PHONE_PATTERN, userServiceDeps } from './userService.js';
 
-const STAFF_ROLES = ['clerk', 'judge', 'mediator', 'admin'] as const;
 
 const createSchema = z
   .object({

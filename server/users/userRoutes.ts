@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
-import { ROLES, type AuthUser, type Role } from '../auth/tokens.js';
+import { hasStaffRole, ROLES, STAFF_ROLES, type AuthUser } from '../auth/tokens.js';
 import { caseModel, type CaseDoc } from '../cases/caseModel.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
@@ -10,7 +10,6 @@ import { createPersonalDataCipher } from '../privacy/personalData.js';
 import { userModel, type UserDoc } from './userModel.js';
 import { PHONE_PATTERN } from './userService.js';
 
-const STAFF: readonly Role[] = ['clerk', 'judge', 'mediator', 'admin'];
 const MAX_RESULTS = 20;
 
 export const userSearchSchema = z
@@ -57,7 +56,7 @@ export function userRoutes(ctx: AppContext): Router {
 
   async function staffOf(courtId: string): Promise<Lean[]> {
     // A court has tens of staff, not thousands: filter in code rather than rely on $regex support.
-    return users.find({ courtId, roles: { $in: STAFF } }, FIELDS).sort({ name: 1 }).limit(500).lean<Lean[]>().exec();
+    return users.find({ courtId, roles: { $in: [...STAFF_ROLES] } }, FIELDS).sort({ name: 1 }).limit(500).lean<Lean[]>().exec();
   }
 
   async function partiesOf(user: AuthUser, caseId: string): Promise<(Lean & { side: 'plaintiff' | 'defendant' })[]> {
@@ -88,7 +87,7 @@ export function userRoutes(ctx: AppContext): Router {
   });
   router.get('/api/users', auth, async (req, res) => {
     const user = currentUser(req);
-    if (!user.courtId || !user.roles.some((r) => STAFF.includes(r))) {
+    if (!user.courtId || !hasStaffRole(user.roles)) {
       throw errors.forbidden('Only the staff of a court can look people up.', 'NOT_COURT_STAFF');
     }
     const input = parseInput(userSearchSchema, req.query);

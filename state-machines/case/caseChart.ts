@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { authorizationFailure } from './casePermits.js';
-import { answerByFrom, initialContext, recordEvent } from './caseRecord.js';
+import { answerByFrom } from '../rules/statutoryPeriods.js';
+import { initialContext, recordEvent } from './caseRecord.js';
 import type { CaseContext, CaseInput, CaseMachineEvent, CaseStatus } from './caseTypes.js';
 import { dataFailure, deadlinePassed } from './caseValidation.js';
 import { everyPartyReceived } from './courtSettlement.js';
@@ -54,7 +55,7 @@ export const caseMachine = setup({
     permittedAndAllReceived: ({ context, event }) => permitted(context, event) && everyPartyReceived(context, event),
     // A revised service time that leaves the new answer period running undoes a default.
     permittedAndAnswerRuns: ({ context, event }) =>
-      permitted(context, event) && event.type === 'SERVICE_EFFECT_REVISED' && !deadlinePassed(answerByFrom(event), event.at),
+      permitted(context, event) && event.type === 'SERVICE_EFFECT_REVISED' && !deadlinePassed(answerByFrom(event.servedAt, event.calendar), event.at),
   },
   actions: {
     record: assign(({ context, event }) => recordEvent(context, event)),

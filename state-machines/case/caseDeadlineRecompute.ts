@@ -6,8 +6,9 @@
  */
 import { shanghaiDate } from '../rules/periods.js';
 import type { HolidayCalendar } from '../rules/periods.js';
-import { answerByFrom, PERIODS } from './caseRecord.js';
+import { PERIODS } from './caseRecord.js';
 import { addPeriod } from '../rules/periods.js';
+import { answerByFrom, appealByFrom } from '../rules/statutoryPeriods.js';
 import type { CaseContext, CaseDeadlines } from './caseTypes.js';
 
 export interface MovedDeadline {
@@ -45,11 +46,11 @@ export function recomputeDeadlines(
   };
   recount('docketBy', t.submittedAt, () => daysAfter(t.submittedAt!, PERIODS.docket, calendar));
   recount('feeDueBy', t.docketedAt, () => daysAfter(t.docketedAt!, PERIODS.fee, calendar));
-  recount('answerBy', t.servedAt, () => answerByFrom({ servedAt: t.servedAt!, calendar }));
-  const days = context.decisionKind === 'ruling' ? PERIODS.appealRuling : PERIODS.appealJudgment;
+  recount('answerBy', t.servedAt, () => answerByFrom(t.servedAt!, calendar));
+  const kind = context.decisionKind === 'ruling' ? 'ruling' : 'judgment';
   const appeals = context.appeals?.map((a) => {
     if (a.appealBy < today) return a;
-    const appealBy = daysAfter(a.servedAt, days, calendar);
+    const appealBy = appealByFrom(a.servedAt, kind, calendar);
     if (appealBy === a.appealBy) return a;
     moved.push({ name: `appealBy:${a.recipientId}`, from: a.appealBy, to: appealBy });
     return { ...a, appealBy };

@@ -14,14 +14,15 @@ import type {
   CaseStatus,
   CaseTransitionResult,
 } from './caseTypes.js';
-import { dataFailure, isInstant } from './caseValidation.js';
+import { isInstant } from '../rules/periods.js';
+import { dataFailure } from './caseValidation.js';
 import { procedureFailure } from './procedureRules.js';
 
 export { caseMachine } from './caseChart.js';
 export { PERMITS } from './casePermits.js';
 export { PERIODS } from './caseRecord.js';
 export * from './procedureRules.js';
-export { CASE_EVENT_TYPES, CASE_STATUSES } from './caseTypes.js';
+export { CASE_EVENT_TYPES, CASE_STATUSES, SYSTEM_ACTOR } from './caseTypes.js';
 export type * from './caseTypes.js';
 
 type MachineSnapshot = ReturnType<typeof caseMachine.resolveState>;

@@ -1,4 +1,5 @@
 import { addPeriod, shanghaiDate } from '../rules/periods.js';
+import { ANSWER_DAYS, APPEAL_DAYS, answerByFrom, appealByFrom } from '../rules/statutoryPeriods.js';
 import type { HolidayCalendar } from '../rules/periods.js';
 import { deadlinePassed } from './caseValidation.js';
 import { recordSettlementStep } from './courtSettlement.js';
@@ -13,11 +14,10 @@ export const PERIODS = {
   correct: 15,
   /** 诉讼费用交纳办法 art. 22: pay within 7 days of the fee notice, issued on docketing. */
   fee: 7,
-  /** 民事诉讼法 art. 128: answer within 15 days of service. */
-  answer: 15,
-  /** 民事诉讼法 art. 171: appeal a judgment within 15 days of service, a ruling within 10. */
-  appealJudgment: 15,
-  appealRuling: 10,
+  /** The answer and appeal periods are the ones service starts (rules/statutoryPeriods.ts). */
+  answer: ANSWER_DAYS,
+  appealJudgment: APPEAL_DAYS.judgment,
+  appealRuling: APPEAL_DAYS.ruling,
 } as const;
 
 export function initialContext(input: CaseInput): CaseContext {
@@ -30,11 +30,6 @@ export function initialContext(input: CaseInput): CaseContext {
     timestamps: { createdAt: input.at },
     lastEventAt: input.at,
   };
-}
-
-/** The defendant's answer period, counted from the effective time of service. */
-export function answerByFrom(event: { servedAt: string; calendar: HolidayCalendar }): string {
-  return daysAfter(event.servedAt, PERIODS.answer, event.calendar);
 }
 
 /** The defendant id used when service is recorded without one (cases with a single defendant). */
@@ -165,12 +160,12 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
         defendantId: event.defendantId ?? SOLE_DEFENDANT,
         servedAt: event.servedAt,
         ...(event.documentId === undefined ? {} : { documentId: event.documentId }),
-        answerBy: answerByFrom(event),
+        answerBy: answerByFrom(event.servedAt, event.calendar),
       };
       return withAnswerPeriods({ ...context, timestamps: { ...context.timestamps, servedAt: event.servedAt } }, withService(context, service));
     }
     case 'SERVICE_EFFECT_REVISED': {
-      const answerBy = answerByFrom(event);
+      const answerBy = answerByFrom(event.servedAt, event.calendar);
       const timestamps = { ...context.timestamps, servedAt: event.servedAt };
       // A default recorded under the old period no longer stands while the new one runs.
       if (!deadlinePassed(answerBy, at)) delete timestamps.defaultAt;
@@ -242,8 +237,8 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
         timestamps: stamp(context, at, 'decidedAt'),
       };
     case 'DECISION_SERVED': {
-      const days = context.decisionKind === 'ruling' ? PERIODS.appealRuling : PERIODS.appealJudgment;
-      const appeal = { recipientId: event.recipientId, side: event.side, servedAt: event.servedAt, appealBy: daysAfter(event.servedAt, days, event.calendar) };
+      const appealBy = appealByFrom(event.servedAt, context.decisionKind === 'ruling' ? 'ruling' : 'judgment', event.calendar);
+      const appeal = { recipientId: event.recipientId, side: event.side, servedAt: event.servedAt, appealBy };
       return { ...context, appeals: [...(context.appeals ?? []).filter((a) => a.recipientId !== event.recipientId), appeal] };
     }
     case 'CLOSE':

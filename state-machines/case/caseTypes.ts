@@ -8,6 +8,9 @@ export interface CaseActor {
   courtId?: string;
 }
 
+/** The platform itself as the actor: the deadline sweep, hearings starting and ending, service taking effect. */
+export const SYSTEM_ACTOR = { userId: 'system', role: 'system' } as const satisfies CaseActor;
+
 /** One problem found in a filing, by the automatic check or by a clerk. */
 export interface Finding {
   code: string;

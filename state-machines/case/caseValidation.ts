@@ -1,16 +1,10 @@
-import { endOfDayShanghai, shanghaiDate } from '../rules/periods.js';
+import { endOfDayShanghai, isInstant, shanghaiDate } from '../rules/periods.js';
 import type { CaseContext, CaseEvent, CaseEventOf, Finding } from './caseTypes.js';
 import { settlementDataFailure } from './courtSettlement.js';
 
-// An explicit offset is required: a bare local time would be read in the
-// server's own zone, and deadlines are counted in Asia/Shanghai.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const AMOUNT = /^(0|[1-9]\d*)(\.\d{1,2})?$/;
 
-export function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && INSTANT.test(value) && Number.isFinite(Date.parse(value));
-}
 
 export function isCalendarDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;

@@ -8,11 +8,10 @@
  * Pure: the server and the machine ask the same functions, so the API, the UI and the
  * machine refuse the same start times for the same reasons.
  */
-import { addPeriod, shanghaiDate, type HolidayCalendar } from '../rules/periods.js';
+import { shanghaiDate, type HolidayCalendar } from '../rules/periods.js';
+import { answerByFrom } from '../rules/statutoryPeriods.js';
 import type { CaseContext, DefendantService } from './caseTypes.js';
 
-/** 民事诉讼法 art. 128: answer within 15 days of receiving the complaint copy. */
-export const ANSWER_DAYS = 15;
 /** 民事诉讼法 art. 139: parties are notified at least 3 days before the hearing. */
 export const NOTICE_DAYS = 3;
 
@@ -32,10 +31,6 @@ function plusCalendarDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
-}
-
-export function answerByFromService(servedAt: string, calendar: HolidayCalendar): string {
-  return addPeriod(shanghaiDate(servedAt), ANSWER_DAYS, 'day', calendar);
 }
 
 /**
@@ -89,7 +84,7 @@ export function scheduleProblem(context: CaseContext, startsAt: string, at: stri
   let earliest = earliestAfterNotice(at);
   let rule: 'NOTICE_PERIOD' | 'ANSWER_PERIOD' = 'NOTICE_PERIOD';
   const answerBounds = services.filter(stillRuns).map((s) => earliestAfterAnswerPeriod(s.answerBy));
-  if (services.length < defendantCount(context)) answerBounds.push(earliestAfterAnswerPeriod(answerByFromService(at, calendar)));
+  if (services.length < defendantCount(context)) answerBounds.push(earliestAfterAnswerPeriod(answerByFrom(at, calendar)));
   for (const bound of answerBounds) {
     if (Date.parse(bound) > Date.parse(earliest)) rule = 'ANSWER_PERIOD';
     earliest = later(earliest, bound);

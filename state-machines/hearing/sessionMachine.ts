@@ -1,6 +1,6 @@
 import { assign, initialTransition, setup, transition } from 'xstate';
 import type { HearingKind, HearingRole, SessionState } from './hearingTypes.js';
-import { isInstant } from '../case/caseValidation.js';
+import { isInstant } from '../rules/periods.js';
 import { HEARING_ROLES, isHostRole } from './participantRules.js';
 
 /**

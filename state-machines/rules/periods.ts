@@ -13,7 +13,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // An instant given as text must say its zone; a bare local time would be read in the
 // server's own zone and silently shift the date.
-const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+const INSTANT_RE =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
 
 interface Ymd {
   y: number;
@@ -52,6 +53,26 @@ export function isIsoDate(date: string): boolean {
   }
 }
 
+/**
+ * The one test of an instant written as text: a zoned ISO 8601 instant naming a real date and
+ * time. Every timestamp the platform takes in names its zone (a bare local time would be read in
+ * the server's own zone), and Date.parse alone is not enough: it reads '2026-02-30' as 03-02 and
+ * '24:00' as the next midnight. Instants are compared by the moment they denote, never as text.
+ */
+export function isInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = INSTANT_RE.exec(value);
+  return match !== null && isIsoDate(match[1] ?? '') && Number.isFinite(Date.parse(value));
+}
+
+/** Milliseconds since the epoch; throws RangeError for anything but a zoned ISO instant naming a real time. */
+export function instantMs(value: string, what = 'timestamp'): number {
+  if (!isInstant(value)) {
+    throw new RangeError(`${what} must be an ISO 8601 instant with a zone (Z or ±hh:mm), got "${String(value)}"`);
+  }
+  return Date.parse(value);
+}
+
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
@@ -73,7 +94,7 @@ function isWeekend(date: string): boolean {
 
 /** The calendar date in Asia/Shanghai at the given instant. */
 export function shanghaiDate(instant: Date | string): string {
-  if (typeof instant === 'string' && !INSTANT_RE.test(instant)) {
+  if (typeof instant === 'string' && !isInstant(instant)) {
     throw new RangeError(`Expected an ISO 8601 instant with a zone (Z or ±hh:mm), got "${instant}"`);
   }
   const t = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();

@@ -2,7 +2,7 @@
  * Consent to electronic service (docs/legal-rules.md, "When electronic service takes effect"; CPL Art. 90, 在线诉讼规则 Arts. 29-30, Interpretation Art. 136).
  * Pure: no I/O and no clock; every timestamp is an ISO 8601 instant passed in.
  */
-import { instantMs, isInstant } from './instant.js';
+import { instantMs, isInstant } from '../rules/periods.js';
 
 /** The four grounds of C1 Art. 29, (a) to (d). */
 export type ConsentGround = 'A' | 'B' | 'C' | 'D';

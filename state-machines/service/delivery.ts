@@ -10,7 +10,7 @@
  * it was received, 'acted' a procedural act taken in response. Pure: no I/O, no clock.
  */
 import type { ServiceChannel } from './consent.js';
-import { isInstant } from './instant.js';
+import { isInstant } from '../rules/periods.js';
 
 export type DeliveryStep = 'created' | 'sent' | 'delivered' | 'read' | 'acknowledged' | 'acted' | 'failed';
 

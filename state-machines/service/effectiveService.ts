@@ -21,12 +21,12 @@
  *   just what the recipient may prove.
  * - Failed or never-sent records have no arrival to rebut; a rebuttal leaves them not effective.
  */
-import { addPeriod, isIsoDate, shanghaiDate } from '../rules/periods.js';
+import { addPeriod, instantMs } from '../rules/periods.js';
+import { answerByFrom, appealByFrom, serviceDate } from '../rules/statutoryPeriods.js';
 import type { HolidayCalendar } from '../rules/periods.js';
 import type { ServiceChannel } from './consent.js';
 import type { DeliveryRecord } from './delivery.js';
 import { stepAt } from './delivery.js';
-import { instantMs } from './instant.js';
 
 export interface Rebuttal {
   provenArrivalAt: string;
@@ -53,10 +53,6 @@ interface Candidate {
   presumed: boolean;
 }
 
-/** Statutory periods in days, counted from the day after service took effect. */
-const ANSWER_DAYS = 15; // CPL Art. 128
-const APPEAL_JUDGMENT_DAYS = 15; // CPL Art. 171
-const APPEAL_RULING_DAYS = 10; // CPL Art. 171
 /** CPL Art. 95 (2023): service by publication is deemed made when 30 days have passed. */
 const PUBLICATION_DAYS = 30;
 
@@ -196,10 +192,6 @@ export function effectiveService(records: DeliveryRecord[], rebuttal?: Rebuttal)
   );
 }
 
-/** The Shanghai calendar date of an instant, or the date itself when given as 'YYYY-MM-DD'. */
-export function serviceDate(value: string): string {
-  return isIsoDate(value) ? value : shanghaiDate(value);
-}
 
 /** Counts plain days: a deemed-service date is nobody's deadline to act, so it does not roll over. */
 const NO_ROLL_OVER: HolidayCalendar = { isRestDay: () => false };
@@ -225,10 +217,9 @@ export function periodsFromService(
   effectiveAt: string,
   calendar: HolidayCalendar,
 ): { answerBy: string; appealAgainstJudgmentBy: string; appealAgainstRulingBy: string } {
-  const date = serviceDate(effectiveAt);
   return {
-    answerBy: addPeriod(date, ANSWER_DAYS, 'day', calendar),
-    appealAgainstJudgmentBy: addPeriod(date, APPEAL_JUDGMENT_DAYS, 'day', calendar),
-    appealAgainstRulingBy: addPeriod(date, APPEAL_RULING_DAYS, 'day', calendar),
+    answerBy: answerByFrom(effectiveAt, calendar),
+    appealAgainstJudgmentBy: appealByFrom(effectiveAt, 'judgment', calendar),
+    appealAgainstRulingBy: appealByFrom(effectiveAt, 'ruling', calendar),
   };
 }

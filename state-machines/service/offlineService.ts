@@ -7,7 +7,7 @@
  *     the document was left; service is deemed made on the day it was left, with the refusal
  *     and the witness (or photo/video) recorded.
  */
-import { instantMs } from './instant.js';
+import { instantMs } from '../rules/periods.js';
 
 export type OfflineMethod = 'post' | 'inPerson' | 'leftAtResidence';
 

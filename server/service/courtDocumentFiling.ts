@@ -1,15 +1,15 @@
 /**
  * Putting the court's own documents (notices, summonses, service receipts) on the case file.
  * They are stored in GridFS like any upload and listed on the case with kind 'courtDocument';
- * the listing changes only through a case-log entry (CaseStore.commit), as every case change does.
+ * the listing changes only through a case command (cases/caseCommands.ts), as every case change does.
  */
 import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
-import type { CaseDoc, CaseState, StoredDocument } from '../cases/caseModel.js';
+import type { CaseDoc, StoredDocument } from '../cases/caseModel.js';
 import type { DocumentKind } from '../cases/materialCheck.js';
 import { findCourt } from '../courts/courtModel.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { generateCourtDocument, type CourtDocument, type CourtDocumentKind } from '../documents/courtDocuments.js';
-import { AppError, errors } from '../errors.js';
+import { errors } from '../errors.js';
 import { accessCodesFor } from '../cases/defendantAccess.js';
 import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
 import { userModel } from '../users/userModel.js';
@@ -34,19 +34,7 @@ export interface FiledDocument {
   caseNumber: string;
 }
 
-/** Retries a case write that lost a race with another writer (CASE_CHANGED) on the fresh case. */
-export async function retryCaseChange<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await work();
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'CASE_CHANGED') || i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 10 * i + Math.random() * 20));
-    }
-  }
-}
-
-export class CaseFiling {
+export class CourtDocumentFiling {
   constructor(private readonly deps: ServiceDeps) {}
 
   async courtName(courtId: string): Promise<string> {
@@ -133,19 +121,15 @@ export class CaseFiling {
       ...(pdf.hearingId ? { hearingId: pdf.hearingId } : {}),
     } satisfies StoredDocument & Record<string, unknown>;
     try {
-      const doc = await retryCaseChange(async () => {
-        const current = await this.deps.caseStore.get(caseId);
-        if (!current) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-        const { _id: _ignored, version: _v, ...state } = current;
-        const next: CaseState = { ...state, documents: [...current.documents, stored], updatedAt: at };
-        return this.deps.caseStore.commit(current, {
+      const doc = await this.deps.cases.commands.apply(caseId, (current) => ({
+        entry: {
           type: entry.type,
           actor: entry.actor,
           at,
           data: { ...entry.data, document: { id: stored.id, kind: stored.kind, documentType: pdf.documentType, filename: stored.filename, sha256: stored.sha256, size: stored.size } },
-          state: next,
-        });
-      });
+        },
+        fields: { documents: [...current.documents, stored] },
+      }));
       return { stored, courtNameZh: await this.courtName(doc.courtId), caseNumber: doc.caseNumber ?? '' };
     } catch (err) {
       await this.deps.documents.remove([info.id]);
