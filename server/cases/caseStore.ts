@@ -1,16 +1,8 @@
 import type { Connection, Model } from 'mongoose';
 import { errors } from '../errors.js';
 import { caseModel, type CaseDoc, type CaseState } from './caseModel.js';
-import {
-  GENESIS_HASH,
-  buildEntry,
-  caseLogModel,
-  verifyChain,
-  type CaseLogEntry,
-  type ChainVerification,
-  type LogActor,
-  type LogPayload,
-} from './caseLog.js';
+import { GENESIS_HASH, type ChainVerification } from '../hashChain.js';
+import { buildEntry, caseLogModel, verifyChain, type CaseLogEntry, type LogActor, type LogPayload } from './caseLog.js';
 
 export interface Change {
   type: string;
