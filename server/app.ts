@@ -89,6 +89,7 @@ export interface Services {
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
   const now = () => new Date();
+  const cipher = createPersonalDataCipher(context.config.dataEncryptionKey);
   const signing = new CourtSigning(context.config.signing, { production: context.config.env === 'production' });
   // Signed at the real time: the timestamp authority vouches for the real clock, whatever `now` says.
   const seal = (pdf: Buffer, reason: string) => signing.sign(pdf, { reason });
@@ -101,7 +102,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     connection: context.connection,
     store: caseStore,
     documents: new DocumentStore(context.connection, createDocumentCipher(context.config.dataEncryptionKey)),
-    cipher: createPersonalDataCipher(context.config.dataEncryptionKey),
+    cipher,
     calendar: courtCalendar,
     payments: new OfflinePaymentProvider(),
     now,
@@ -115,12 +116,12 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
   const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now, seal, checkPdf: (pdf) => signing.check(pdf) });
-  const sms = new OutboxSmsProvider(serviceModels(context.connection), createPersonalDataCipher(context.config.dataEncryptionKey), now);
+  const sms = new OutboxSmsProvider(serviceModels(context.connection), cipher, now);
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal, sms });
   const courtSettlement = new CourtSettlement({ connection: context.connection, cases, caseStore, service: electronicService, logger: context.logger, now, publicUrl: () => context.publicUrl(), seal });
   const reminders = new Reminders(context.connection, notifications);
   const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, notifications, logger: context.logger, now });
-  const defendants = new DefendantAccess({ connection: context.connection, store: caseStore, cipher: createPersonalDataCipher(context.config.dataEncryptionKey), now });
+  const defendants = new DefendantAccess({ connection: context.connection, store: caseStore, cipher, now });
   return { now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement };
 }
 
