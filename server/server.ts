@@ -4,12 +4,11 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { ApiRegistry } from './http/openapi.js';
 import { createMailer } from './mail/mailer.js';
-import { apiRouters, createServices, type Services } from './http/routes.js';
+import { createServices, routers, type Services } from './app.js';
 import { runPeriodically } from './scheduler.js';
 import { connectDatabase, startEmbeddedDatabase, type Database } from './db/database.js';
-import { healthRoutes } from './http/health.js';
 import { checkSystemDependencies } from './systemDependencies.js';
-import { createApp } from './http/app.js';
+import { createApp } from './http/expressApp.js';
 import { createLogger, type Logger } from './logger.js';
 import { attachHearingNamespace } from './signalling/hearingNamespace.js';
 import { attachUserNamespace } from './signalling/userNamespace.js';
@@ -88,17 +87,14 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       await services.caseNotifier.settled();
     });
     if (config.sweepIntervalSeconds > 0) {
-      const stopSweep = runPeriodically('deadline sweep', config.sweepIntervalSeconds * 1000, () => sweepDeadlines(services, new Date()), logger);
+      const stopSweep = runPeriodically('deadline sweep', config.sweepIntervalSeconds * 1000, () => sweepDeadlines(services, services.now()), logger);
       cleanups.push(stopSweep);
     }
     const app = createApp({
       logger,
       clientDistDir: config.clientDistDir,
       trustedProxies: config.trustedProxies,
-      routers: [
-        healthRoutes({ connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret, sections: { dependencies: () => systemDependencies } }),
-        ...apiRouters(context, services),
-      ],
+      routers: routers(context, services, { connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret, sections: { dependencies: () => systemDependencies } }),
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger);

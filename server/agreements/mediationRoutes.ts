@@ -54,7 +54,7 @@ export function mediationRoutes(ctx: AppContext, cases: CaseService): Router {
     const input = parseInput(mediationSchema, req.body);
     const user = currentUser(req);
     const caseId = String(req.params.id);
-    // The filer hears of each step from the case notifier (cases/caseNotices.ts).
+    // The filer hears of each step from the case notifier (notifications/caseNotices.ts).
     await cases.mediationStep(user, caseId, caseEvent(input));
     res.json(await cases.view(user, caseId));
   });

@@ -1,5 +1,4 @@
 import type { Request, RequestHandler } from 'express';
-import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { verifyAccessToken, type AuthUser, type Role } from './tokens.js';
 
@@ -16,8 +15,11 @@ declare global {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** Requires `Authorization: Bearer <jwt>` and sets `req.user`. */
-export function authenticate(ctx: AppContext): RequestHandler {
+/**
+ * Requires `Authorization: Bearer <jwt>` and sets `req.user`. Takes only the secret's holder
+ * (an AppContext fits), so auth/ stays below context.ts and http/ can use it.
+ */
+export function authenticate(ctx: { config: { jwtSecret: string } }): RequestHandler {
   return (req, _res, next) => {
     const match = BEARER.exec(req.headers.authorization ?? '');
     if (!match?.[1]) {

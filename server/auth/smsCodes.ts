@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { errors } from '../errors.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
-import type { SmsProvider } from '../service/smsProvider.js';
+import type { SmsProvider } from '../mail/sms.js';
 
 export const SMS_CODE_PURPOSES = ['register', 'login', 'identityReview'] as const;
 export type SmsCodePurpose = (typeof SMS_CODE_PURPOSES)[number];

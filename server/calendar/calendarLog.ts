@@ -1,12 +1,12 @@
 /**
  * The log of holiday arrangements entered by platform administrators. Append-only and
- * hash-chained like the case log (cases/caseLog.ts): every entry records who entered which
+ * hash-chained like the case log (hashChain.ts): every entry records who entered which
  * year's arrangement, when, and the arrangement before and after. The arrangements in force
  * are read back from this log, so the log is the only record and cannot disagree with it.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { YearArrangement } from '../../state-machines/calendar/courtCalendar.js';
-import { chainEntry, verifyHashChain, type ChainVerification, type ChainedEntry } from '../cases/caseLog.js';
+import { chainEntry, verifyHashChain, type ChainVerification, type ChainedEntry } from '../hashChain.js';
 
 export const CALENDAR_CHAIN = 'calendar';
 

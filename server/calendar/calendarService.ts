@@ -15,7 +15,7 @@ import type { CaseDoc } from '../cases/caseModel.js';
 import type { CaseCommands } from '../cases/caseCommands.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import { isDuplicateKey } from '../cases/caseStore.js';
-import { GENESIS_HASH } from '../cases/caseLog.js';
+import { GENESIS_HASH } from '../hashChain.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotificationService } from '../notifications/notificationService.js';

@@ -1,16 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import { errors } from '../errors.js';
+import { createCaseEvents, type CaseCommitted, type CaseEvents } from './caseEvents.js';
 import { caseModel, type CaseDoc, type CaseState } from './caseModel.js';
-import {
-  GENESIS_HASH,
-  buildEntry,
-  caseLogModel,
-  verifyChain,
-  type CaseLogEntry,
-  type ChainVerification,
-  type LogActor,
-  type LogPayload,
-} from './caseLog.js';
+import { GENESIS_HASH, type ChainVerification } from '../hashChain.js';
+import { buildEntry, caseLogModel, verifyChain, type CaseLogEntry, type LogActor, type LogPayload } from './caseLog.js';
 
 export interface Change {
   type: string;
@@ -20,17 +13,6 @@ export interface Change {
   /** The complete case fields after the change. */
   state: CaseState;
 }
-
-/** One applied log entry as listeners see it: the step and the case after it. */
-export interface AppliedEntry {
-  seq: number;
-  type: string;
-  at: string;
-  actor: LogActor;
-  data: Record<string, unknown>;
-}
-
-export type AppliedListener = (doc: CaseDoc, entry: AppliedEntry) => void;
 
 /**
  * Writes cases without multi-document transactions (the database may not have
@@ -42,29 +24,23 @@ export type AppliedListener = (doc: CaseDoc, entry: AppliedEntry) => void;
  * A crash between 1 and 3 leaves an unapplied entry; it is rolled forward on
  * the next read of that case and by the start-up sweep, so nothing that was
  * acknowledged is lost and nothing half-written is visible.
+ * Every applied entry is published on `events` (caseEvents.ts), which side effects subscribe to.
  */
 export class CaseStore {
   private readonly cases: Model<CaseDoc>;
   private readonly log: Model<CaseLogEntry>;
-  private readonly listeners = new Set<AppliedListener>();
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    /** Where applied entries are published; app.ts subscribes the side effects. */
+    readonly events: CaseEvents = createCaseEvents(),
+  ) {
     this.cases = caseModel(connection);
     this.log = caseLogModel(connection);
   }
 
   get model(): Model<CaseDoc> {
     return this.cases;
-  }
-
-  /**
-   * Called after every entry is applied, including entries rolled forward after
-   * a crash, and possibly more than once for one entry when two readers roll the
-   * same entry forward: listeners must be idempotent per (case, seq).
-   */
-  onApplied(listener: AppliedListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   async get(caseId: string): Promise<CaseDoc | null> {
@@ -91,7 +67,7 @@ export class CaseStore {
   }
 
   /** Applied entries written at or after `since` (ISO instant), oldest first, each with the case as it stood after it. */
-  async appliedSince(since: string): Promise<{ doc: CaseDoc; entry: AppliedEntry }[]> {
+  async appliedSince(since: string): Promise<CaseCommitted[]> {
     const entries = await this.log.find({ at: { $gte: since }, applied: true }).sort({ at: 1, seq: 1 }).lean<CaseLogEntry[]>().exec();
     return entries.map((e) => {
       const { state, type, at, actor, data } = JSON.parse(e.payload) as LogPayload;
@@ -144,7 +120,9 @@ export class CaseStore {
       if (!isDuplicateKey(err)) throw err;
     }
     await this.log.updateOne({ _id: entry._id }, { $set: { applied: true } }).exec();
-    for (const listener of this.listeners) listener(doc, { seq: entry.seq, type, at, actor, data });
+    // Not awaited: the writer's answer does not wait for notices (the notifier tracks its own
+    // deliveries: caseNotifier.settled()); publish never rejects.
+    void this.events.publish({ doc, entry: { seq: entry.seq, type, at, actor, data } });
     return doc;
   }
 }

@@ -111,6 +111,12 @@ export class DefendantAccess {
   }
 
   /** Takes a defendant away from an account (identity review moved its ID number to someone else). */
+  /** Takes every defendant role `userId` holds off its cases (an identity review moved its ID number: users/identityReview.ts). */
+  async unbindEverywhere(userId: string, actor: { userId: string; role: string }, reason: Record<string, unknown>): Promise<void> {
+    const cases = await this.deps.store.model.find({ 'defendants.userId': userId }, { _id: 1 }).lean<{ _id: string }[]>().exec();
+    for (const c of cases) await this.unbindUser(c._id, userId, actor, reason);
+  }
+
   async unbindUser(caseId: string, userId: string, actor: { userId: string; role: string }, reason: Record<string, unknown>): Promise<void> {
     await this.deps.commands.run(
       caseId,

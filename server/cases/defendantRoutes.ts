@@ -1,15 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { clientIp, rateLimitedError } from '../auth/authRoutes.js';
+import { clientIp, rateLimitedError } from '../auth/rateLimitReply.js';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import { consume, MemoryRateLimitStore, type CountLimit, type RateLimitStore } from '../auth/rateLimitStore.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
-import { createPersonalDataCipher } from '../privacy/personalData.js';
 import { caseSummary } from './caseView.js';
-import type { CaseCommands } from './caseCommands.js';
-import type { CaseStore } from './caseStore.js';
-import { ACCESS_CODE_PATTERN, DefendantAccess } from './defendantAccess.js';
+import { ACCESS_CODE_PATTERN, type DefendantAccess } from './defendantAccess.js';
 
 const claimSchema = z.object({ code: z.string().trim().regex(ACCESS_CODE_PATTERN, 'must be the access code printed on the court document, e.g. ABCD-EFGH-JKMN') }).strict();
 const confirmSchema = z
@@ -25,10 +22,9 @@ const indexParam = z.coerce.number().int().min(0).max(19);
 /** Guessing codes: a person has a handful of court papers, not hundreds. */
 export const CLAIM_LIMIT: CountLimit = { max: 10, windowMs: 60 * 60 * 1000 };
 
-export function defendantRoutes(ctx: AppContext, store: CaseStore, commands: CaseCommands, options: { limits?: RateLimitStore } = {}): Router {
+export function defendantRoutes(ctx: AppContext, access: DefendantAccess, options: { limits?: RateLimitStore } = {}): Router {
   const router = Router();
   const auth = authenticate(ctx);
-  const access = new DefendantAccess({ connection: ctx.connection, store, commands, cipher: createPersonalDataCipher(ctx.config.dataEncryptionKey), now: () => new Date() });
   const limits = options.limits ?? new MemoryRateLimitStore();
   const tags = ['cases'];
 

@@ -7,7 +7,7 @@
  * verification page. The file's own SHA-256 is recorded when it is stored. Both are stable:
  * the same input gives the same bytes (fixed PDF dates, no randomness in pdfkit's output).
  */
-import { canonicalJson } from '../cases/caseLog.js';
+import { canonicalJson } from '../hashChain.js';
 import {
   calendarDateZh,
   dateTimeZh,

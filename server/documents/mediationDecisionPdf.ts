@@ -4,7 +4,7 @@
  * clerk, and says that it takes effect once every party has signed for its receipt. Drawn like
  * the other court documents: a printed content fingerprint, then the court's seal over the file.
  */
-import { canonicalJson } from '../cases/caseLog.js';
+import { canonicalJson } from '../hashChain.js';
 import { dateZh, fingerprint, heading, paragraph, renderPdf, rightLine, sha256Hex, signature, type PdfSeal } from './pdf.js';
 
 export const MEDIATION_DECISION_TITLE = '民事调解书';

@@ -6,16 +6,19 @@
  *     served and every party summoned to it was served the summons for its current start time
  *     at least 3 days before (CPL Art. 139). A mediation session is not a hearing: not checked.
  */
-import type { Connection } from 'mongoose';
 import { noticeProblem, openingProblem, scheduleProblem, type ProcedureProblem } from '../../state-machines/case/caseMachine.js';
 import type { HolidayCalendar } from '../../state-machines/rules/periods.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import { AppError, errors } from '../errors.js';
-import { serviceModels, type EffectDoc, type ServiceDoc } from '../service/serviceModels.js';
 import type { HearingDoc } from './hearingModel.js';
 
 export interface HearingProcedureDeps {
-  connection: Connection;
+  /**
+   * Per person served a summons for this hearing at its current start time: when it took
+   * effect (the earliest). Read from the service records (service/summonsServed.ts) and
+   * handed in by app.ts, so hearings/ does not import service/.
+   */
+  summonsServed(hearing: { _id: string; caseId: string; startsAt: string }): Promise<Map<string, string>>;
   caseStore: CaseStore;
   calendar: HolidayCalendar;
 }
@@ -46,24 +49,7 @@ export class HearingProcedure {
 
   /** Per party summoned to the hearing: when the summons naming its current start time took effect on them. */
   async notices(hearing: HearingDoc): Promise<{ partyId: string; effectiveAt?: string }[]> {
-    const models = serviceModels(this.deps.connection);
-    const summonses = await models.services
-      .find({ caseId: hearing.caseId, 'document.kind': 'summons', 'document.hearing.hearingId': hearing._id, 'document.hearing.startsAt': hearing.startsAt })
-      .lean<ServiceDoc[]>()
-      .exec();
-    const effects = await models.effects
-      .find({ serviceId: { $in: summonses.map((s) => s._id) } })
-      .lean<EffectDoc[]>()
-      .exec();
-    const earliest = new Map<string, string>();
-    for (const e of effects) {
-      if (!e.effect.effective) continue;
-      const seen = earliest.get(e.recipientId);
-      // The latest version of an effect replaces earlier ones; across summonses the earliest counts.
-      const latest = effects.filter((x) => x.serviceId === e.serviceId && x.recipientId === e.recipientId).sort((a, b) => b.version - a.version)[0];
-      if (latest !== e) continue;
-      if (seen === undefined || Date.parse(e.effect.effectiveAt) < Date.parse(seen)) earliest.set(e.recipientId, e.effect.effectiveAt);
-    }
+    const earliest = await this.deps.summonsServed(hearing);
     return hearing.participants
       .filter((p) => p.role === 'party')
       .map((p) => ({ partyId: p.userId, ...(earliest.has(p.userId) ? { effectiveAt: earliest.get(p.userId) } : {}) }));

@@ -1,9 +1,10 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logger.js';
-import { caseNotices, type CaseNotice } from '../cases/caseNotices.js';
+import { caseNotices, type CaseNotice } from './caseNotices.js';
 import { calendarDateZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
-import type { AppliedEntry, CaseStore } from '../cases/caseStore.js';
+import type { AppliedEntry, CaseEvents } from '../cases/caseEvents.js';
+import type { CaseStore } from '../cases/caseStore.js';
 import { userModel } from '../users/userModel.js';
 import type { NotificationService } from './notificationService.js';
 
@@ -44,6 +45,7 @@ export class CaseNotifier {
 
   constructor(
     private readonly deps: {
+      /** Read by the start-up catch-up (`appliedSince`). */
       store: CaseStore;
       notifications: NotificationService;
       connection: Connection;
@@ -54,9 +56,9 @@ export class CaseNotifier {
     },
   ) {}
 
-  /** Starts following the case log; returns the function that stops it. */
-  attach(): () => void {
-    return this.deps.store.onApplied((doc, entry) => {
+  /** Starts following the case log's committed entries; returns the function that stops it. */
+  attach(events: CaseEvents): () => void {
+    return events.subscribe(({ doc, entry }) => {
       const delivery = this.deliver(doc, entry).catch((err: unknown) => {
         this.deps.logger.error({ err, caseId: doc._id, seq: entry.seq }, 'case notification failed');
       });

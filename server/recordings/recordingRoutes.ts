@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
-import type { Connection } from 'mongoose';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AuthUser } from '../auth/tokens.js';
 import type { CaseService } from '../cases/caseService.js';
 import type { AppContext } from '../context.js';
 import { AppError, errors } from '../errors.js';
-import { hearingModel, type HearingDoc } from '../hearings/hearingModel.js';
 import { sha256File } from './probe.js';
 import { recordingModel, type RecordingDoc } from './recordingModel.js';
 import { signStreamToken, STREAM_TOKEN_TTL_SECONDS, verifyStreamToken } from './streamTokens.js';
@@ -19,8 +17,8 @@ const COURT_ROLES_THAT_MAY_PLAY = ['judge', 'clerk'] as const;
  * case and the people who took part in that hearing (e.g. its mediator);
  * anyone else gets 404, so whether a recording exists is not disclosed either.
  */
-async function accessible(connection: Connection, cases: CaseService, user: AuthUser, rec: RecordingDoc): Promise<boolean> {
-  const hearing = await hearingModel(connection).findById(rec.hearingId).lean<HearingDoc>().exec();
+async function accessible(hearings: HearingLookup, cases: CaseService, user: AuthUser, rec: RecordingDoc): Promise<boolean> {
+  const hearing = await hearings.load(rec.hearingId);
   if (!hearing) return false;
   if (hearing.participants.some((p) => p.userId === user.id && HEARING_ROLES_THAT_MAY_PLAY.has(p.role))) return true;
   if (user.courtId === hearing.courtId && COURT_ROLES_THAT_MAY_PLAY.some((r) => user.roles.includes(r))) return true;
@@ -51,14 +49,22 @@ function view(rec: RecordingDoc) {
   };
 }
 
-export function recordingRoutes(ctx: AppContext, cases: CaseService): Router {
+/**
+ * Who took part in a hearing, read through the hearing service (hearings/hearingService.ts)
+ * that app.ts hands in: hearings/ records through recordings/, so recordings/ does not import it.
+ */
+export interface HearingLookup {
+  load(hearingId: string): Promise<{ courtId: string; participants: { userId: string; role: string }[] } | null>;
+}
+
+export function recordingRoutes(ctx: AppContext, cases: CaseService, hearings: HearingLookup): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const recordings = recordingModel(ctx.connection);
   const tags = ['recordings'];
   const load = async (user: AuthUser, id: string): Promise<RecordingDoc> => {
     const rec = await recordings.findById(id).lean<RecordingDoc>().exec();
-    if (!rec || !(await accessible(ctx.connection, cases, user, rec))) throw errors.notFound('The recording', 'RECORDING_NOT_FOUND');
+    if (!rec || !(await accessible(hearings, cases, user, rec))) throw errors.notFound('The recording', 'RECORDING_NOT_FOUND');
     return rec;
   };
 

@@ -11,7 +11,8 @@ import { ServiceLog } from './deliveryLog.js';
 import { ElectronicService } from './electronicService.js';
 import type { Notifier } from './serviceDeps.js';
 import { serviceModels } from './serviceModels.js';
-import { OutboxSmsProvider, type SmsProvider } from './smsProvider.js';
+import type { SmsProvider } from '../mail/sms.js';
+import { OutboxSmsProvider } from './smsProvider.js';
 
 /** Builds electronic service from the app context; `sms` defaults to the database outbox. */
 export function createElectronicService(

@@ -1,6 +1,6 @@
 /**
  * The delivery log of one service: every step of every delivery, every rebuttal and every
- * effect, append-only and hash-chained exactly like the case log (caseLog.ts), so the trail
+ * effect, append-only and hash-chained exactly like the case log (hashChain.ts), so the trail
  * behind a 电子送达凭证 can be re-verified at any time (C1 Art. 31 ¶3).
  *
  * The log is the only record of steps: a delivery's state is always folded from it through
@@ -8,7 +8,7 @@
  */
 import { applyDeliveryStep, type DeliveryRecord, type DeliveryStep } from '../../state-machines/service/delivery.js';
 import type { ServiceChannel } from '../../state-machines/service/consent.js';
-import { GENESIS_HASH, chainEntry, verifyHashChain, type ChainVerification } from '../cases/caseLog.js';
+import { GENESIS_HASH, chainEntry, verifyHashChain, type ChainVerification } from '../hashChain.js';
 import { errors } from '../errors.js';
 import { insertOnce, type ServiceLogEntry, type ServiceModels } from './serviceModels.js';
 

@@ -9,7 +9,7 @@ import type { ConsentGround, ServiceChannel } from '../../state-machines/service
 import { CONSENT_GROUND_TEXT } from '../../state-machines/service/consent.js';
 import type { DeliveryStep } from '../../state-machines/service/delivery.js';
 import type { ServiceEffect } from '../../state-machines/service/effectiveService.js';
-import { canonicalJson } from '../cases/caseLog.js';
+import { canonicalJson } from '../hashChain.js';
 import { calendarDateZh, dateZh, fingerprint, grid, heading, paragraph, renderPdf, rightLine, sha256Hex, signature, table, timestampZh, type PdfSeal } from '../documents/pdf.js';
 
 export const CHANNEL_ZH: Record<ServiceChannel, string> = { inbox: '平台站内送达', email: '电子邮件', sms: '手机短信' };

@@ -11,7 +11,7 @@ import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { ConsentStore } from './consents.js';
 import type { ServiceLog } from './deliveryLog.js';
 import type { ServiceModels } from './serviceModels.js';
-import type { SmsProvider } from './smsProvider.js';
+import type { SmsProvider } from '../mail/sms.js';
 
 /** One in-platform notice to one user: the notifications module's input. */
 export type Notice = NotificationInput;

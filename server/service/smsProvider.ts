@@ -1,35 +1,14 @@
 /**
- * Text messages. A real deployment plugs in its carrier gateway behind `SmsProvider`; the
- * built-in one keeps each message in the database (`sms_outbox`), which is what a court
+ * Text messages. A real deployment plugs in its carrier gateway behind `SmsProvider`
+ * (mail/sms.ts); the built-in one keeps each message in the database (`sms_outbox`), which is what a court
  * without a gateway, a demo and the tests need: the message and its time are recorded (the
  * link token and code only encrypted), and it reports the message as sent and delivered at once.
  */
 import crypto from 'node:crypto';
 import { maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
+import type { SmsMessage, SmsProvider, SmsResult } from '../mail/sms.js';
 import type { ServiceModels } from './serviceModels.js';
-
-export interface SmsMessage {
-  to: string;
-  text: string;
-  /** Our delivery id, echoed back by gateways in their delivery reports. */
-  reference: string;
-  /** Parts of the text that open the document (link token, one-time code): never stored in clear. */
-  secrets?: string[];
-}
-
-export interface SmsResult {
-  sent: boolean;
-  /** The gateway reported the message delivered to the handset. */
-  delivered: boolean;
-  providerMessageId?: string;
-  error?: string;
-}
-
-export interface SmsProvider {
-  readonly name: string;
-  send(message: SmsMessage): Promise<SmsResult>;
-}
 
 function redactSecrets(text: string, secrets: string[]): string {
   return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('…'), text);

@@ -14,8 +14,6 @@
 import crypto from 'node:crypto';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { AuthUser } from '../auth/tokens.js';
-import type { DefendantAccess } from '../cases/defendantAccess.js';
-import type { CaseStore } from '../cases/caseStore.js';
 import { errors } from '../errors.js';
 import { hashPassword } from '../auth/passwords.js';
 import { readyUserModel, type UserDoc } from './userModel.js';
@@ -41,9 +39,17 @@ export interface IdentityReviewDoc {
   previousUserId?: string;
 }
 
+/**
+ * The cases' side of moving an ID number, implemented by cases/defendantAccess.ts and handed
+ * in by app.ts: cases/ builds on users/, so users/ does not import it.
+ */
+export interface DefendantUnbinding {
+  /** Takes every defendant role the user holds off its cases, each step recorded in that case's log. */
+  unbindEverywhere(userId: string, actor: { userId: string; role: string }, reason: Record<string, unknown>): Promise<void>;
+}
+
 export interface IdentityReviewDeps extends UserServiceDeps {
-  caseStore: CaseStore;
-  defendants: DefendantAccess;
+  defendants: DefendantUnbinding;
   now: () => Date;
 }
 
@@ -145,10 +151,7 @@ export class IdentityReviews {
       await this.reviews.updateOne({ _id: reviewId }, { $set: { newUserId: userId } });
     }
     if (previousUserId) {
-      const cases = await this.deps.caseStore.model.find({ 'defendants.userId': previousUserId }, { _id: 1 }).lean<{ _id: string }[]>().exec();
-      for (const c of cases) {
-        await this.deps.defendants.unbindUser(c._id, previousUserId, { userId: clerk.id, role: 'clerk' }, { reason: 'identityReview', reviewId });
-      }
+      await this.deps.defendants.unbindEverywhere(previousUserId, { userId: clerk.id, role: 'clerk' }, { reason: 'identityReview', reviewId });
     }
     await this.audit.insertOne({
       _id: `review:${reviewId}` as never,

@@ -1,18 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { clientIp, rateLimitedError } from '../auth/authRoutes.js';
+import { clientIp, rateLimitedError } from '../auth/rateLimitReply.js';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import { consume, MemoryRateLimitStore } from '../auth/rateLimitStore.js';
 import { SMS_CODE_PATTERN, SmsCodes } from '../auth/smsCodes.js';
-import { DefendantAccess } from '../cases/defendantAccess.js';
-import type { CaseCommands } from '../cases/caseCommands.js';
-import type { CaseStore } from '../cases/caseStore.js';
 import type { AppContext } from '../context.js';
 import { findCourt } from '../courts/courtModel.js';
 import { errors } from '../errors.js';
 import { parseInput } from '../http/validate.js';
-import type { SmsProvider } from '../service/smsProvider.js';
-import { IdentityReviews } from './identityReview.js';
+import type { SmsProvider } from '../mail/sms.js';
+import { IdentityReviews, type DefendantUnbinding } from './identityReview.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PHONE_PATTERN, userServiceDeps } from './userService.js';
 
 const requestSchema = z
@@ -31,14 +28,12 @@ const approveSchema = z.object({ identityCheck: z.string().trim().min(1).max(500
 const rejectSchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 const listSchema = z.object({ status: z.enum(['pending', 'approving', 'approved', 'rejected']).optional() }).strict();
 
-export function identityReviewRoutes(ctx: AppContext, caseStore: CaseStore, commands: CaseCommands, sms: SmsProvider): Router {
+export function identityReviewRoutes(ctx: AppContext, defendants: DefendantUnbinding, sms: SmsProvider, now: () => Date): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const deps = userServiceDeps(ctx);
-  const now = () => new Date();
   const codes = new SmsCodes(ctx.connection, deps.cipher, sms);
-  const defendants = new DefendantAccess({ connection: ctx.connection, store: caseStore, commands, cipher: deps.cipher, now });
-  const reviews = new IdentityReviews({ ...deps, caseStore, defendants, now });
+  const reviews = new IdentityReviews({ ...deps, defendants, now });
   const limits = new MemoryRateLimitStore();
   const tags = ['identity'];
 

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import { hasStaffRole, ROLES, STAFF_ROLES, type AuthUser } from '../auth/tokens.js';
-import { caseModel, type CaseDoc } from '../cases/caseModel.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parseInput } from '../http/validate.js';
@@ -39,12 +38,16 @@ const FIELDS = { name: 1, roles: 1, phoneHash: 1 } as const;
  * a case is named, that case's parties (the filer and any defendant the court
  * recognised: cases/defendantAccess.ts), nobody else.
  */
-export function userRoutes(ctx: AppContext): Router {
+/** The little of a case this route reads; the case store (cases/caseStore.ts) is handed in by app.ts. */
+export interface CaseLookup {
+  get(caseId: string): Promise<{ courtId: string; filerId: string; defendants: { userId?: string }[] } | null>;
+}
+
+export function userRoutes(ctx: AppContext, cases: CaseLookup): Router {
   const router = Router();
   const auth = authenticate(ctx);
   const cipher = createPersonalDataCipher(ctx.config.dataEncryptionKey);
   const users = userModel(ctx.connection);
-  const cases = caseModel(ctx.connection);
 
   /** A query matches a name by substring (case-insensitive) or a mobile number exactly. */
   const matcher = (q: string | undefined) => {
@@ -60,7 +63,7 @@ export function userRoutes(ctx: AppContext): Router {
   }
 
   async function partiesOf(user: AuthUser, caseId: string): Promise<(Lean & { side: 'plaintiff' | 'defendant' })[]> {
-    const doc = await cases.findById(caseId).lean<CaseDoc>().exec();
+    const doc = await cases.get(caseId);
     // Another court's case is not disclosed, as everywhere else.
     if (!doc || doc.courtId !== user.courtId) throw errors.notFound('The case', 'CASE_NOT_FOUND');
     const defendantIds = doc.defendants.flatMap((d) => (d.userId ? [d.userId] : []));

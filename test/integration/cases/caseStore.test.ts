@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEntry, caseLogModel, type LogPayload } from '../../../server/cases/caseLog.js';
 import type { CaseState } from '../../../server/cases/caseModel.js';
+import { createCaseEvents, type CaseCommitted } from '../../../server/cases/caseEvents.js';
 import { CaseStore } from '../../../server/cases/caseStore.js';
 import { restartTestServer, startTestServer, type TestServer } from '../../support/server.js';
 
@@ -73,5 +74,28 @@ describe('case store: the log is the commit point', () => {
     });
     expect((await store.get('case-race'))?.status).toBe('docketed');
     expect(await store.verify('case-race')).toEqual({ valid: true, entries: 2 });
+  });
+
+  it('publishes every applied entry on its event bus, an entry rolled forward after a crash too, and never a refused one', async () => {
+    const events = createCaseEvents();
+    const seen: CaseCommitted[] = [];
+    events.subscribe((e) => void seen.push(e));
+    const store = new CaseStore(server.db.connection, events);
+    const actor = { userId: 'u1', role: 'party' };
+    const v1 = await store.create('case-events', { type: 'SUBMIT', actor, at: '2026-03-02T01:00:00.000Z', data: { n: 1 }, state: state('underReview') });
+    await store.commit(v1, { type: 'A', actor, at: '2026-03-02T01:01:00.000Z', data: {}, state: state('underReview') });
+    await expect(store.commit(v1, { type: 'STALE', actor, at: '2026-03-02T01:02:00.000Z', data: {}, state: state('rejected') })).rejects.toMatchObject({ code: 'CASE_CHANGED' });
+    const second = (await store.entries('case-events'))[1];
+    const payload: LogPayload = { caseId: 'case-events', seq: 3, type: 'REVIEW_ACCEPT', actor: { userId: 'clerk', role: 'clerk' }, at: '2026-03-02T02:00:00.000Z', data: {}, state: state('docketed') };
+    await caseLogModel(server.db.connection).create(buildEntry(payload, second!.hash));
+    expect(seen).toHaveLength(2);
+    // The next read rolls the crash's entry forward, and that is published like any other.
+    await store.get('case-events');
+    expect(seen.map(({ doc, entry }) => [entry.seq, entry.type, doc.version, doc.status])).toEqual([
+      [1, 'SUBMIT', 1, 'underReview'],
+      [2, 'A', 2, 'underReview'],
+      [3, 'REVIEW_ACCEPT', 3, 'docketed'],
+    ]);
+    expect(seen[0]!.entry).toMatchObject({ actor, at: '2026-03-02T01:00:00.000Z', data: { n: 1 } });
   });
 });

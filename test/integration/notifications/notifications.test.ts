@@ -145,7 +145,7 @@ describe('notifications: inbox, live push and email', () => {
     expect(list.status).toBe(200);
     const types = list.body.notifications.map((n) => n.type);
     expect(types.slice(0, 2)).toEqual(['mediation.accept', 'mediation.offer']);
-    // Before mediation the filer heard of each step of the case (cases/caseNotices.ts).
+    // Before mediation the filer heard of each step of the case (notifications/caseNotices.ts).
     expect(types.slice(2).sort()).toEqual(['case.accepted', 'case.feeSettled', 'case.received']);
     expect(list.body.unread).toBe(5);
 

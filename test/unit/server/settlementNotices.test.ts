@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseDoc } from '../../../server/cases/caseModel.js';
-import { caseNotices } from '../../../server/cases/caseNotices.js';
+import { caseNotices } from '../../../server/notifications/caseNotices.js';
 
 /** Just what the notices read of a case. */
 function caseDoc(status: string, mediation: Record<string, unknown> = {}): CaseDoc {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CaseDoc } from '../../../server/cases/caseModel.js';
-import { caseNotices, type AppliedStep } from '../../../server/cases/caseNotices.js';
+import { caseNotices, type AppliedStep } from '../../../server/notifications/caseNotices.js';
 import { emailText, inboxNoticeText, smsText, type ServiceTextInput } from '../../../server/service/serviceTexts.js';
 
 const STEP_TYPES = [

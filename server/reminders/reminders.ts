@@ -3,19 +3,22 @@
  * filer's correction and fee, the served defendant's answer) is about to end, or a hearing starts within a day. The sweep is periodic
  * (server/scheduler.ts) and may run any number of times: each reminder is
  * keyed by what it is about, so a person gets it once.
+ *
+ * A folder of its own: it reads cases, hearings and service records and sends
+ * through notifications/, so it sits above all four and none of them imports it.
  */
 import type { Connection } from 'mongoose';
 import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
 import { endOfDayShanghai, shanghaiDate } from '../../state-machines/rules/periods.js';
-import { SUBJECT_EN, SUBJECT_ZH } from '../cases/caseNotices.js';
+import { SUBJECT_EN, SUBJECT_ZH } from '../notifications/caseNotices.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import { caseModel } from '../cases/caseModel.js';
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import { hearingModel, SESSION_NAMES, type HearingDoc } from '../hearings/hearingModel.js';
 import { hasPaymentAwaitingConfirmation } from '../payments/paymentProvider.js';
 import { serviceModels } from '../service/serviceModels.js';
-import type { NotificationInput } from './notificationModel.js';
-import type { NotificationService } from './notificationService.js';
+import type { NotificationInput } from '../notifications/notificationModel.js';
+import type { NotificationService } from '../notifications/notificationService.js';
 
 /** A period is "ending soon" in its last three days; the last day gets a reminder of its own. */
 export const DEADLINE_WARNING_MS = 3 * 24 * 60 * 60 * 1000;

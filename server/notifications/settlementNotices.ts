@@ -3,8 +3,8 @@
  * are served the 调解书 itself and find it in their inbox). Pure, like caseNotices.ts.
  */
 import { dateTimeZh } from '../documents/pdf.js';
-import type { NotificationInput } from '../notifications/notificationModel.js';
-import type { CaseDoc } from './caseModel.js';
+import type { CaseDoc } from '../cases/caseModel.js';
+import type { NotificationInput } from './notificationModel.js';
 
 /** CPL Art. 101 para. 1 grounds, as printed. */
 export const TRANSCRIPT_GROUND_LABELS: Record<string, { zh: string; en: string }> = {

@@ -1,14 +1,14 @@
 /**
  * What each step of a case tells the people it concerns. Pure: from one applied
  * log entry and the case after it, the notices to send. Delivery (store, live
- * push, email) is the notification service's job (notifications/caseNotifier.ts).
+ * push, email) is the case notifier's job (caseNotifier.ts).
  *
  * Hearing and mediation sessions are announced by the hearing service, which
  * knows every participant; served documents by electronic service.
  */
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
-import type { NotificationInput } from '../notifications/notificationModel.js';
-import type { CaseDoc } from './caseModel.js';
+import type { CaseDoc } from '../cases/caseModel.js';
+import type { NotificationInput } from './notificationModel.js';
 import { settlementNotice } from './settlementNotices.js';
 
 /** Who is told: the filer, or the clerks of the case's court (the review queue). */

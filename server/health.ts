@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import type { Connection } from 'mongoose';
-import type { WorkerPool } from '../../media/workerPool.js';
-import { hasStaffRole, verifyAccessToken } from '../auth/tokens.js';
-import { VERSION } from '../version.js';
+import type { WorkerPool } from '../media/workerPool.js';
+import { hasStaffRole, verifyAccessToken } from './auth/tokens.js';
+import { VERSION } from './version.js';
 
 const DB_STATES: Record<number, string> = { 0: 'disconnected', 1: 'connected', 2: 'connecting', 3: 'disconnecting' };
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { AppError, errors } from '../errors.js';
@@ -14,13 +14,14 @@ import {
   publicUserView,
   registerParty,
   userServiceDeps,
-} from '../users/userService.js';
-import type { SmsProvider } from '../service/smsProvider.js';
-import { LoginLimiter, type LoginLimits } from './loginLimiter.js';
-import { authenticate, currentUser } from './middleware.js';
-import { consume, describeRetry, describeRetryZh, MemoryRateLimitStore, type CountLimit, type RateLimitStore } from './rateLimitStore.js';
-import { SMS_CODE_PATTERN, SMS_CODE_TTL_MS, SmsCodes } from './smsCodes.js';
-import { ROLES, signAccessToken } from './tokens.js';
+} from './userService.js';
+import type { SmsProvider } from '../mail/sms.js';
+import { LoginLimiter, type LoginLimits } from '../auth/loginLimiter.js';
+import { authenticate, currentUser } from '../auth/middleware.js';
+import { consume, MemoryRateLimitStore, type CountLimit, type RateLimitStore } from '../auth/rateLimitStore.js';
+import { clientIp, rateLimitedError } from '../auth/rateLimitReply.js';
+import { SMS_CODE_PATTERN, SMS_CODE_TTL_MS, SmsCodes } from '../auth/smsCodes.js';
+import { ROLES, signAccessToken } from '../auth/tokens.js';
 
 const registerBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -93,15 +94,6 @@ export interface AuthRouteOptions {
   limiter?: { limits?: Partial<LoginLimits>; now?: () => number };
   /** Where counters live (in-process by default; see rateLimitStore.ts). */
   store?: RateLimitStore;
-}
-
-/** 429 with Retry-After and a message that says when to try again, in English and Chinese. */
-export function rateLimitedError(res: { setHeader(name: string, value: string): unknown }, retryAfterSeconds: number, what: string, whatZh: string) {
-  res.setHeader('Retry-After', String(retryAfterSeconds));
-  return new AppError('rateLimited', 'RATE_LIMITED', `${what} Please try again in ${describeRetry(retryAfterSeconds)}.`, {
-    retryAfterSeconds,
-    messageZh: `${whatZh}请在${describeRetryZh(retryAfterSeconds)}后重试。`,
-  });
 }
 
 export function authRoutes(ctx: AppContext, sms: SmsProvider, options: AuthRouteOptions = {}): Router {
@@ -258,9 +250,4 @@ function parseSmsCodeRequest(body: unknown): z.infer<typeof smsCodeBody> {
     if (err instanceof AppError && issues?.[0]?.path === 'phone') throw errors.validation(err.message, err.details, 'INVALID_PHONE');
     throw err;
   }
-}
-
-/** express resolves X-Forwarded-For per the app's 'trust proxy' setting (TRUSTED_PROXIES). */
-export function clientIp(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
