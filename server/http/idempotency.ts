@@ -4,6 +4,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { currentUser } from '../auth/middleware.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { contentHash, type IncomingFile } from '../documents/documentStore.js';
 import { filesOf } from './uploads.js';
 
 /**
@@ -34,9 +35,9 @@ function model(connection: Connection): Model<IdempotencyDoc> {
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** What makes two requests "the same": route, JSON fields and the files' bytes. */
-function requestHash(method: string, path: string, body: unknown, files: { field: string; bytes: Buffer }[]): string {
+function requestHash(method: string, path: string, body: unknown, files: IncomingFile[]): string {
   const h = crypto.createHash('sha256').update(`${method} ${path}\n`).update(JSON.stringify(body ?? {}));
-  for (const f of files) h.update(`\n${f.field}:`).update(crypto.createHash('sha256').update(f.bytes).digest('hex'));
+  for (const f of files) h.update(`\n${f.field}:`).update(contentHash(f));
   return h.digest('hex');
 }
 
