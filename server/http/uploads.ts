@@ -109,7 +109,7 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
       // instead of the error. A body that does not end soon is cut off with the connection.
       req.resume();
       const drained = new Promise<void>((resolve) => {
-        if (req.complete) return resolve();
+        if (req.complete || req.destroyed) return resolve();
         const timer = setTimeout(() => {
           if (!req.complete) res.setHeader('connection', 'close');
           resolve();
