@@ -119,7 +119,7 @@ export class DocumentStore {
     }
     // sha256 and size stay those of the plaintext: what the party uploaded and downloads.
     const claimed = await this.collections.files.updateOne(
-      { _id: new mongoose.mongo.ObjectId(staged.id), 'metadata.staged': true },
+      { _id: new mongoose.mongo.ObjectId(staged.id), 'metadata.staged': true, 'metadata.removing': { $exists: false } },
       { $set: { length: staged.storedLength, filename: file.filename, metadata: { ...metadata, sha256: staged.sha256, mediaType: staged.mediaType, ...(staged.encryption ? { encryption: staged.encryption } : {}) } } },
     );
     if (claimed.matchedCount !== 1) throw new Error('The uploaded file is no longer staged (removed with its request, or claimed already).');

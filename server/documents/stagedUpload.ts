@@ -177,15 +177,37 @@ export async function stageUpload(
 }
 
 /**
- * Files and their chunks; best effort (a file already gone is fine). With
- * `onlyStaged`, a file a case has claimed meanwhile is left alone.
+ * Files and their chunks. With `onlyStaged`, a file a case has claimed is left
+ * alone (and one being removed can no longer be claimed). Chunks go first and the
+ * files document last, so a removal that does not finish leaves a staged files
+ * document for DocumentStore.removeAbandoned to find. A database busy with other
+ * writes may refuse a delete (the embedded FerretDB: SQLITE_BUSY): each is tried
+ * again, with growing pauses, until no chunk of the file is left.
  */
 export async function removeFiles(bucket: Bucket, ids: ObjectId[], onlyStaged = false): Promise<void> {
-  await Promise.all(
-    ids.map(async (id) => {
-      const { deletedCount } = await bucket.files.deleteOne({ _id: id, ...(onlyStaged ? { 'metadata.staged': true } : {}) }).catch(() => ({ deletedCount: 0 }));
-      // Without onlyStaged, chunks whose files document is already gone are deleted too (debris of a write cut short).
-      if (deletedCount > 0 || !onlyStaged) await bucket.chunks.deleteMany({ files_id: id }).catch(() => undefined);
-    }),
-  );
+  await Promise.all(ids.map((id) => removeFile(bucket, id, onlyStaged)));
+}
+
+const REMOVE_ATTEMPTS = 8;
+
+async function removeFile(bucket: Bucket, id: ObjectId, onlyStaged: boolean): Promise<void> {
+  let marked = !onlyStaged;
+  for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
+    try {
+      if (!marked) {
+        const { matchedCount } = await bucket.files.updateOne({ _id: id, 'metadata.staged': true }, { $set: { 'metadata.removing': true } });
+        // Claimed by a case (or never written): its chunks are the case's, not ours.
+        if (matchedCount === 0) return;
+        marked = true;
+      }
+      await bucket.chunks.deleteMany({ files_id: id });
+      if ((await bucket.chunks.countDocuments({ files_id: id })) === 0) {
+        await bucket.files.deleteOne({ _id: id });
+        return;
+      }
+    } catch {
+      // Tried again below.
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000)));
+  }
 }

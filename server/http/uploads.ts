@@ -26,8 +26,9 @@ export interface UploadOptions {
 const files = new WeakMap<Request, IncomingFile[]>();
 /** Headroom for the multipart framing and the JSON part over the files' own bytes. */
 const FRAMING_BYTES = 1024 * 1024;
-/** How long a refused upload's remaining body is read and dropped before the answer goes out. */
+/** How long, and how much of, a refused upload's remaining body is read and dropped before the answer goes out. */
 const DRAIN_WAIT_MS = 2_000;
+const DRAIN_MAX_BYTES = 4 * 1024 * 1024;
 /** A request whose client left before the answer: its handler gets this long to claim its files. */
 const ORPHAN_WAIT_MS = 60_000;
 /** Staged files of requests cut off by a restart are looked for at most this often. */
@@ -104,23 +105,31 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
       if (done) return;
       done = true;
       req.unpipe(parser);
-      // Whatever the client still sends is read off the socket and dropped. The answer waits
-      // (briefly) for the body's end: a client still writing when the socket closes sees EPIPE
-      // instead of the error. A body that does not end soon is cut off with the connection.
-      req.resume();
+      // What the client still sends is read off the socket and dropped, briefly: a small client
+      // still writing when the socket closes would see EPIPE instead of the error. A body that does
+      // not end within DRAIN_MAX_BYTES or DRAIN_WAIT_MS is read no further (reading costs memory
+      // and time) and cut off with the connection after the answer.
       const drained = new Promise<void>((resolve) => {
         if (req.complete || req.destroyed) return resolve();
-        const timer = setTimeout(() => {
-          if (!req.complete) res.setHeader('connection', 'close');
-          resolve();
-        }, DRAIN_WAIT_MS);
-        const ended = () => {
+        let dropped = 0;
+        const stop = () => {
           clearTimeout(timer);
+          req.off('data', count);
+          if (!req.complete) {
+            req.pause();
+            res.setHeader('connection', 'close');
+          }
           resolve();
         };
-        req.once('end', ended);
-        req.once('error', ended);
-        req.once('close', ended);
+        const count = (chunk: Buffer) => {
+          dropped += chunk.length;
+          if (dropped > DRAIN_MAX_BYTES) stop();
+        };
+        const timer = setTimeout(stop, DRAIN_WAIT_MS);
+        req.on('data', count);
+        req.once('end', stop);
+        req.once('error', stop);
+        req.once('close', stop);
       });
       void Promise.all([removeStored(), drained]).then(() => {
         release();
