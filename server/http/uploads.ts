@@ -112,12 +112,16 @@ export function uploads(fields: { name: string; maxCount: number }[], maxBytes: 
       const drained = new Promise<void>((resolve) => {
         if (req.complete || req.destroyed) return resolve();
         let dropped = 0;
+        let stopped = false;
         const stop = () => {
+          // The first of end, close, error, the byte cap or the timer; the later ones find nothing to do.
+          if (stopped) return;
+          stopped = true;
           clearTimeout(timer);
           req.off('data', count);
           if (!req.complete) {
             req.pause();
-            res.setHeader('connection', 'close');
+            if (!res.headersSent) res.setHeader('connection', 'close');
           }
           resolve();
         };
