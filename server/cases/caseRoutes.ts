@@ -13,6 +13,8 @@ import type { DocumentKind } from './materialCheck.js';
 import { filesOf, uploads } from '../http/uploads.js';
 import { parseInput } from '../http/validate.js';
 import { idempotent } from '../http/idempotency.js';
+import { DocumentStore } from '../documents/documentStore.js';
+import { createDocumentCipher } from '../privacy/documentCipher.js';
 
 const amount = z
   .union([z.number(), z.string()])
@@ -99,14 +101,16 @@ function checkFilingExtras(input: z.infer<typeof filingSchema>): void {
   }
 }
 /** The `case` part is checked as soon as it arrives, before any file of the request is read. */
-const caseField = (schema: z.ZodType) => ({ field: 'case', check: (value: string) => void parseInput(schema, parseJsonField(value)) });
+const caseField = (schema: z.ZodType, required: boolean) => ({ field: 'case', required, check: (value: string) => void parseInput(schema, parseJsonField(value)) });
 
 export function caseRoutes(ctx: AppContext, service: CaseService): Router {
   const router = Router();
   const auth = authenticate(ctx);
-  const upload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes);
-  const filingUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(filingSchema) });
-  const resubmitUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { json: caseField(resubmitSchema) });
+  // Files stream into storage as they arrive (the service claims them); a decision stays in memory to be sealed.
+  const store = new DocumentStore(ctx.connection, createDocumentCipher(ctx.config.dataEncryptionKey));
+  const upload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { store });
+  const filingUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { store, json: caseField(filingSchema, true) });
+  const resubmitUpload = uploads(FILE_FIELDS, ctx.config.uploadMaxBytes, { store, json: caseField(resubmitSchema, false) });
   const view = (req: Request, id: string) => service.view(currentUser(req), id);
   const once = idempotent(ctx.connection, ctx.logger);
   const tags = ['cases'];
@@ -155,7 +159,7 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
     res.status(201).json(await view(req, String(req.params.id)));
   });
 
-  const answerUpload = uploads([{ name: 'answer', maxCount: 1 }], ctx.config.uploadMaxBytes);
+  const answerUpload = uploads([{ name: 'answer', maxCount: 1 }], ctx.config.uploadMaxBytes, { store });
   ctx.api.add({ method: 'post', path: '/api/cases/:id/answer', summary: 'Defendant (or a clerk entering a paper answer): file the answer (答辩状) within the answer period, one file in field answer', tags, auth: true, multipart: { files: ['answer'] }, responses: { 201: { description: 'The case, now answered' }, 400: err('No file (ANSWER_FILE_REQUIRED)'), 403: err('Not a defendant of this case (NOT_A_DEFENDANT)'), 409: err('Not served yet, or the answer period has ended') } });
   router.post('/api/cases/:id/answer', auth, answerUpload, async (req, res) => {
     const [file] = filesOf(req);

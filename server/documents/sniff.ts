@@ -21,21 +21,46 @@ const PNG_IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
+/**
+ * Bytes of a file's start and end that decide its type and readability: an upload
+ * streamed to storage keeps only these, never the whole file. A ZIP's end of
+ * central directory is within its last 65,557 bytes (22 + a 65,535-byte comment).
+ */
+export const SNIFF_HEAD_BYTES = 64 * 1024;
+export const SNIFF_TAIL_BYTES = 65_557;
+
 export function sniffDocument(bytes: Buffer): Sniffed | null {
-  if (bytes.subarray(0, PDF.length).equals(PDF)) {
-    // Incremental saves append trailers, so look for %%EOF near the end, not exactly at it.
-    return { mediaType: 'application/pdf', readable: bytes.subarray(-1024).includes('%%EOF') };
-  }
-  if (bytes.subarray(0, PNG.length).equals(PNG)) {
-    return { mediaType: 'image/png', readable: bytes.length > 16 && bytes.subarray(-12).includes(PNG_IEND) };
-  }
-  if (bytes.subarray(0, JPEG.length).equals(JPEG)) {
-    return { mediaType: 'image/jpeg', readable: bytes.subarray(-16).includes(Buffer.from([0xff, 0xd9])) };
-  }
-  if (bytes.subarray(0, ZIP.length).equals(ZIP) && zipHasRootEntry(bytes, 'OFD.xml')) {
-    return { mediaType: 'application/ofd', readable: hasEndOfCentralDirectory(bytes) };
-  }
+  return sniffHeadAndTail(bytes.subarray(0, SNIFF_HEAD_BYTES), bytes.subarray(-SNIFF_TAIL_BYTES), bytes.length);
+}
+
+/** The same judgement from the first SNIFF_HEAD_BYTES and the last SNIFF_TAIL_BYTES of a file of `size` bytes. */
+export function sniffHeadAndTail(head: Buffer, tail: Buffer, size: number): Sniffed | null {
+  const type = sniffType(head);
+  if (!type) return null;
+  return { mediaType: type, readable: hasEnd(type, tail, size) };
+}
+
+/** The type alone, from the first bytes (an OFD's OFD.xml entry must start within SNIFF_HEAD_BYTES). */
+export function sniffType(head: Buffer): AcceptedMediaType | null {
+  if (head.subarray(0, PDF.length).equals(PDF)) return 'application/pdf';
+  if (head.subarray(0, PNG.length).equals(PNG)) return 'image/png';
+  if (head.subarray(0, JPEG.length).equals(JPEG)) return 'image/jpeg';
+  if (head.subarray(0, ZIP.length).equals(ZIP) && zipHasRootEntry(head, 'OFD.xml')) return 'application/ofd';
   return null;
+}
+
+function hasEnd(type: AcceptedMediaType, tail: Buffer, size: number): boolean {
+  switch (type) {
+    // Incremental saves append trailers, so look for %%EOF near the end, not exactly at it.
+    case 'application/pdf':
+      return tail.subarray(-1024).includes('%%EOF');
+    case 'image/png':
+      return size > 16 && tail.subarray(-12).includes(PNG_IEND);
+    case 'image/jpeg':
+      return tail.subarray(-16).includes(Buffer.from([0xff, 0xd9]));
+    case 'application/ofd':
+      return hasEndOfCentralDirectory(tail);
+  }
 }
 
 /** Walks the ZIP local file headers looking for an entry name (no decompression needed). */
@@ -56,9 +81,8 @@ function zipHasRootEntry(bytes: Buffer, name: string): boolean {
   return false;
 }
 
-function hasEndOfCentralDirectory(bytes: Buffer): boolean {
-  const tail = bytes.subarray(-65_557);
-  return tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+function hasEndOfCentralDirectory(tail: Buffer): boolean {
+  return tail.subarray(-SNIFF_TAIL_BYTES).includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
 }
 
 export const ACCEPTED_TYPES_TEXT = 'PDF, JPEG, PNG or OFD';

@@ -10,6 +10,8 @@ import type { PdfSeal } from '../documents/pdf.js';
 
 export async function sealDecision(seal: PdfSeal | undefined, file: IncomingFile, title: string): Promise<{ file: IncomingFile; sealed: boolean }> {
   if (!seal) return { file, sealed: false };
+  // The decision route keeps its one PDF in memory: a streamed upload cannot be sealed in place.
+  if (!('bytes' in file)) throw new Error('A decision is sealed from its bytes in memory; its upload must not be streamed to storage.');
   try {
     return { file: { ...file, bytes: await seal(file.bytes, title) }, sealed: true };
   } catch {

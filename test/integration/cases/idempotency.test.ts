@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KEY_TTL_MS, MAX_KEYS_PER_USER } from '../../../server/http/idempotency.js';
 import { registerParty, sampleFiles, seedAndLoginClerk, type ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
@@ -10,6 +11,10 @@ describe('Idempotency-Key on filings and payments', () => {
   let clerk: ApiClient;
   let party: ApiClient;
   let other: ApiClient;
+  let third: ApiClient;
+  const keys = () => server.db.connection.collection('idempotencyKeys');
+  const userId = async (client: ApiClient) => (await client.get<{ user: { id: string } }>('/api/auth/me')).body.user.id;
+  const dayAndAMinuteAgo = () => new Date(Date.now() - KEY_TTL_MS - 60_000);
 
   const fileWithKey = async (client: ApiClient, key: string, json: unknown = filing) => {
     const form = new FormData();
@@ -26,9 +31,19 @@ describe('Idempotency-Key on filings and payments', () => {
     clerk = await seedAndLoginClerk(server);
     party = await registerParty(server, '13700000061', 61);
     other = await registerParty(server, '13700000062', 62, '王五');
+    third = await registerParty(server, '13700000063', 63, '赵六');
+    // Left from a day ago by someone else; the first request with a key after the start sweeps it.
+    await keys().insertOne({ _id: 'someone|POST /api/cases|old-key-0001' as never, userId: 'someone', requestHash: 'x', state: 'done', status: 201, body: {}, createdAt: dayAndAMinuteAgo() });
   });
   afterAll(async () => {
     await server?.destroy();
+  });
+
+  it('keys expired by the database or, where it has no TTL index, by the sweep are gone', async () => {
+    const indexes = await keys().listIndexes().toArray();
+    expect(indexes.some((i) => JSON.stringify(i.key) === JSON.stringify({ createdAt: 1 }))).toBe(true);
+    expect((await fileWithKey(third, 'sweep-key-0001')).status).toBe(201);
+    await vi.waitFor(async () => expect(await keys().countDocuments({ userId: 'someone' })).toBe(0), { timeout: 5000, interval: 100 });
   });
 
   it('a retried filing returns the first case, never a second one', async () => {
@@ -70,5 +85,31 @@ describe('Idempotency-Key on filings and payments', () => {
     expect(again).toEqual(first);
     const list = await party.get<{ payments: unknown[] }>(`/api/cases/${filed.body.id}/payments`);
     expect(list.body.payments).toHaveLength(1);
+  });
+
+  it('a key is kept for a day: then the same key files anew', async () => {
+    const first = await fileWithKey(third, 'expiry-key-0001');
+    expect(first.status).toBe(201);
+    expect(await fileWithKey(third, 'expiry-key-0001')).toMatchObject({ status: 201, replayed: 'true', body: { id: first.body.id } });
+    // A day later (the record is dated back: the clock of the database is not ours to move).
+    await keys().updateMany({ userId: await userId(third), _id: { $regex: /expiry-key-0001$/ } as never }, { $set: { createdAt: dayAndAMinuteAgo() } });
+    const later = await fileWithKey(third, 'expiry-key-0001');
+    expect(later).toMatchObject({ status: 201, replayed: null });
+    expect(later.body.id).not.toBe(first.body.id);
+    expect(await count(third)).toBe(3);
+  });
+
+  it('one user holds a bounded number of live keys; replays of existing keys still work', async () => {
+    const id = await userId(third);
+    const replayable = await fileWithKey(third, 'bounded-key-0001');
+    expect(replayable.status).toBe(201);
+    const filler = Array.from({ length: MAX_KEYS_PER_USER }, (_, i) => ({ _id: `${id}|POST /api/cases|filler-${i}` as never, userId: id, requestHash: 'x', state: 'done', status: 201, body: {}, createdAt: new Date() }));
+    await keys().insertMany(filler);
+    expect(await fileWithKey(third, 'bounded-key-0002')).toMatchObject({ status: 429, body: { error: { code: 'IDEMPOTENCY_KEYS_EXHAUSTED' } } });
+    expect(await fileWithKey(third, 'bounded-key-0001')).toMatchObject({ status: 201, replayed: 'true', body: { id: replayable.body.id } });
+    // Another user is not affected.
+    expect((await fileWithKey(other, 'bounded-key-0002')).status).toBe(201);
+    await keys().deleteMany({ _id: { $in: filler.map((f) => f._id) } });
+    expect((await fileWithKey(third, 'bounded-key-0002')).status).toBe(201);
   });
 });
