@@ -76,3 +76,13 @@ export function verifyHashChain<P extends { seq: number; type: string; at: strin
   }
   return { valid: true, entries: entries.length };
 }
+
+/** The mongoose field definitions of a chained entry, shared by every log that keeps one. */
+export const CHAINED_ENTRY_FIELDS = {
+  seq: { type: Number, required: true },
+  type: { type: String, required: true },
+  at: { type: String, required: true },
+  payload: { type: String, required: true },
+  prevHash: { type: String, required: true },
+  hash: { type: String, required: true },
+} as const;

@@ -6,7 +6,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { YearArrangement } from '../../state-machines/calendar/courtCalendar.js';
-import { chainEntry, verifyHashChain, type ChainVerification, type ChainedEntry } from '../hashChain.js';
+import { CHAINED_ENTRY_FIELDS, chainEntry, verifyHashChain, type ChainVerification, type ChainedEntry } from '../hashChain.js';
 
 export const CALENDAR_CHAIN = 'calendar';
 
@@ -34,12 +34,7 @@ export interface CalendarLogEntry extends ChainedEntry {
 const schema = new Schema<CalendarLogEntry>(
   {
     _id: { type: String, required: true },
-    seq: { type: Number, required: true },
-    type: { type: String, required: true },
-    at: { type: String, required: true },
-    payload: { type: String, required: true },
-    prevHash: { type: String, required: true },
-    hash: { type: String, required: true },
+    ...CHAINED_ENTRY_FIELDS,
   },
   { versionKey: false },
 );

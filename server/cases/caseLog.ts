@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { chainEntry, verifyHashChain, type ChainVerification } from '../hashChain.js';
+import { CHAINED_ENTRY_FIELDS, chainEntry, verifyHashChain, type ChainedEntry, type ChainVerification } from '../hashChain.js';
 import type { CaseState } from './caseModel.js';
 
 /** Who caused a log entry; names are not stored here (they are personal data). */
@@ -20,16 +20,10 @@ export interface LogPayload {
   state: CaseState;
 }
 
-export interface CaseLogEntry {
+/** `payload` is the canonical JSON of LogPayload; the hash covers these exact bytes, so reading it back cannot alter them. */
+export interface CaseLogEntry extends ChainedEntry {
   _id: string;
   caseId: string;
-  seq: number;
-  type: string;
-  at: string;
-  /** Canonical JSON of LogPayload; the hash covers these exact bytes, so reading it back cannot alter them. */
-  payload: string;
-  prevHash: string;
-  hash: string;
   /** False until the case document reflects this entry (see caseStore.ts). Not hashed: it is bookkeeping. */
   applied: boolean;
 }
@@ -38,12 +32,7 @@ const logSchema = new Schema<CaseLogEntry>(
   {
     _id: { type: String, required: true },
     caseId: { type: String, required: true },
-    seq: { type: Number, required: true },
-    type: { type: String, required: true },
-    at: { type: String, required: true },
-    payload: { type: String, required: true },
-    prevHash: { type: String, required: true },
-    hash: { type: String, required: true },
+    ...CHAINED_ENTRY_FIELDS,
     applied: { type: Boolean, required: true },
   },
   { versionKey: false },

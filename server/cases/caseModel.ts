@@ -1,17 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CaseSnapshotJson, CaseStatus, Finding } from '../../state-machines/case/caseMachine.js';
 import type { OnlineCaseType } from '../../state-machines/rules/fees.js';
-import type { DocumentKind } from './materialCheck.js';
+import type { CaseDocument, FiledDocumentKind } from '../../protocol/caseViews.js';
 
-export interface StoredDocument {
-  id: string;
-  kind: DocumentKind;
-  filename: string;
-  sha256: string;
-  size: number;
-  mediaType: string;
-  readable: boolean;
-  uploadedAt: string;
+/** A document as the case stores it: what the parties see, plus who uploaded it. */
+export interface StoredDocument extends Omit<CaseDocument, 'kind'> {
+  kind: FiledDocumentKind;
   uploadedBy: string;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { ServicePeriods } from '../../state-machines/service/servicePeriods.js';
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { ChainedEntry } from '../hashChain.js';
 import type { ConsentGround, ServiceChannel } from '../../state-machines/service/consent.js';
 import type { ServiceEffect } from '../../state-machines/service/effectiveService.js';
 import type { OfflineEffect, OfflineMethod } from '../../state-machines/service/offlineService.js';
@@ -86,15 +87,9 @@ export interface DeliveryDoc {
 }
 
 /** One hash-chained log entry of a service; `_id` = `${serviceId}:${seq}`. */
-export interface ServiceLogEntry {
+export interface ServiceLogEntry extends ChainedEntry {
   _id: string;
   serviceId: string;
-  seq: number;
-  type: string;
-  at: string;
-  payload: string;
-  prevHash: string;
-  hash: string;
 }
 
 /** A version of the effect of one service on one recipient; `_id` = `${serviceId}:${recipientId}:${version}`. */
