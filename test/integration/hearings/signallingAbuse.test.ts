@@ -158,17 +158,19 @@ describe('hearing signalling under abuse', () => {
     const disconnected = new Promise<void>((resolve) => other.once('disconnect', () => resolve()));
     const throttled = nextEvent(other, 'hearing:throttled');
     for (let i = 0; i < 600; i++) (other as unknown as Loose).emit('recording:consent', { consent: i % 2 === 0 }, (a: Ack<unknown>) => acks.push(a));
-    // A host command right behind the flood is answered.
+    // A host command right behind the flood is answered, and so is the close, which waits until the
+    // hearing record is stored: not behind one write per consent (before the fix, 101.5 s after 2,000
+    // consents; how long it takes is measured by `npm run bench -- probe`).
     expect(await ask(judge, 'host:lowerAllHands')).toEqual({ ok: true, data: {} });
-    // The flooder was refused at once and, flooding on, cut off with the stable reason.
-    expect(await throttled).toMatchObject({ code: 'RATE_LIMITED' });
-    await disconnected;
-    // Closing waits until the hearing record is stored: not behind one write per consent (before the
-    // fix, 101.5 s after 2,000 consents; how long it takes is measured by `npm run bench -- probe`).
     expect(await ask<{ state: string }>(judge, 'host:session', { action: 'close' })).toEqual({ ok: true, data: { state: 'closed' } });
-    expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
-    expect(acks.filter((a) => a.ok).length).toBeLessThan(30);
     const after = (await hearingModel(server.db.connection).findById(fx.hearingId).lean())?.events.length ?? 0;
     expect(after - before).toBeLessThan(60);
+    // The flooder was cut off with the stable reason. Only its first requests were served: the rest were
+    // refused RATE_LIMITED or, once the connection was cut, dropped unanswered (which of the two depends
+    // on how the burst arrived; refusals are asserted by the hand-raise test above).
+    expect(await throttled).toMatchObject({ code: 'RATE_LIMITED' });
+    await disconnected;
+    expect(acks.filter((a) => a.ok).length).toBeLessThan(30);
+    expect(acks.every((a) => a.ok || a.error.code === 'RATE_LIMITED')).toBe(true);
   });
 });
