@@ -18,6 +18,8 @@ export const JOIN_ERROR_CODES = {
   missing: 'JOIN_TOKEN_MISSING',
   invalid: 'JOIN_TOKEN_INVALID',
   expired: 'JOIN_TOKEN_EXPIRED',
+  /** This participant's connections were cut for flooding or reconnect too often; wait and try again. */
+  rateLimited: 'RATE_LIMITED',
 } as const;
 
 /** Every socket request is acknowledged with exactly one of these. */

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { MEDIA_KINDS, ROOM_NAMES } from '../state-machines/hearing/hearingTypes.js';
 import type { HearingKind, HearingRole, MediaKind, ParticipantStatus, RoomName, SessionState, Side } from '../state-machines/hearing/hearingTypes.js';
-import type { AckCallback } from './ack.js';
+import type { AckCallback, AckError } from './ack.js';
 import { dtlsParametersSchema, rtpCapabilitiesSchema } from './mediaParameters.js';
 
 export * from './hearingTypes.js';
@@ -185,6 +185,12 @@ export interface HearingServerToClient {
   /** The media server hosting my room was replaced: create transports again and re-produce. */
   'hearing:rejoin': (p: { reason: string }) => void;
   'hearing:removed': (p: { reason: string }) => void;
+  /**
+   * Sent just before the server cuts a connection that kept flooding it (code RATE_LIMITED).
+   * The participant keeps its place for the grace period; new connections are refused
+   * (RATE_LIMITED in the handshake error) for a few seconds.
+   */
+  'hearing:throttled': (p: AckError) => void;
   /** Everyone sees whether the hearing is being recorded. */
   'hearing:recording': (p: RecordingState) => void;
   /** To the host: recording of a participant failed and was restarted in a new segment. */

@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
 import type { types } from 'mediasoup';
-import { ACK_ERROR_CODES } from '../../protocol/ack.js';
+import { ACK_ERROR_CODES, JOIN_ERROR_CODES } from '../../protocol/ack.js';
 import {
   HEARING_REQUEST_NAMES,
   HEARING_REQUESTS,
@@ -17,15 +17,20 @@ import { verifyJoinToken, type JoinClaims } from '../hearings/joinTokens.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { request } from './ack.js';
-import { ConnectionLimits, requestClass } from './rateLimit.js';
+import { guardConnection } from './packetGuard.js';
+import { ConnectionLimits, HANDSHAKE_LIMIT, KeyedBuckets, requestClass } from './rateLimit.js';
 
 /**
- * A client that keeps flooding after this many refusals is disconnected: what it
- * has still queued is then dropped unread instead of costing the event loop.
+ * A client that keeps flooding after this many refusals is cut off (as one past the
+ * packet ceiling of packetGuard.ts is): what it has still queued is then dropped
+ * unread instead of costing the event loop.
  */
 const MAX_REFUSED = 200;
 /** Built once: refusing must cost as little as possible. */
 const RATE_LIMITED_ACK = { ok: false, error: errors.rateLimited('Too many requests; slow down and try again in a moment.', ACK_ERROR_CODES.rateLimited).toBody() } as const;
+/** The stable reason sent before a flooding connection is cut. */
+const THROTTLED = errors.rateLimited('This connection sent too many requests and is closed; reconnect in a few seconds.', ACK_ERROR_CODES.rateLimited).toBody();
+const RECONNECT_REFUSED = errors.rateLimited('Too many connections to this hearing in a short time; try again in a few seconds.', JOIN_ERROR_CODES.rateLimited);
 
 /** Media rooms are named `<hearingId>/<room>` (HearingSession); the client is told the room part. */
 function roomOf(mediaRoomName: string): RoomName {
@@ -48,10 +53,15 @@ interface SocketData {
 export function attachHearingNamespace(io: Server, sessions: HearingSessions, jwtSecret: string, logger: Logger): HearingNamespace {
   const ns: HearingNamespace = io.of('/hearing');
   sessions.attach(ns);
+  // By participant of a hearing, not by connection: reconnecting does not buy a fresh allowance.
+  const handshakes = new KeyedBuckets(HANDSHAKE_LIMIT);
+  const participantKey = (claims: JoinClaims) => `${claims.hearingId}:${claims.userId}`;
 
   ns.use((socket, next) => {
     try {
-      (socket.data as SocketData).claims = verifyJoinToken((socket.handshake.auth as { token?: unknown }).token, jwtSecret);
+      const claims = verifyJoinToken((socket.handshake.auth as { token?: unknown }).token, jwtSecret);
+      if (!handshakes.take(participantKey(claims))) throw RECONNECT_REFUSED;
+      (socket.data as SocketData).claims = claims;
       next();
     } catch (err) {
       const e = toAppError(err);
@@ -67,6 +77,11 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
       return data.session;
     };
     const limits = new ConnectionLimits();
+    const guard = guardConnection(socket.conn);
+    guard.onCutOff(() => {
+      handshakes.drain(participantKey(data.claims));
+      socket.emit('hearing:throttled', THROTTLED);
+    });
     const control = async (action: 'admit' | 'dismiss' | 'unlock' | 'remove', target: string) => {
       await joined().control(userId, action, target);
       return {};
@@ -169,10 +184,12 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
       const handle = answer(event);
       // Charged before parsing: a flood of malformed requests is a flood too.
       socket.on(event, (...args: unknown[]) => {
+        // The packet that crossed the ceiling was decoded before the cut; it is not served.
+        if (guard.cut) return;
         if (limits.allow(cls)) return handle(...args);
         const ack = args[args.length - 1];
         if (typeof ack === 'function') ack(RATE_LIMITED_ACK);
-        if (limits.refused > MAX_REFUSED) socket.disconnect(true);
+        if (limits.refused > MAX_REFUSED) guard.cutOff();
       });
     };
     for (const event of HEARING_REQUEST_NAMES) bind(event);

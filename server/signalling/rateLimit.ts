@@ -40,12 +40,28 @@ export class TokenBucket {
 
   /** Take one token if there is one. */
   take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.last) / 1000) * this.spec.refillPerSecond);
-    this.last = t;
+    this.refill();
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** Empty the bucket: the next token comes only after a full refill interval. */
+  drain(): void {
+    this.refill();
+    this.tokens = 0;
+  }
+
+  /** Nothing taken that has not grown back: the bucket has nothing to remember. */
+  get full(): boolean {
+    this.refill();
+    return this.tokens >= this.spec.capacity;
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.last) / 1000) * this.spec.refillPerSecond);
+    this.last = t;
   }
 }
 
@@ -63,6 +79,52 @@ export class ConnectionLimits {
     const ok = this.buckets[cls].take();
     if (!ok) this.refused++;
     return ok;
+  }
+}
+
+/**
+ * Handshakes of one participant in one hearing. Without it, reconnecting would hand
+ * a flooding client fresh per-connection buckets (and each join and drop costs the
+ * hearing work). A real client reconnects a few times a minute at most.
+ */
+export const HANDSHAKE_LIMIT: BucketSpec = { capacity: 10, refillPerSecond: 0.5 };
+
+/** Token buckets by key, for limits that outlive one connection; full buckets are forgotten. */
+export class KeyedBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private takes = 0;
+
+  constructor(
+    private readonly spec: BucketSpec,
+    private readonly now?: () => number,
+  ) {}
+
+  take(key: string): boolean {
+    if (++this.takes % 1000 === 0) this.sweep();
+    return this.bucket(key).take();
+  }
+
+  /** Empty the key's bucket (a connection of it was cut for flooding). */
+  drain(key: string): void {
+    this.bucket(key).drain();
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private bucket(key: string): TokenBucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = new TokenBucket(this.spec, this.now);
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  /** Memory stays bounded by the keys that used their allowance recently. */
+  sweep(): void {
+    for (const [key, b] of this.buckets) if (b.full) this.buckets.delete(key);
   }
 }
 

@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { Logger } from '../logger.js';
 import { pingSchema, type SystemClientToServer, type SystemServerToClient } from '../../protocol/system.js';
 import { request } from './ack.js';
+import { guardConnection } from './packetGuard.js';
 
 export type SystemServer = Server<SystemClientToServer, SystemServerToClient>;
 
@@ -12,6 +13,8 @@ export function createSocketServer(httpServer: HttpServer, logger: Logger): Syst
     // Signalling payloads are small; a large frame is a client bug or an attack.
     maxHttpBufferSize: 256 * 1024,
   });
+  // Every connection, whatever namespaces it joins, is counted from its first packet.
+  io.engine.on('connection', (conn: Parameters<typeof guardConnection>[0]) => guardConnection(conn));
   io.on('connection', (socket) => {
     socket.on('system:ping', request(logger, pingSchema, ({ sentAt }) => ({ sentAt, serverTime: new Date().toISOString() })));
   });

@@ -6,6 +6,7 @@
 import type { HearingRole } from '../../protocol/hearing.js';
 import { registerParty, sampleFiles, type ApiClient } from '../support/api.js';
 import type { HearingFixture } from '../support/hearing.js';
+import { lawfulStart, serveComplaintCopy, serveSummons } from '../support/procedure.js';
 import type { TestServer } from '../support/server.js';
 
 export interface BenchUser {
@@ -42,7 +43,9 @@ export async function extraParties(server: TestServer, count: number): Promise<B
 
 /**
  * A new case filed by the fixture's plaintiff, docketed and paid, and a court
- * hearing scheduled on it by the judge with exactly `participants`.
+ * hearing scheduled on it by the judge with exactly `participants`, in the lawful
+ * order (issue 12) so that it may open: the complaint copy served on the fixture's
+ * defendant, the start after the answer period, the summons served on both parties.
  */
 export async function hearingOnNewCase(fx: HearingFixture, participants: Pick<BenchUser, 'userId' | 'role'>[]): Promise<string> {
   const filed = await fx.plaintiff.postForm<{ id: string }>(
@@ -59,11 +62,17 @@ export async function hearingOnNewCase(fx: HearingFixture, participants: Pick<Be
   const pay = await fx.plaintiff.post<{ payment: { _id: string } }>(`/api/cases/${caseId}/payments`);
   expectStatus('payment', pay, 201);
   expectStatus('payment confirmation', await fx.clerk.post(`/api/cases/${caseId}/payments/${pay.body.payment._id}/confirm`), 200);
+  const defendant = { client: fx.defendant, userId: fx.ids.defendant };
+  await serveComplaintCopy(fx.clerk, caseId, defendant);
   const scheduled = await fx.judge.post<{ id: string }>(`/api/cases/${caseId}/hearings`, {
     kind: 'hearing',
-    startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    startsAt: lawfulStart(),
     participants: participants.map((p) => ({ userId: p.userId, role: p.role })),
   });
   expectStatus('scheduling', scheduled, 201);
+  await serveSummons(fx.clerk, caseId, scheduled.body.id, [
+    { client: fx.plaintiff, userId: fx.ids.plaintiff, side: 'plaintiff' },
+    { ...defendant, side: 'defendant' },
+  ]);
   return scheduled.body.id;
 }

@@ -91,7 +91,11 @@ export async function openSocket(server: TestServer, token: string): Promise<Hea
   const socket: HearingSocket = connect(`${server.url}/hearing`, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
-    socket.once('connect_error', (err) => reject(err));
+    socket.once('connect_error', (err) => {
+      // A refused handshake leaves the connection open; nobody else would close it.
+      socket.disconnect();
+      reject(err);
+    });
   });
   return socket;
 }

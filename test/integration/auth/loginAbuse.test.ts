@@ -7,6 +7,7 @@ import { loadConfig } from '../../../server/config.js';
 import { createApp } from '../../../server/http/expressApp.js';
 import { createLogger } from '../../../server/logger.js';
 import { createPersonalDataCipher } from '../../../server/privacy/personalData.js';
+import { REGISTER_LIMIT_PER_IP } from '../../../server/users/authRoutes.js';
 import { registerParty as registerPartyAccount } from '../../../server/users/userService.js';
 import { startServer } from '../../../server/server.js';
 import { ApiClient, lastSmsCode, registerParty, requestSmsCode, validIdNumber } from '../../support/api.js';
@@ -110,6 +111,29 @@ describe('login and registration abuse (issue 14)', () => {
     expect(loginKnown.body).toEqual(fresh.body);
     expect(await lastSmsCode(server, '13680000006')).toBeUndefined();
     expect((await anon().post<Err>('/api/auth/sms-code', { phone: '12345' })).body.error.code).toBe('INVALID_PHONE');
+  });
+});
+
+describe('registration is rate limited per address (issue 14: it had no limit)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    const env = testEnv();
+    const running = await startServer(loadConfig(env));
+    server = { ...running, env, destroy: async () => { await running.db.connection.dropDatabase().catch(() => undefined); await running.close(); } };
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  it('counts every attempt from one address, whatever its answer, and refuses past the limit with a time to retry', async () => {
+    const anon = new ApiClient(server.url);
+    const attempt = (i: number) =>
+      anon.post<Err>('/api/auth/register', { name: '钱七', idNumber: validIdNumber(800 + i), phone: `1369000${String(i).padStart(4, '0')}`, password: 'a-good-password', smsCode: '000000' });
+    for (let i = 0; i < REGISTER_LIMIT_PER_IP.max; i++) expect((await attempt(i)).status).not.toBe(429);
+    const refused = await attempt(REGISTER_LIMIT_PER_IP.max);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 

@@ -116,7 +116,39 @@ describe('hearing signalling under abuse', () => {
     expect((await ask(judge, 'host:lowerAllHands')).ok).toBe(true);
   });
 
-  it("a waiting party's consent flood (600 messages; the probe sends 2,000) neither grows the record nor holds up the host's commands", async () => {
+  it('a participant flooding past the packet ceiling is cut off with RATE_LIMITED, cannot reconnect at once, and the host is still answered', async () => {
+    // Unknown events reach no request handler and no per-event bucket: only the ceiling counts them.
+    const throttled = nextEvent(other, 'hearing:throttled');
+    const cut = new Promise<string>((resolve) => other.once('disconnect', (reason) => resolve(reason)));
+    for (let i = 0; i < 1000; i++) (other as unknown as Loose).emit('no:such:event', { i });
+    // The host's command sent right behind the flood gets its answer.
+    expect(await ask(judge, 'host:lowerAllHands')).toEqual({ ok: true, data: {} });
+    expect(await throttled).toMatchObject({ code: 'RATE_LIMITED' });
+    await cut;
+    // Reconnecting at once is refused with the same stable code, in the handshake ...
+    const token = await joinToken(fx.defendant, fx.hearingId);
+    const refused = await openSocket(server, token).then(
+      (s) => (s.disconnect(), 'connected'),
+      (err: Error & { data?: { code?: string } }) => err.data?.code,
+    );
+    expect(refused).toBe('RATE_LIMITED');
+    // ... for a few seconds only: the participant is not locked out, and keeps its place.
+    let back: HearingSocket | undefined;
+    for (let i = 0; i < 20 && !back; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      back = await openSocket(server, token).catch(() => undefined);
+    }
+    expect(back).toBeDefined();
+    other = back!;
+    sockets.push(other);
+    const joined = await ask<JoinResult>(other, 'hearing:join');
+    expect(joined.ok && joined.data.me.status).toBe('waiting');
+    // The host's connection was never touched.
+    expect(judge.connected).toBe(true);
+    expect((await ask(judge, 'host:lowerAllHands')).ok).toBe(true);
+  });
+
+  it("a waiting party's consent flood (600 messages; the probe sends 2,000) neither grows the record nor holds up the host's commands, and the flooder is cut off", async () => {
     // The other party is waiting: dismissed back to the waiting room.
     await admit(other, fx.ids.defendant);
     expect((await ask(judge, 'host:dismiss', { userId: fx.ids.defendant })).ok).toBe(true);
@@ -124,27 +156,21 @@ describe('hearing signalling under abuse', () => {
     const before = (await hearingModel(server.db.connection).findById(fx.hearingId).lean())?.events.length ?? 0;
     const acks: Ack<unknown>[] = [];
     const disconnected = new Promise<void>((resolve) => other.once('disconnect', () => resolve()));
-    const tStart = Date.now();
+    const throttled = nextEvent(other, 'hearing:throttled');
     for (let i = 0; i < 600; i++) (other as unknown as Loose).emit('recording:consent', { consent: i % 2 === 0 }, (a: Ack<unknown>) => acks.push(a));
-    const tEmitted = Date.now();
-    // A host command right behind the flood is answered within a second ...
-    const hostCommand = await ask(judge, 'host:lowerAllHands');
-    const hostMs = Date.now() - tEmitted;
-    expect(hostCommand.ok).toBe(true);
-    expect(hostMs).toBeLessThan(1000);
-    // ... and closing (which waits until the hearing record is stored) is not held up by queued writes:
-    // before the fix it was 101.5 s after 2,000 consents. Closing tears down the media rooms too, hence 2 s.
-    const started = Date.now();
-    const closed = await ask<{ state: string }>(judge, 'host:session', { action: 'close' });
-    const closeMs = Date.now() - started;
-    console.log(`flood of 600 sent in ${tEmitted - tStart} ms; host command acked after ${hostMs} ms; close after ${closeMs} ms`);
-    expect(closed).toEqual({ ok: true, data: { state: 'closed' } });
-    expect(closeMs).toBeLessThan(2000);
-    // The flooder was refused at once and, flooding on, disconnected.
-    await disconnected;
-    expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
-    expect(acks.filter((a) => a.ok).length).toBeLessThan(30);
+    // A host command right behind the flood is answered, and so is the close, which waits until the
+    // hearing record is stored: not behind one write per consent (before the fix, 101.5 s after 2,000
+    // consents; how long it takes is measured by `npm run bench -- probe`).
+    expect(await ask(judge, 'host:lowerAllHands')).toEqual({ ok: true, data: {} });
+    expect(await ask<{ state: string }>(judge, 'host:session', { action: 'close' })).toEqual({ ok: true, data: { state: 'closed' } });
     const after = (await hearingModel(server.db.connection).findById(fx.hearingId).lean())?.events.length ?? 0;
     expect(after - before).toBeLessThan(60);
+    // The flooder was cut off with the stable reason. Only its first requests were served: the rest were
+    // refused RATE_LIMITED or, once the connection was cut, dropped unanswered (which of the two depends
+    // on how the burst arrived; refusals are asserted by the hand-raise test above).
+    expect(await throttled).toMatchObject({ code: 'RATE_LIMITED' });
+    await disconnected;
+    expect(acks.filter((a) => a.ok).length).toBeLessThan(30);
+    expect(acks.every((a) => a.ok || a.error.code === 'RATE_LIMITED')).toBe(true);
   });
 });

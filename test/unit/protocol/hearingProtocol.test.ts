@@ -103,7 +103,7 @@ describe('hearing requests: payloads inferred from the schemas', () => {
 
   it('keeps its published error codes', () => {
     expect(ACK_ERROR_CODES).toEqual({ validation: 'VALIDATION_FAILED', rateLimited: 'RATE_LIMITED', notJoined: 'NOT_JOINED', internal: 'INTERNAL' });
-    expect(JOIN_ERROR_CODES).toEqual({ missing: 'JOIN_TOKEN_MISSING', invalid: 'JOIN_TOKEN_INVALID', expired: 'JOIN_TOKEN_EXPIRED' });
+    expect(JOIN_ERROR_CODES).toEqual({ missing: 'JOIN_TOKEN_MISSING', invalid: 'JOIN_TOKEN_INVALID', expired: 'JOIN_TOKEN_EXPIRED', rateLimited: 'RATE_LIMITED' });
   });
 
   it('acknowledges with data or with a coded error, never both', () => {
