@@ -24,6 +24,8 @@ export interface DocumentReading {
 export interface ReadOptions {
   /** Read at most this many pages of this file (the job's remaining budget). */
   maxPages: number;
+  /** Called once the file is open, with its number of pages. */
+  onOpened?: (pageCount: number) => void | Promise<void>;
   /** Called after each page, for progress. */
   onPage?: (page: PageReading) => void | Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function readDocument(pool: OcrPool, bytes: Buffer, mediaType: stri
     } catch (err) {
       return { pageCount: 0, pages: [], error: `The PDF could not be opened (${(err as Error).message.slice(0, 120)}).` };
     }
+    await options.onOpened?.(pageCount);
     const pages: PageReading[] = [];
     for (let p = 1; p <= Math.min(pageCount, options.maxPages); p++) {
       const page = await readPdfPage(pool, file, p);
@@ -78,6 +81,7 @@ async function readPdfPage(pool: OcrPool, file: string, page: number): Promise<P
 }
 
 async function readImage(pool: OcrPool, bytes: Buffer, options: ReadOptions): Promise<DocumentReading> {
+  await options.onOpened?.(1);
   if (options.maxPages < 1) return { pageCount: 1, pages: [] };
   let page: PageReading;
   try {

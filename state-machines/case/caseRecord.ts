@@ -141,10 +141,13 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       return recordReading(context, event.findings, at, event.calendar);
     case 'DOCKETING_REVERSED': {
       const docketing = context.docketing;
-      const { caseNumber: _number, fee: _fee, ...rest } = context;
       if (!docketing) return context;
       return {
-        ...rest,
+        ...context,
+        // xstate's assign merges into the context, so the number and fee are cleared, not left out;
+        // the stored JSON drops the undefined keys.
+        caseNumber: undefined,
+        fee: undefined,
         docketing: { ...docketing, reversed: { at, reasons: [...event.reasons], caseNumber: context.caseNumber ?? '' } },
         // Back to the clerk, within what is left of the review period.
         deadlines: { ...without(context.deadlines, 'feeDueBy'), docketBy: docketing.reversibleUntil },
