@@ -90,6 +90,8 @@ export interface ReviewView {
   evidenceList: EvidenceItem[];
   evidenceListEditedAt?: string;
   outcome?: ReviewOutcome;
+  /** Why the last attempt failed (the clerk reads the papers when the review gives up). */
+  error?: string;
   createdAt: string;
   finishedAt?: string;
 }

@@ -37,7 +37,7 @@ export interface ComplaintReading {
 const PARTY = /^(原告|被告)[一二三四五六七八九十\d]*(?:\([^)]*\))?\s?[:：]\s?(.+)$/;
 const CLAIMS_START = /^诉讼请求/;
 const CLAIMS_END = /^(事实(与|和)理由|事实及理由|此致)/;
-const SIGNATURE = /^(具状人|起诉人)(?:\([^)]*\))?\s?[:：]?\s?(.*)$/;
+const SIGNATURE = /^(具.人|起诉人)(?:\([^)]*\))?\s?[:：]?\s?(.*)$/;
 const TOTAL = /(合计|共计|总计|以上共|总额)/;
 
 /** The name at the start of a party line: up to the first comma, bracket or stop. */

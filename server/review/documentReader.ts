@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { OcrPool } from './ocrPool.js';
+import { PoolError, type OcrPool } from './ocrPool.js';
 import { dHash, inkRatio, parsePgm, type GreyImage } from './pageImage.js';
 import { meaningfulLength, normalizeLayerText, parseTesseractTsv } from './ocrText.js';
 import type { PageReading } from '../../protocol/review.js';
@@ -50,6 +50,7 @@ export async function readDocument(pool: OcrPool, bytes: Buffer, mediaType: stri
       const info = (await pool.run('pdfinfo', [file], { timeoutMs: 20_000 })).toString('utf8');
       pageCount = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
     } catch (err) {
+      rethrowIfStopping(err);
       return { pageCount: 0, pages: [], error: `The PDF could not be opened (${(err as Error).message.slice(0, 120)}).` };
     }
     await options.onOpened?.(pageCount);
@@ -76,6 +77,7 @@ async function readPdfPage(pool: OcrPool, file: string, page: number): Promise<P
     const image = parsePgm(await pool.run('pdftoppm', [...range, '-r', String(OCR_DPI), '-gray', file], { timeoutMs: 60_000 }));
     return await ocrPage(pool, page, image);
   } catch (err) {
+    rethrowIfStopping(err);
     return { page, source: 'none', text: '', confidence: null, hash: null, ink: null, error: (err as Error).message.slice(0, 200) };
   }
 }
@@ -93,6 +95,7 @@ async function readImage(pool: OcrPool, bytes: Buffer, options: ReadOptions): Pr
     );
     page = await ocrPage(pool, 1, parsePgm(pgm));
   } catch (err) {
+    rethrowIfStopping(err);
     page = { page: 1, source: 'none', text: '', confidence: null, hash: null, ink: null, error: `The image could not be opened (${(err as Error).message.slice(0, 120)}).` };
   }
   await options.onPage?.(page);
@@ -108,6 +111,11 @@ async function ocrPage(pool: OcrPool, page: number, image: GreyImage | null): Pr
   const tsv = await pool.run('tesseract', TESSERACT_ARGS, { input: Buffer.concat([header, image.pixels]), timeoutMs: 90_000 });
   const ocr = parseTesseractTsv(tsv.toString('utf8'));
   return { page, source: 'ocr', text: ocr.text, confidence: ocr.confidence, ...m };
+}
+
+/** A pool closing (the server stopping) is not the file's fault: the job stops and resumes later. */
+function rethrowIfStopping(err: unknown): void {
+  if (err instanceof PoolError && (err.code === 'POOL_CLOSED' || err.code === 'POOL_BUSY')) throw err;
 }
 
 function measures(image: GreyImage | null): { hash: string | null; ink: number | null } {

@@ -11,7 +11,7 @@ import type { Connection } from 'mongoose';
 import { REVIEW_PROGRESS_EVENT, type ReviewProgress } from '../../protocol/review.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { CaseService } from '../cases/caseService.js';
-import type { CaseStore } from '../cases/caseStore.js';
+import { isDuplicateKey, type CaseStore } from '../cases/caseStore.js';
 import type { ReadingReviewQueue } from '../cases/filingReview.js';
 import type { DocumentStore } from '../documents/documentStore.js';
 import type { Logger } from '../logger.js';
@@ -65,8 +65,10 @@ export class ReadingReview implements ReadingReviewQueue {
       status: 'queued', attempts: 0, pagesRead: 0, pagesTotal: 0, documents: [], findings: [], notes: [], evidenceList: [], createdAt: at, updatedAt: at,
     };
     try {
-      await this.jobs.updateOne({ _id: job._id }, { $setOnInsert: job }, { upsert: true }).exec();
+      await this.jobs.create(job);
     } catch (err) {
+      // Queued already (a retry, or the start-up catch-up racing the filing): one job per submission.
+      if (isDuplicateKey(err)) return;
       // The start-up catch-up queues it; the filing itself stands.
       this.deps.logger.error({ err, caseId: doc._id }, 'could not queue the reading review');
       return;
@@ -141,7 +143,7 @@ export class ReadingReview implements ReadingReviewQueue {
   private async claim(): Promise<ReviewJobDoc | null> {
     const at = this.deps.now().toISOString();
     return this.jobs
-      .findOneAndUpdate({ status: 'queued' }, { $set: { status: 'running', startedAt: at, updatedAt: at }, $inc: { attempts: 1 } }, { sort: { createdAt: 1 }, new: true })
+      .findOneAndUpdate({ status: 'queued' }, { $set: { status: 'running', startedAt: at, updatedAt: at }, $inc: { attempts: 1 } }, { sort: { createdAt: 1 }, returnDocument: 'after' })
       .lean<ReviewJobDoc>()
       .exec();
   }
@@ -169,7 +171,7 @@ export class ReadingReview implements ReadingReviewQueue {
       if (this.stopped) return;
       const failed = job.attempts >= MAX_ATTEMPTS;
       this.deps.logger.error({ err, caseId: job.caseId, attempt: job.attempts }, failed ? 'reading review failed; left to the clerk' : 'reading review failed; it is tried again');
-      await this.finish(job, { status: failed ? 'failed' : 'queued', error: (err as Error).message.slice(0, 300) }).catch(() => undefined);
+      await this.finish(job, { status: failed ? 'failed' : 'queued', error: `${(err as Error).message} ${(err as Error).stack ?? ""}`.slice(0, 600) }).catch(() => undefined);
     }
   }
 

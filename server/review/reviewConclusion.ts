@@ -55,6 +55,9 @@ export async function conclude(deps: ConclusionDeps, job: ReviewJobDoc, outcome:
       reasonEn: `The review found ${findings.length} problem(s); they joined the correction notice.`,
     };
   }
+  if (doc.status === 'correctionRequested') {
+    return { decision: 'correction', reasonZh: '自动审查未发现其他问题，补正通知仍然有效。', reasonEn: 'The review found nothing more; the correction notice stands.' };
+  }
   if (doc.status === 'underReview') {
     const court = await findCourt(deps.connection, doc.courtId);
     if (!court?.autoDocket) return { decision: 'clerk', reasonZh: '自动审查未发现问题，由书记员审查立案。', reasonEn: 'The review found nothing; the clerk decides on docketing.' };

@@ -45,6 +45,7 @@ export function reviewView(job: ReviewJobDoc): ReviewView {
     evidenceList: job.evidenceList,
     ...(job.evidenceListEditedAt ? { evidenceListEditedAt: job.evidenceListEditedAt } : {}),
     ...(job.outcome ? { outcome: job.outcome } : {}),
+    ...(job.error ? { error: job.error } : {}),
     createdAt: job.createdAt,
     ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
   };

@@ -38,7 +38,7 @@ export interface Progress {
 export async function readFiling(deps: ReviewWorkDeps, job: ReviewJobDoc, doc: CaseDoc, onProgress: (p: Progress) => Promise<void>): Promise<{ documents: ReviewDocumentView[]; pagesSkipped: number }> {
   const papers = READ_KINDS.flatMap((kind) => doc.documents.filter((d) => d.kind === kind));
   const earlier = await earlierReadings(deps, job);
-  const done = new Map(job.documents.map((d) => [d.documentId, d]));
+  const done = new Map((job.documents ?? []).map((d) => [d.documentId, d]));
   const documents: ReviewDocumentView[] = [];
   let budget = deps.maxPages;
   let pagesRead = 0;
