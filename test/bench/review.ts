@@ -141,10 +141,13 @@ export async function reviewBench(): Promise<BenchReport> {
     const tenPages = await imagePdf(await rasterize(await textPdf(Array.from({ length: 10 }, (_, i) => pageText(i)), 14), 150));
     progress('review: throughput on one core');
     const t = await throughput(pool, tenPages);
+    progress(`review: ${t.pages} pages in ${round(t.seconds)} s = ${round((t.pages / t.seconds) * 60)} pages/min on one core`);
     progress('review: filing acknowledgement while 4 filings of 10 pages are reviewed');
     const ack = await ackWhileReviewing(tenPages);
+    progress(`review: filing ack p50 ${round(ack.p50)} ms, p95 ${round(ack.p95)} ms, max ${round(ack.max)} ms; reviews done in ${round(ack.reviewSeconds)} s`);
     progress('review: character accuracy on 50 degraded pages');
     const acc = await characterAccuracy(pool, 50);
+    progress(`review: character accuracy ${round(acc.accuracy * 100, 2)} %, worst page ${round(acc.worst * 100, 1)} %`);
     progress('review: ID card fields on 20 synthetic cards');
     const id = await idCardAccuracy(pool, 20);
     const perMinute = (t.pages / t.seconds) * 60;
