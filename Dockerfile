@@ -15,9 +15,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-# ffmpeg: recordings; fonts-noto-cjk: court documents; poppler-utils: pdfsig (signed PDFs).
+# ffmpeg: recordings; fonts-noto-cjk: court documents; poppler-utils: pdfsig (signed PDFs) and reading PDFs;
+# tesseract-ocr + tesseract-ocr-chi-sim: the reading review's OCR (simplified Chinese), offline.
 # libuv1, libsrtp2-1, libusrsctp2, libabsl20220623: the shared libraries of a worker built from Debian packages.
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk poppler-utils \
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg fonts-noto-cjk poppler-utils tesseract-ocr tesseract-ocr-chi-sim \
       libuv1 libsrtp2-1 libusrsctp2 libabsl20220623 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

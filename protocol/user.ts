@@ -1,4 +1,5 @@
 import type { NotificationView } from './notificationViews.js';
+import type { ReviewProgress } from './review.js';
 
 /**
  * Socket.io namespace /user: live events for one signed-in user, whichever
@@ -6,6 +7,8 @@ import type { NotificationView } from './notificationViews.js';
  */
 export interface UserServerToClient {
   'notification:new': (notification: NotificationView) => void;
+  /** The reading review of a filing moved on (to its filer and the court's clerks). */
+  'review:progress': (progress: ReviewProgress) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- push only: reading and marking go through REST

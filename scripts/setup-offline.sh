@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-command set-up for a Debian 12 host that reaches only an npm registry, a Debian
 # mirror and a Go module proxy (no GitHub, no mongodb.org):
-#   1. system packages: ffmpeg, Chromium, the CJK font, poppler-utils, the worker's build packages
+#   1. system packages: ffmpeg, Chromium, the CJK font, poppler-utils, tesseract (OCR), the worker's build packages
 #   2. Node.js >= 22 (Node 24 from the npm registry when the system Node is older)
 #   3. npm ci without mediasoup's worker download
 #   4. the mediasoup worker, built from Debian packages (scripts/build-mediasoup-worker.sh)
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '==> %s\n' "$*"; }
 
-APT_PKGS="ffmpeg chromium fonts-noto-cjk poppler-utils ca-certificates curl python3 npm \
+APT_PKGS="ffmpeg chromium fonts-noto-cjk poppler-utils tesseract-ocr tesseract-ocr-chi-sim ca-certificates curl python3 npm \
 g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler"
 if [ -z "${SETUP_SKIP_APT:-}" ]; then
 	step "system packages"

@@ -56,6 +56,11 @@ import { CourtSigning } from './signing/courtSigning.js';
 import { signingRoutes } from './signing/signingRoutes.js';
 import { identityReviewRoutes } from './users/identityReviewRoutes.js';
 import { staffRoutes } from './users/staffRoutes.js';
+import { OcrPool } from './review/ocrPool.js';
+import { ReadingReview } from './review/readingReview.js';
+import { reviewRoutes } from './review/reviewRoutes.js';
+import { reviewJobModel } from './review/reviewJobModel.js';
+import type { ReadingReviewQueue } from './cases/filingReview.js';
 
 export interface Services {
   /** The one clock of the application: every service reads the time through it. */
@@ -85,6 +90,11 @@ export interface Services {
   sms: SmsProvider;
   /** The judge's review of signed mediation agreements and the 调解书's receipts. */
   courtSettlement: CourtSettlement;
+  /** The reading review of filed papers (OCR), when READING_REVIEW is on; server.ts starts and stops it. */
+  review: ReadingReview | undefined;
+  /** The bounded pool of child processes that reads and renders pages. */
+  ocrPool: OcrPool;
+  documents: DocumentStore;
 }
 
 export function createServices(context: AppContext, pool: WorkerPool): Services {
@@ -98,17 +108,26 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const caseStore = new CaseStore(context.connection, caseEvents);
   // One calendar object for every service; entering an arrangement updates it in place.
   const courtCalendar = new LiveCourtCalendar();
+  const documents = new DocumentStore(context.connection, createDocumentCipher(context.config.dataEncryptionKey));
+  // The filing queues its reading review; the review itself needs the case service, so it is handed in below.
+  let review: ReadingReview | undefined;
+  const readingReview: ReadingReviewQueue = { enqueue: (doc) => review?.enqueue(doc) ?? Promise.resolve() };
   const cases = new CaseService({
     connection: context.connection,
     store: caseStore,
-    documents: new DocumentStore(context.connection, createDocumentCipher(context.config.dataEncryptionKey)),
+    documents,
     cipher,
     calendar: courtCalendar,
     payments: new OfflinePaymentProvider(),
     now,
     seal,
+    readingReview,
   });
   const userPush = new UserPushRelay();
+  const ocrPool = new OcrPool({ concurrency: context.config.review.ocrConcurrency });
+  if (context.config.review.enabled) {
+    review = new ReadingReview({ connection: context.connection, cases, store: caseStore, documents, cipher, pool: ocrPool, push: userPush.push, logger: context.logger, now, maxPages: context.config.review.maxPages });
+  }
   const notifications = createNotificationService(context, userPush.push);
   const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now, calendar: courtCalendar });
   caseNotifier.attach(caseEvents);
@@ -122,7 +141,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const reminders = new Reminders(context.connection, notifications);
   const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, commands: cases.commands, notifications, logger: context.logger, now });
   const defendants = new DefendantAccess({ connection: context.connection, store: caseStore, commands: cases.commands, cipher, now });
-  return { now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement };
+  return { now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement, review, ocrPool, documents };
 }
 
 /** Every router, in mount order: the health check, the OpenAPI document and every folder's API routes. */
@@ -153,5 +172,6 @@ export function routers(context: AppContext, services: Services, health: HealthD
     causeRoutes(context),
     identityReviewRoutes(context, services.defendants, services.sms, services.now),
     staffRoutes(context),
+    reviewRoutes(context, { cases: services.cases, jobs: reviewJobModel(context.connection), documents: services.documents, pool: services.ocrPool, now: services.now }),
   ];
 }

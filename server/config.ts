@@ -51,6 +51,9 @@ export const configSchema = z
     RECORDINGS_DIR: z.string().min(1).default('./recordings'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    READING_REVIEW: z.enum(['on', 'off']).default('on'),
+    OCR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, os.availableParallelism() - 1)),
+    REVIEW_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(60),
     SIGNING_DIR: z.string().min(1).default('./data/signing'),
     COURT_SIGNING_P12: optionalString,
     COURT_SIGNING_P12_PASSWORD: z.string().optional(),
@@ -131,6 +134,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** How often deadlines are swept and reminders sent, in seconds; 0 turns the sweep off. */
   sweepIntervalSeconds: number;
+  /** The reading review (OCR of filed papers): on/off, OCR child processes at once, pages read per submission. */
+  review: { enabled: boolean; ocrConcurrency: number; maxPages: number };
   signing: SigningConfig;
   /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES); empty = the socket's address is the client's. */
   trustedProxies: string[];
@@ -175,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDistDir: path.resolve(c.CLIENT_DIST_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     sweepIntervalSeconds: c.SWEEP_INTERVAL_SECONDS,
+    review: { enabled: c.READING_REVIEW === 'on', ocrConcurrency: c.OCR_CONCURRENCY, maxPages: c.REVIEW_MAX_PAGES },
     recordingsDir: path.resolve(c.RECORDINGS_DIR),
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     smtpUrl: c.SMTP_URL,

@@ -86,6 +86,12 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       await catchUp;
       await services.caseNotifier.settled();
     });
+    // Reviews a stop interrupted resume; submissions that never got a job get one.
+    if (services.review) {
+      const review = services.review;
+      await review.start();
+      cleanups.push(() => review.stop());
+    } else cleanups.push(() => services.ocrPool.close());
     if (config.sweepIntervalSeconds > 0) {
       const stopSweep = runPeriodically('deadline sweep', config.sweepIntervalSeconds * 1000, () => sweepDeadlines(services, services.now()), logger);
       cleanups.push(stopSweep);

@@ -19,7 +19,7 @@ export interface SystemDependency {
   detail: string;
 }
 
-export const APT_INSTALL_LINE = 'apt-get install -y ffmpeg fonts-noto-cjk poppler-utils';
+export const APT_INSTALL_LINE = 'apt-get install -y ffmpeg fonts-noto-cjk poppler-utils tesseract-ocr tesseract-ocr-chi-sim';
 
 interface Check {
   name: string;
@@ -41,6 +41,18 @@ const CHECKS: Check[] = [
     },
   },
   { name: 'pdfsig', aptPackage: 'poppler-utils', neededFor: 'verifying signed PDFs (electronic service)', probe: () => versionLine('pdfsig', ['-v']) },
+  { name: 'pdftoppm', aptPackage: 'poppler-utils', neededFor: 'reading filed PDFs (automatic review)', probe: () => versionLine('pdftoppm', ['-v']) },
+  { name: 'tesseract', aptPackage: 'tesseract-ocr', neededFor: 'OCR of scans and photos (automatic review)', probe: () => versionLine('tesseract', ['--version']) },
+  {
+    name: 'tesseract Chinese (chi_sim)',
+    aptPackage: 'tesseract-ocr-chi-sim',
+    neededFor: 'reading simplified Chinese (automatic review)',
+    probe: async () => {
+      const langs = await versionLine('tesseract', ['--list-langs'], 'all');
+      if (!/^chi_sim$/m.test(langs)) throw new Error('the chi_sim language data is not installed');
+      return 'chi_sim';
+    },
+  },
 ];
 
 export async function checkSystemDependencies(logger?: Logger): Promise<SystemDependency[]> {
@@ -65,9 +77,10 @@ export async function checkSystemDependencies(logger?: Logger): Promise<SystemDe
 }
 
 /** The first line a program prints for its version: proves it is installed and runs. */
-function versionLine(program: string, args: string[]): Promise<string> {
+function versionLine(program: string, args: string[], lines: 'first' | 'all' = 'first'): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(program, args, { timeout: 10_000 }, (err, stdout, stderr) => {
+      if (!err && lines === 'all') return resolve(`${stdout}${stderr}`);
       const line = `${stdout}${stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;

@@ -7,6 +7,7 @@ import type { CaseAccess } from './caseAccess.js';
 import type { CaseCommands } from './caseCommands.js';
 import type { CaseFiles } from './caseFiles.js';
 import type { CaseStore } from './caseStore.js';
+import type { ReadingReviewQueue } from './filingReview.js';
 
 /** What every capability of the case service works with; built once by CaseService. */
 export interface CaseParts {
@@ -22,4 +23,6 @@ export interface CaseParts {
   now: () => Date;
   /** The court's digital signature on decisions it issues (server/signing). */
   seal?: PdfSeal;
+  /** The reading review's queue (server/review), when the app runs it. */
+  readingReview?: ReadingReviewQueue;
 }

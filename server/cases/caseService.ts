@@ -19,7 +19,7 @@ import { CaseScheduling } from './caseScheduling.js';
 import type { CaseStore } from './caseStore.js';
 import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
 import { DeadlineSweep } from './deadlineSweep.js';
-import { FilingReview, type FilingInput, type ReviewDecision } from './filingReview.js';
+import { FilingReview, type FilingInput, type ReadingReviewQueue, type ReviewDecision } from './filingReview.js';
 import type { DocumentKind } from './materialCheck.js';
 
 export type { FilingInput } from './filingReview.js';
@@ -37,6 +37,8 @@ export interface CaseServiceDeps {
   now: () => Date;
   /** The court's digital signature on decisions it issues (server/signing). */
   seal?: PdfSeal;
+  /** Where each submission is queued to be read (server/review); app.ts hands it in. */
+  readingReview?: ReadingReviewQueue;
 }
 
 type Upload = IncomingFile & { kind: DocumentKind };
@@ -127,6 +129,12 @@ export class CaseService {
   }
   resubmit(user: AuthUser, caseId: string, changes: { claimAmount?: string }, files: Upload[]): Promise<CaseDoc> {
     return this.filing.resubmit(user, caseId, changes, files);
+  }
+  autoDocket(caseId: string, reason: string): Promise<CaseDoc> {
+    return this.filing.autoDocket(caseId, reason);
+  }
+  reverseDocketing(user: AuthUser, caseId: string, reasons: string[]): Promise<CaseDoc> {
+    return this.filing.reverseDocketing(user, caseId, reasons);
   }
   fileAnswer(user: AuthUser, caseId: string, file: IncomingFile): Promise<CaseDoc> {
     return this.filing.fileAnswer(user, caseId, file);

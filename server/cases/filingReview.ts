@@ -4,6 +4,7 @@
  * answer period, and the filer may withdraw. Each change is a command (caseCommands.ts).
  */
 import crypto from 'node:crypto';
+import { SYSTEM_ACTOR, type CaseActor } from '../../state-machines/case/caseMachine.js';
 import type { OnlineCaseType } from '../../state-machines/rules/fees.js';
 import { shanghaiDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser } from '../auth/tokens.js';
@@ -37,6 +38,14 @@ export interface FilingInput {
 
 export type ReviewDecision = { decision: 'accept' | 'correct' | 'reject'; reasons?: string[]; correctionDeadline?: string };
 
+/**
+ * Where a filing goes to be read after it is acknowledged (the reading review, server/review):
+ * a durable job is queued for each submission. Declared here, handed in by app.ts.
+ */
+export interface ReadingReviewQueue {
+  enqueue(doc: CaseDoc): Promise<void>;
+}
+
 type Upload = IncomingFile & { kind: DocumentKind };
 
 /** Type code of an online first-instance civil filing (民初). Other procedures are docketed by staff. */
@@ -48,6 +57,12 @@ export class FilingReview {
   constructor(private readonly parts: CaseParts) {}
 
   async file(user: AuthUser, input: FilingInput, files: Upload[]): Promise<CaseDoc> {
+    const filed = await this.open(user, input, files);
+    await this.parts.readingReview?.enqueue(filed);
+    return filed;
+  }
+
+  private async open(user: AuthUser, input: FilingInput, files: Upload[]): Promise<CaseDoc> {
     const court = await this.court(input.court);
     const checked = checkFiles(files);
     const at = this.parts.now().toISOString();
@@ -104,6 +119,32 @@ export class FilingReview {
     if (decision.decision === 'reject') {
       return commands.apply(doc, (_d, at) => ({ event: { type: 'REVIEW_REJECT', reasons: decision.reasons ?? [], actor, at } }));
     }
+    return this.docket(doc, actor);
+  }
+
+  /**
+   * Automatic docketing: the platform accepts a filing whose reading review found nothing, in a
+   * court that turned it on; the same number and fee as a clerk's acceptance, and the reason logged.
+   */
+  async autoDocket(caseId: string, reason: string): Promise<CaseDoc> {
+    const doc = await this.parts.store.get(caseId);
+    if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
+    return this.docket(doc, SYSTEM_ACTOR, { reason });
+  }
+
+  /** Court staff undo an automatic docketing within the review period, giving reasons; the clerk decides again. */
+  async reverseDocketing(user: AuthUser, caseId: string, reasons: string[]): Promise<CaseDoc> {
+    const doc = await this.parts.access.get(user, caseId);
+    const actor = actorAs(user, user.roles.includes('clerk') ? 'clerk' : 'judge');
+    return this.parts.commands.apply(doc, (_d, at) => ({
+      event: { type: 'DOCKETING_REVERSED', reasons, actor, at },
+      // The number stays claimed in case_numbers (never reused); the case no longer carries it.
+      fields: { caseNumber: undefined, fee: undefined },
+    }));
+  }
+
+  private async docket(doc: CaseDoc, actor: CaseActor, automatic?: { reason: string }): Promise<CaseDoc> {
+    const { commands } = this.parts;
     // Ask the machine before issuing a number, so a refused docket does not consume one.
     commands.assertAllowed(doc, actor, 'REVIEW_ACCEPT');
     const court = await this.court(doc.courtId);
@@ -111,7 +152,7 @@ export class FilingReview {
     const at = this.parts.now().toISOString();
     const { caseNumber } = await issueCaseNumber(this.parts.connection, { year: Number(shanghaiDate(at).slice(0, 4)), courtCode: court.code, typeCode: doc.typeCode }, doc._id, at);
     return commands.apply(doc, (current, now) => ({
-      event: { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, defendantCount: current.defendants.length, actor, at: now },
+      event: { type: 'REVIEW_ACCEPT', caseNumber, fee: { amount: quote.fee, currency: 'CNY' }, defendantCount: current.defendants.length, ...(automatic ? { automatic } : {}), actor, at: now },
       // Each defendant's access code is made now, to be printed on the court's documents to them.
       fields: { caseNumber, fee: { amount: quote.fee, currency: 'CNY', exact: quote.exact, breakdown: quote.breakdown }, defendants: withAccessCodes(current.defendants, this.parts.cipher) },
     }));
@@ -123,7 +164,7 @@ export class FilingReview {
     const actor = actorAs(user, 'party');
     this.parts.commands.assertAllowed(doc, actor, 'RESUBMIT');
     const checked = checkFiles(files);
-    return this.parts.files.storeThen(caseId, user, checked, this.parts.now().toISOString(), (stored) =>
+    const resubmitted = await this.parts.files.storeThen(caseId, user, checked, this.parts.now().toISOString(), (stored) =>
       this.parts.commands.apply(doc, (current, at) => {
         // A damaged file is replaced by uploading the same kind again; the old one stays on file but no longer counts.
         const replaced = new Set(stored.map((d) => d.kind));
@@ -138,6 +179,8 @@ export class FilingReview {
         };
       }),
     );
+    await this.parts.readingReview?.enqueue(resubmitted);
+    return resubmitted;
   }
 
   /**

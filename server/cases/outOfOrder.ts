@@ -42,6 +42,7 @@ const FIRST: Partial<Record<CaseEventType, { code?: string; needs: string }>> = 
   REJECT_MEDIATION_AGREEMENT: { code: 'NO_SIGNED_AGREEMENT', needs: 'The judge reviews a mediation agreement only once every party has signed it, and only once.' },
   MEDIATION_DECISION_RECEIVED: { code: 'NO_MEDIATION_DECISION_SERVING', needs: 'A receipt is recorded only while an issued mediation decision (调解书) awaits the parties\' signatures.' },
   MEDIATION_DECISION_REFUSED: { code: 'NO_MEDIATION_DECISION_SERVING', needs: 'A refusal is recorded only while an issued mediation decision (调解书) awaits the parties\' signatures.' },
+  DOCKETING_REVERSED: { code: 'NOT_AUTOMATICALLY_DOCKETED', needs: 'Only an automatic docketing can be reversed, while the case is docketed and its fee not yet settled.' },
   DECIDE: { needs: 'The judge decides after the hearing has been held.' },
 };
 

@@ -23,6 +23,8 @@ export interface CourtDoc {
   nameZh: string;
   nameEn: string;
   feeConfig: StoredFeeConfig;
+  /** Automatic docketing (issue 19): a filing whose reading review finds nothing is docketed without a clerk. Off unless set. */
+  autoDocket?: boolean;
 }
 
 export interface Court {
@@ -31,6 +33,7 @@ export interface Court {
   nameZh: string;
   nameEn: string;
   feeConfig: CourtFeeConfig;
+  autoDocket: boolean;
 }
 
 export type CourtModel = Model<CourtDoc>;
@@ -56,6 +59,7 @@ const courtSchema = new Schema<CourtDoc>(
     nameZh: { type: String, required: true },
     nameEn: { type: String, required: true },
     feeConfig: { type: feeConfigSchema, required: true },
+    autoDocket: { type: Boolean, required: false },
   },
   { collection: 'courts', versionKey: false },
 );
@@ -98,5 +102,12 @@ function toCourt(doc: CourtDoc | null): Court | null {
     nameZh: doc.nameZh,
     nameEn: doc.nameEn,
     feeConfig: { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount },
+    autoDocket: doc.autoDocket === true,
   };
+}
+
+/** Turns a court's automatic docketing on or off; false when there is no such court. */
+export async function setAutoDocket(connection: Connection, courtId: string, on: boolean): Promise<boolean> {
+  const result = await courtModel(connection).updateOne({ _id: courtId }, { $set: { autoDocket: on } }).exec();
+  return result.matchedCount === 1;
 }

@@ -137,6 +137,35 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
         },
       ];
     }
+    case 'READING_REVIEWED': {
+      // Only findings change anything for the filer: they are now part of the correction notice.
+      const findings = (Array.isArray(step.data.findings) ? (step.data.findings as unknown[]) : []).filter(
+        (f): f is { message?: unknown; messageZh?: unknown } => typeof f === 'object' && f !== null,
+      );
+      const en = findings.map((f) => (typeof f.message === 'string' ? f.message : '')).filter((m) => m !== '');
+      const zh = findings.map((f) => (typeof f.messageZh === 'string' ? f.messageZh : typeof f.message === 'string' ? f.message : '')).filter((m) => m !== '');
+      if (en.length === 0 || doc.status !== 'correctionRequested') return [];
+      const by = validDate(deadlines.correctBy);
+      return [
+        toFiler('case.correctionRequested', {
+          titleZh: '立案材料需要补正',
+          titleEn: 'Your filing needs corrections',
+          bodyZh: `自动审查阅读了您提交的材料，发现以下问题：${listZh(zh)}。${byZh(by, (d) => `请于${d}前一次性补正。`, '请在法院告知的期限内一次性补正。')}`,
+          bodyEn: `The automatic review read your papers and found: ${listEn(en)}. ${byEn(by, (d) => `Correct the filing in one go by ${d}.`, 'Correct the filing in one go within the period the court sets.')}`,
+        }),
+      ];
+    }
+    case 'DOCKETING_REVERSED': {
+      const reasons = reasonsOf(step.data);
+      return [
+        toFiler('case.docketingReversed', {
+          titleZh: '自动立案已撤销',
+          titleEn: 'The automatic docketing was reversed',
+          bodyZh: `法院撤销了对您起诉的自动立案，将由书记员重新审查${reasons.length > 0 ? `，理由：${listZh(reasons)}` : ''}。已分配的案号不再使用。`,
+          bodyEn: `The court reversed the automatic docketing of your case; a clerk reviews it again${reasons.length > 0 ? `. Reasons: ${listEn(reasons)}` : ''}. The case number given is no longer used.`,
+        }),
+      ];
+    }
     case 'REVIEW_ACCEPT': {
       // The fee is a decimal string ('10.00'); a missing or malformed one is left out, never printed.
       const amount: unknown = doc.fee?.amount;
@@ -145,12 +174,13 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
       const number = doc.caseNumber?.trim();
       const feeZh = fee === undefined ? '诉讼费' : `诉讼费${fee}元`;
       const feeEn = fee === undefined ? 'the court fee' : `the court fee of CNY ${fee}`;
+      const automatic = typeof step.data.automatic === 'object' && step.data.automatic !== null;
       return [
         toFiler('case.accepted', {
           titleZh: number ? `已立案：${number}` : '已立案',
           titleEn: number ? `Case accepted: ${number}` : 'Case accepted',
-          bodyZh: `法院已受理您的起诉${number ? `，案号${number}` : ''}。${byZh(by, (d) => `请于${d}前交纳${feeZh}`, `请在法院告知的期限内交纳${feeZh}`)}，逾期未交按撤诉处理。`,
-          bodyEn: `The court accepted your case${number ? ` as ${number}` : ''}. Pay ${feeEn} ${byEn(by, (d) => `by ${d}`, 'within the period the court sets')}; if it is not paid in time the case is treated as withdrawn.`,
+          bodyZh: `${automatic ? '材料经自动审查无误，' : ''}法院已受理您的起诉${number ? `，案号${number}` : ''}。${byZh(by, (d) => `请于${d}前交纳${feeZh}`, `请在法院告知的期限内交纳${feeZh}`)}，逾期未交按撤诉处理。`,
+          bodyEn: `${automatic ? 'The automatic review found your papers in order and ' : ''}${automatic ? 'the court' : 'The court'} accepted your case${number ? ` as ${number}` : ''}. Pay ${feeEn} ${byEn(by, (d) => `by ${d}`, 'within the period the court sets')}; if it is not paid in time the case is treated as withdrawn.`,
         }),
       ];
     }

@@ -43,6 +43,7 @@ export const caseMachine = setup({
   guards: {
     permitted: ({ context, event }) => permitted(context, event),
     hasFindings: ({ context }) => context.findings.length > 0,
+    permittedWithFindings: ({ context, event }) => permitted(context, event) && event.type === 'READING_REVIEWED' && event.findings.length > 0,
     // After this answer, has every defendant answered? (Cases served before per-defendant records: yes.)
     permittedAndAllAnswered: ({ context, event }) => {
       if (!permitted(context, event)) return false;
@@ -74,6 +75,8 @@ export const caseMachine = setup({
     },
     underReview: {
       on: {
+        // The reading review's findings become the correction notice; without any the filing stays with the clerk.
+        READING_REVIEWED: [{ target: 'correctionRequested', guard: 'permittedWithFindings', actions: 'record' }, step('underReview')],
         REVIEW_ACCEPT: step('docketed'),
         REVIEW_CORRECT: step('correctionRequested'),
         REVIEW_REJECT: step('rejected'),
@@ -83,6 +86,7 @@ export const caseMachine = setup({
     correctionRequested: {
       on: {
         RESUBMIT: step('submitted'),
+        READING_REVIEWED: step('correctionRequested'),
         CORRECTION_PERIOD_EXPIRED: step('withdrawn'),
         ...withdrawable,
       },
@@ -94,6 +98,7 @@ export const caseMachine = setup({
         FEE_WAIVED: step('feeSettled'),
         FEE_DEFERRED: step('feeSettled'),
         FEE_PERIOD_EXPIRED: step('withdrawn'),
+        DOCKETING_REVERSED: step('underReview'),
         ...withdrawable,
       },
     },

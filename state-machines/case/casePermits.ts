@@ -25,7 +25,10 @@ export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
   SUBMIT: { filer: true },
   RESUBMIT: { filer: true },
   WITHDRAW: { filer: true },
-  REVIEW_ACCEPT: { court: CLERK },
+  READING_REVIEWED: { system: true },
+  // The platform dockets by itself where the court turned automatic docketing on.
+  REVIEW_ACCEPT: { court: CLERK, system: true },
+  DOCKETING_REVERSED: { court: BENCH },
   REVIEW_CORRECT: { court: CLERK },
   REVIEW_REJECT: { court: CLERK },
   CORRECTION_PERIOD_EXPIRED: { system: true },

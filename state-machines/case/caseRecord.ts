@@ -67,6 +67,32 @@ function normalizeFinding(f: Finding): Finding {
     message: f.message,
     ...(f.messageZh === undefined ? {} : { messageZh: f.messageZh }),
     ...(f.field === undefined ? {} : { field: f.field }),
+    ...(f.location === undefined
+      ? {}
+      : { location: { documentId: f.location.documentId, filename: f.location.filename, page: f.location.page, quote: f.location.quote } }),
+  };
+}
+
+/**
+ * The reading review's findings join the findings and the correction notice already standing
+ * (one consolidated notice); a filing under review gets a notice now, with the usual window.
+ */
+function recordReading(context: CaseContext, findings: Finding[], at: string, calendar: HolidayCalendar): CaseContext {
+  const timestamps = stamp(context, at, 'readingReviewedAt');
+  if (findings.length === 0) return { ...context, timestamps };
+  const copied = findings.map(normalizeFinding);
+  const all = [...context.findings, ...copied];
+  const standing = context.correction;
+  if (standing && context.deadlines.correctBy !== undefined) {
+    return { ...context, findings: all, correction: { ...standing, reasons: [...standing.reasons, ...copied.map((f) => f.message)] }, timestamps };
+  }
+  const deadline = daysAfter(at, PERIODS.correct, calendar);
+  return {
+    ...context,
+    findings: all,
+    correction: { source: 'automatic', reasons: all.map((f) => f.message), deadline, issuedAt: at },
+    deadlines: { ...without(context.deadlines, 'docketBy'), correctBy: deadline },
+    timestamps: stamp({ ...context, timestamps }, at, 'correctionRequestedAt'),
   };
 }
 
@@ -111,9 +137,29 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
       return recordFiling(context, event.findings, at, event.calendar, event.correctBy);
     case 'RESUBMIT':
       return recordFiling(context, event.findings, at, event.calendar, undefined);
+    case 'READING_REVIEWED':
+      return recordReading(context, event.findings, at, event.calendar);
+    case 'DOCKETING_REVERSED': {
+      const docketing = context.docketing;
+      if (!docketing) return context;
+      return {
+        ...context,
+        // xstate's assign merges into the context, so the number and fee are cleared, not left out;
+        // the stored JSON drops the undefined keys.
+        caseNumber: undefined,
+        fee: undefined,
+        docketing: { ...docketing, reversed: { at, reasons: [...event.reasons], caseNumber: context.caseNumber ?? '' } },
+        // Back to the clerk, within what is left of the review period.
+        deadlines: { ...without(context.deadlines, 'feeDueBy'), docketBy: docketing.reversibleUntil },
+        timestamps: stamp(context, at, 'docketingReversedAt'),
+      };
+    }
     case 'REVIEW_ACCEPT':
       return {
         ...context,
+        ...(event.automatic === undefined
+          ? {}
+          : { docketing: { automatic: true, reason: event.automatic.reason, at, reversibleUntil: context.deadlines.docketBy ?? daysAfter(at, PERIODS.docket, event.calendar) } }),
         caseNumber: event.caseNumber,
         ...(event.defendantCount === undefined ? {} : { defendantCount: event.defendantCount }),
         fee: { amount: event.fee.amount, currency: event.fee.currency },

@@ -11,12 +11,21 @@ export interface CaseActor {
 /** The platform itself as the actor: the deadline sweep, hearings starting and ending, service taking effect. */
 export const SYSTEM_ACTOR = { userId: 'system', role: 'system' } as const satisfies CaseActor;
 
-/** One problem found in a filing, by the automatic check or by a clerk. */
+/** Where the reading review found something: the file, the page, and the words read there. */
+export interface FindingLocation {
+  documentId: string;
+  filename: string;
+  page: number;
+  quote: string;
+}
+
+/** One problem found in a filing, by the automatic check, the reading review or a clerk. */
 export interface Finding {
   code: string;
   message: string;
   messageZh?: string;
   field?: string;
+  location?: FindingLocation;
 }
 
 /** Every status a case can show; `submitted` is transient and never persisted. */
@@ -68,8 +77,18 @@ export type CaseEvent = Envelope &
         correctBy?: string;
       }
     | { type: 'RESUBMIT'; findings: Finding[] }
-    /** `defendantCount`: how many defendants the complaint names; each must be served before a hearing opens. */
-    | { type: 'REVIEW_ACCEPT'; caseNumber: string; fee: Money; defendantCount?: number }
+    /**
+     * The reading review (OCR of the filed papers) concluded after the filing was acknowledged: its
+     * findings join the correction notice; none leaves the filing where it is.
+     */
+    | { type: 'READING_REVIEWED'; findings: Finding[] }
+    /**
+     * `defendantCount`: how many defendants the complaint names; each must be served before a hearing opens.
+     * `automatic`: docketed by the platform (the court's automatic docketing), with the reason it gives.
+     */
+    | { type: 'REVIEW_ACCEPT'; caseNumber: string; fee: Money; defendantCount?: number; automatic?: { reason: string } }
+    /** Court staff undo an automatic docketing within the review period; the clerk decides afresh. */
+    | { type: 'DOCKETING_REVERSED'; reasons: string[] }
     | { type: 'REVIEW_CORRECT'; reasons: string[]; deadline: string }
     | { type: 'REVIEW_REJECT'; reasons: string[] }
     | { type: 'CORRECTION_PERIOD_EXPIRED' }
@@ -118,7 +137,9 @@ export type CaseEventType = CaseEvent['type'];
 export const CASE_EVENT_TYPES = [
   'SUBMIT',
   'RESUBMIT',
+  'READING_REVIEWED',
   'REVIEW_ACCEPT',
+  'DOCKETING_REVERSED',
   'REVIEW_CORRECT',
   'REVIEW_REJECT',
   'CORRECTION_PERIOD_EXPIRED',
@@ -176,6 +197,15 @@ export type FeeSettlement =
   | { kind: 'waived'; reason: string; at: string }
   | { kind: 'deferred'; reason: string; until: string; at: string };
 
+export interface AutomaticDocketing {
+  automatic: true;
+  reason: string;
+  at: string;
+  /** Last day (YYYY-MM-DD) court staff may reverse it: the end of the 7-day review period. */
+  reversibleUntil: string;
+  reversed?: { at: string; reasons: string[]; caseNumber: string };
+}
+
 export interface CaseDeadlines {
   docketBy?: string;
   correctBy?: string;
@@ -186,6 +216,8 @@ export interface CaseDeadlines {
 export type CaseTimestamp =
   | 'createdAt'
   | 'submittedAt'
+  | 'readingReviewedAt'
+  | 'docketingReversedAt'
   | 'correctionRequestedAt'
   | 'rejectedAt'
   | 'docketedAt'
@@ -273,6 +305,8 @@ export interface CaseContext {
   rejectionReasons?: string[];
   caseNumber?: string;
   fee?: Money;
+  /** How the case was docketed, when the platform did it; kept after a reversal as its record. */
+  docketing?: AutomaticDocketing;
   feeSettlement?: FeeSettlement;
   deadlines: CaseDeadlines;
   /** Defendants named in the complaint (absent on cases docketed before it was recorded: one). */

@@ -77,11 +77,22 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
     (deadlinePassed(c.deadlines.correctBy, e.at)
       ? `the correction deadline ${c.deadlines.correctBy ?? ''} has passed; the filing must be made afresh`
       : null),
+  READING_REVIEWED: (_c, e) => findingsProblem(e.findings),
   REVIEW_ACCEPT: (_c, e) => {
     if (!isText(e.caseNumber)) return 'caseNumber is required';
+    // Only the platform dockets automatically, and it always says why.
+    if ((e.automatic !== undefined) !== (e.actor.role === 'system')) return 'an automatic docketing is made by the system, and only by it';
+    if (e.automatic !== undefined && !isText(e.automatic.reason)) return 'an automatic docketing needs its reason';
     if (e.defendantCount !== undefined && (!Number.isSafeInteger(e.defendantCount) || e.defendantCount < 1)) return 'defendantCount must be a whole number of at least 1';
     if (typeof e.fee !== 'object' || e.fee === null || e.fee.currency !== 'CNY') return 'fee must be an amount in CNY';
     return amountInFen(e.fee.amount) === null ? `fee amount ${String(e.fee.amount)} is not a valid yuan amount` : null;
+  },
+  DOCKETING_REVERSED: (c, e) => {
+    const problem = reasonsProblem(e.reasons);
+    if (problem) return problem;
+    const d = c.docketing;
+    if (!d || d.reversed || c.caseNumber === undefined) return 'only an automatic docketing can be reversed, and only once';
+    return deadlinePassed(d.reversibleUntil, e.at) ? `the review period for reversing the automatic docketing ended on ${d.reversibleUntil}` : null;
   },
   REVIEW_CORRECT: (_c, e) => reasonsProblem(e.reasons) ?? notBefore(e.deadline, e.at, 'the correction deadline'),
   REVIEW_REJECT: (_c, e) => reasonsProblem(e.reasons),

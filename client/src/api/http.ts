@@ -69,6 +69,7 @@ export async function request<T>(path: string, init: { method?: string; body?: u
 export const get = <T>(path: string) => request<T>(path);
 export const post = <T>(path: string, body: unknown = {}) => request<T>(path, { method: 'POST', body });
 export const patch = <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body });
+export const put = <T>(path: string, body: unknown) => request<T>(path, { method: 'PUT', body });
 
 /**
  * A protected document as a Blob, fetched with the Authorization header so the

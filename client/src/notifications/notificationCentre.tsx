@@ -4,6 +4,7 @@ import type { UserClientToServer, UserServerToClient } from '../../../protocol/u
 import { authToken, get, post } from '../api/http.js';
 import { useSession } from '../api/session.js';
 import type { NotificationView } from '../api/types.js';
+import type { ReviewProgress } from '../../../protocol/review.js';
 
 interface Centre {
   unread: number;
@@ -11,6 +12,8 @@ interface Centre {
   version: number;
   /** The newest notification that arrived live in this tab, for a polite announcement. */
   latest?: NotificationView;
+  /** The newest progress of a reading review pushed live (the filer's and the clerks'). */
+  reviewProgress?: ReviewProgress;
   markRead(id: string): Promise<void>;
   /** Re-reads the unread count (after the notifications page changed it). */
   refresh(): void;
@@ -28,6 +31,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
   const [unread, setUnread] = useState(0);
   const [version, setVersion] = useState(0);
   const [latest, setLatest] = useState<NotificationView>();
+  const [reviewProgress, setReviewProgress] = useState<ReviewProgress>();
 
   const refresh = useCallback(() => {
     get<{ unread: number }>('/api/notifications?limit=1').then(
@@ -57,6 +61,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
         setUnread((u) => u + 1);
         setVersion((v) => v + 1);
       });
+      socket.on('review:progress', (p) => setReviewProgress(p));
       // Whatever arrived while the line was down is in the history; the count catches up.
       socket.on('connect', refresh);
     });
@@ -74,7 +79,10 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
 
-  const value = useMemo<Centre>(() => ({ unread, version, ...(latest ? { latest } : {}), markRead, refresh }), [unread, version, latest, markRead, refresh]);
+  const value = useMemo<Centre>(
+    () => ({ unread, version, ...(latest ? { latest } : {}), ...(reviewProgress ? { reviewProgress } : {}), markRead, refresh }),
+    [unread, version, latest, reviewProgress, markRead, refresh],
+  );
   return <CentreContext.Provider value={value}>{children}</CentreContext.Provider>;
 }
 

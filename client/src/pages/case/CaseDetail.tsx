@@ -20,6 +20,7 @@ import { WithdrawPanel } from './WithdrawPanel.js';
 import { DecisionPanel } from './DecisionPanel.js';
 import { MediationDecisionPanel, MediationDecisionReceipts } from './MediationDecisionPanel.js';
 import { AnswerPanel } from './AnswerPanel.js';
+import { ReadingReviewPanel } from './ReadingReview.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
 // so besides reacting to notifications about this case the page looks again now and then.
@@ -89,6 +90,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         {c.deadlines.length > 0 ? <Deadlines deadlines={c.deadlines} /> : <p className="muted">{t('case.noDeadlines')}</p>}
       </section>
       {c.caseNumber && <DefendantService c={c} />}
+      {(isFiler || isStaff) && <ReadingReviewPanel c={c} staff={isStaff} onChanged={setData} />}
 
       {isFiler && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
       {isFiler && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}

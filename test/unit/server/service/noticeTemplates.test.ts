@@ -11,7 +11,7 @@ import { emailText, inboxNoticeText, smsText, type ServiceTextInput } from '../.
 const STEP_TYPES = [
   'SUBMIT', 'RESUBMIT', 'REVIEW_ACCEPT', 'REVIEW_CORRECT', 'REVIEW_REJECT', 'CORRECTION_PERIOD_EXPIRED', 'FEE_PERIOD_EXPIRED',
   'FEE_PAID', 'FEE_WAIVED', 'FEE_DEFERRED', 'SERVE_DEFENDANT', 'SERVICE_EFFECT_REVISED', 'ANSWER_FILED', 'OFFER_MEDIATION',
-  'MEDIATION_ACCEPTED', 'MEDIATION_DECLINED', 'MEDIATION_FAILED', 'DECIDE', 'CLOSE',
+  'MEDIATION_ACCEPTED', 'MEDIATION_DECLINED', 'MEDIATION_FAILED', 'DECIDE', 'CLOSE', 'READING_REVIEWED', 'DOCKETING_REVERSED',
 ];
 const STATUSES = ['correctionRequested', 'underReview', 'feeSettled', 'servedOnDefendant', 'decided'];
 
@@ -35,6 +35,8 @@ const STEP_DATA: Record<string, unknown>[] = [
   { reasons: ['缺少证据'], deadline: '2026-03-17', reason: '双方意见分歧', periods: { answerBy: '2026-04-01' } },
   { reasons: [], deadline: '', reason: '', periods: {} },
   { reasons: 'x', deadline: null, periods: null },
+  { findings: [{ code: 'COMPLAINT_AMOUNT_MISMATCH', message: 'c.pdf, page 1: the amount differs', messageZh: 'c.pdf第1页：金额不一致' }], automatic: { reason: 'nothing found' } },
+  { findings: [{ code: 'X' }, null, 'x'] },
 ];
 
 const BAD = [/undefined/, /NaN/, /null/, /(^|[^\d])0年/, /年月|月日|至届满|by \.|to \.|on \.|：。|by ;/];

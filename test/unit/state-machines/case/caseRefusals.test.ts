@@ -32,7 +32,6 @@ describe('FORBIDDEN: the wrong person', () => {
     ['the filer docketing', 'underReview', clerkOnly(filer), /party u-plaintiff/],
     ['a clerk of another court', 'underReview', clerkOnly(foreignClerk), /belongs to another court/],
     ['a clerk with no court', 'underReview', clerkOnly({ userId: 'c', role: 'clerk' }), /not attached to a court/],
-    ['the system docketing', 'underReview', clerkOnly(system), /only be sent by a clerk/],
     ['an admin docketing', 'underReview', clerkOnly(admin), /admin u-admin/],
     ['another party submitting', 'draft', { type: 'SUBMIT', actor: defendant, findings: [] }, /the filing party/],
     ['a clerk submitting', 'draft', { type: 'SUBMIT', actor: clerk, findings: [] }, /the filing party/],

@@ -1,0 +1,168 @@
+/**
+ * Reading review benchmark (issue 19), `npm run bench -- review`:
+ *  - OCR throughput: pages per minute on one core (a pool of one child, image-only pages at 200 dpi);
+ *  - filing acknowledgement p50/p95 while 4 filings of 10 scanned pages are being reviewed;
+ *  - character accuracy on 50 generated pages of printed Chinese, scanned with noise, a rotation
+ *    of 1-3 degrees and JPEG compression (ffmpeg);
+ *  - field accuracy (name, ID number, validity) on 20 synthetic ID cards with valid check digits.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { readDocument } from '../../server/review/documentReader.js';
+import { readIdCard } from '../../server/review/idCardReader.js';
+import { OcrPool } from '../../server/review/ocrPool.js';
+import type { ApiClient} from '../support/api.js';
+import { registerParty, sampleFiles, seedAndLoginClerk } from '../support/api.js';
+import { idCardPng, idNumberFor, imagePdf, rasterize, textPdf } from '../support/reviewDocs.js';
+import { startTestServer } from '../support/server.js';
+import { percentile, progress, round, type BenchReport } from './common.js';
+
+const run = promisify(execFile);
+
+const SENTENCES = [
+  '原告与被告于二〇二三年签订借款合同', '被告应当按照约定的期限返还借款', '人民法院依法组成合议庭公开开庭审理',
+  '当事人对自己提出的主张有责任提供证据', '本案争议的焦点在于合同是否有效', '被告辩称其已经履行了全部还款义务',
+  '证人出庭作证并接受了双方的询问', '原告提交的银行转账凭证真实合法', '双方当事人在法庭主持下自愿达成协议',
+  '诉讼费用由败诉方负担', '判决书送达后十五日内可以提起上诉', '劳动者有权依法获得劳动报酬',
+  '用人单位应当支付拖欠的工资及经济补偿', '房屋租赁合同约定每月租金三千元', '物业服务企业应当履行维修义务',
+  '交通事故造成的损失由保险公司赔偿', '被告未按期支付货款构成违约', '请求判令解除双方之间的买卖合同',
+];
+
+function pageText(seed: number): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < 10; i++) lines.push(SENTENCES[(seed * 7 + i * 5) % SENTENCES.length]!);
+  return lines;
+}
+
+function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[y.length] ?? 0;
+}
+
+const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}]/gu, '');
+
+/** A scan: rotated by `degrees`, grain noise, JPEG at quality scale 8 (ffmpeg's 2-31, lower is better). */
+async function degrade(png: Buffer, degrees: number): Promise<Buffer> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'microcourt-bench-'));
+  try {
+    await fs.writeFile(path.join(dir, 'in.png'), png);
+    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in.png'), '-vf', `rotate=${degrees}*PI/180:fillcolor=white,noise=alls=20:allf=u`, '-q:v', '8', path.join(dir, 'out.jpg')]);
+    return await fs.readFile(path.join(dir, 'out.jpg'));
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function throughput(pool: OcrPool, pages: Buffer): Promise<{ pages: number; seconds: number }> {
+  const started = Date.now();
+  const reading = await readDocument(pool, pages, 'application/pdf', { maxPages: 100 });
+  return { pages: reading.pages.length, seconds: (Date.now() - started) / 1000 };
+}
+
+async function characterAccuracy(pool: OcrPool, count: number): Promise<{ accuracy: number; worst: number }> {
+  let chars = 0;
+  let errors = 0;
+  let worst = 1;
+  for (let i = 0; i < count; i++) {
+    const truth = pageText(i);
+    const [png] = await rasterize(await textPdf([truth], 14), 200);
+    const scan = await degrade(png!, 1 + (i % 3) * (i % 2 === 0 ? 1 : -1));
+    const read = await readDocument(pool, scan, 'image/jpeg', { maxPages: 1 });
+    const want = plain(truth.join(''));
+    const got = plain(read.pages[0]?.text ?? '');
+    const e = Math.min(want.length, editDistance(got, want));
+    chars += want.length;
+    errors += e;
+    worst = Math.min(worst, 1 - e / want.length);
+    if ((i + 1) % 10 === 0) progress(`review: accuracy, ${i + 1}/${count} pages`);
+  }
+  return { accuracy: 1 - errors / chars, worst };
+}
+
+const NAMES = ['张伟', '王芳', '李娜', '刘洋', '陈静', '杨帆', '赵磊', '黄丽', '周杰', '吴敏', '徐涛', '孙悦', '马超', '朱琳', '胡军', '郭靖', '何平', '高远', '林峰', '罗兰'];
+
+async function idCardAccuracy(pool: OcrPool, count: number): Promise<{ name: number; number: number; validity: number }> {
+  const ok = { name: 0, number: 0, validity: 0 };
+  for (let i = 0; i < count; i++) {
+    const idNumber = idNumberFor(`1101051985${String(1 + (i % 12)).padStart(2, '0')}${String(10 + i).padStart(2, '0')}${String(100 + i * 7).slice(-3)}`);
+    const validUntil = `20${30 + (i % 9)}.0${1 + (i % 9)}.1${i % 10}`;
+    const png = await idCardPng({ name: NAMES[i % NAMES.length]!, idNumber, validUntil });
+    const read = await readDocument(pool, png, 'image/png', { maxPages: 1 });
+    const card = readIdCard([{ documentId: 'b', filename: 'id.png', page: 1, text: read.pages[0]?.text ?? '' }], new Date());
+    if (card.name?.value === NAMES[i % NAMES.length]) ok.name++;
+    if (card.idNumber?.value === idNumber) ok.number++;
+    if (card.validUntil?.value === validUntil.replace(/\./g, '-')) ok.validity++;
+  }
+  return { name: ok.name / count, number: ok.number / count, validity: ok.validity / count };
+}
+
+async function ackWhileReviewing(tenPages: Buffer): Promise<{ p50: number | undefined; p95: number | undefined; max: number; reviewSeconds: number }> {
+  const server = await startTestServer({ REVIEW_MAX_PAGES: '60' });
+  try {
+    await seedAndLoginClerk(server);
+    const party: ApiClient = await registerParty(server, '13600000901', 901);
+    const filing = { court: '京0105', caseType: 'labour', claims: ['支付工资'], facts: '拖欠工资', defendants: [{ name: '某某公司' }] };
+    const started = Date.now();
+    for (let i = 0; i < 4; i++) {
+      await party.postForm('/api/cases', filing, [
+        { field: 'complaint', filename: 'c.pdf', bytes: sampleFiles.pdf() },
+        { field: 'evidence', filename: `证据${i}.pdf`, bytes: tenPages },
+      ]);
+    }
+    const acks: number[] = [];
+    // File while the reviews run; each filing is a small one (its own review is cheap).
+    while (acks.length < 60) {
+      const t0 = performance.now();
+      const res = await party.postForm('/api/cases', filing, [{ field: 'complaint', filename: 'c.pdf', bytes: sampleFiles.pdf() }, { field: 'idProof', filename: 'id.png', bytes: sampleFiles.png() }]);
+      if (res.status !== 201) throw new Error(`filing refused: ${res.status}`);
+      acks.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await server.services.review?.idle(600_000);
+    return { p50: percentile(acks, 50), p95: percentile(acks, 95), max: Math.max(...acks), reviewSeconds: (Date.now() - started) / 1000 };
+  } finally {
+    await server.destroy();
+  }
+}
+
+export async function reviewBench(): Promise<BenchReport> {
+  const pool = new OcrPool({ concurrency: 1 });
+  try {
+    progress('review: generating 10 scanned pages');
+    const tenPages = await imagePdf(await rasterize(await textPdf(Array.from({ length: 10 }, (_, i) => pageText(i)), 14), 150));
+    progress('review: throughput on one core');
+    const t = await throughput(pool, tenPages);
+    progress(`review: ${t.pages} pages in ${round(t.seconds)} s = ${round((t.pages / t.seconds) * 60)} pages/min on one core`);
+    progress('review: filing acknowledgement while 4 filings of 10 pages are reviewed');
+    const ack = await ackWhileReviewing(tenPages);
+    progress(`review: filing ack p50 ${round(ack.p50)} ms, p95 ${round(ack.p95)} ms, max ${round(ack.max)} ms; reviews done in ${round(ack.reviewSeconds)} s`);
+    progress('review: character accuracy on 50 degraded pages');
+    const acc = await characterAccuracy(pool, 50);
+    progress(`review: character accuracy ${round(acc.accuracy * 100, 2)} %, worst page ${round(acc.worst * 100, 1)} %`);
+    progress('review: ID card fields on 20 synthetic cards');
+    const id = await idCardAccuracy(pool, 20);
+    const perMinute = (t.pages / t.seconds) * 60;
+    return {
+      name: 'review',
+      data: { pagesPerMinutePerCore: round(perMinute), ackP50Ms: round(ack.p50), ackP95Ms: round(ack.p95), ackMaxMs: round(ack.max), reviewSeconds: round(ack.reviewSeconds), characterAccuracy: round(acc.accuracy * 100, 2), worstPage: round(acc.worst * 100, 1), idCard: id },
+      tables: [
+        { title: 'OCR (tesseract 5 chi_sim, one child process)', columns: ['pages', 'seconds', 'pages/min/core'], rows: [[t.pages, round(t.seconds) ?? 0, round(perMinute) ?? 0]] },
+        { title: 'Filing acknowledgement while 4 x 10 pages are reviewed', columns: ['p50 ms', 'p95 ms', 'max ms', 'all reviews done (s)'], rows: [[round(ack.p50) ?? 0, round(ack.p95) ?? 0, round(ack.max) ?? 0, round(ack.reviewSeconds) ?? 0]] },
+        { title: 'Accuracy', columns: ['characters (50 pages)', 'worst page', 'ID name', 'ID number', 'ID validity'], rows: [[`${round(acc.accuracy * 100, 2)} %`, `${round(acc.worst * 100, 1)} %`, `${id.name * 100} %`, `${id.number * 100} %`, `${id.validity * 100} %`]] },
+      ],
+      notes: ['Target: filing acknowledgement p95 < 300 ms while OCR is busy.', `OCR children at once in the server: ${Math.max(1, os.availableParallelism() - 1)} (cores - 1).`],
+    };
+  } finally {
+    pool.close();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Papers for the reading review, generated in the test: a complaint drawn with the CJK font (as
+ * a PDF with a text layer, or scanned: rendered to an image by pdftoppm), a synthetic resident ID
+ * card (fictional data, a valid check digit), and evidence pages, optionally as an image-only PDF
+ * so that they go through OCR.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import PDFDocument from 'pdfkit';
+import { renderPdf } from '../../server/documents/pdf.js';
+import { idCheckCharacter } from '../../state-machines/rules/idNumber.js';
+
+const run = promisify(execFile);
+
+export function idNumberFor(first17: string): string {
+  return first17 + idCheckCharacter(first17);
+}
+
+export interface ComplaintText {
+  plaintiff: string;
+  defendants: string[];
+  amount: string;
+  signed?: boolean;
+}
+
+export function complaintLines(c: ComplaintText): string[] {
+  return [
+    '民事起诉状',
+    `原告：${c.plaintiff}，男，1985年5月5日出生，住北京市朝阳区建国路1号。`,
+    ...c.defendants.map((d) => `被告：${d}，住北京市海淀区中关村大街2号。`),
+    '诉讼请求：',
+    `1. 判令被告偿还借款人民币${c.amount}元；`,
+    '2. 本案诉讼费由被告承担。',
+    '事实与理由：',
+    '被告于2025年3月1日向原告借款，约定三个月内归还，至今未还。',
+    '此致',
+    '北京市朝阳区人民法院',
+    ...(c.signed === false ? [] : [`具状人：${c.plaintiff}`, '2026年1月5日']),
+  ];
+}
+
+/** A PDF with one page per entry of `pages`, each a list of lines; big print so a scan of it reads well. */
+export function textPdf(pages: string[][], size = 16): Promise<Buffer> {
+  return renderPdf({ title: 'test', createdAt: '2026-01-05T00:00:00.000Z' }, (doc) => {
+    pages.forEach((lines, i) => {
+      if (i > 0) doc.addPage();
+      for (const line of lines) doc.fontSize(line === lines[0] ? size + 6 : size).text(line, { lineGap: 6 });
+    });
+  });
+}
+
+async function inTemp<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'microcourt-test-'));
+  try {
+    return await work(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every page of a PDF as a PNG (a "scan"), at `dpi`. */
+export function rasterize(pdf: Buffer, dpi = 150): Promise<Buffer[]> {
+  return inTemp(async (dir) => {
+    await fs.writeFile(path.join(dir, 'in.pdf'), pdf);
+    await run('pdftoppm', ['-r', String(dpi), '-png', path.join(dir, 'in.pdf'), path.join(dir, 'p')]);
+    const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.png')).sort();
+    return Promise.all(names.map((n) => fs.readFile(path.join(dir, n))));
+  });
+}
+
+/** An image-only PDF: each PNG as a full A4 page, no text layer. */
+export function imagePdf(pngs: Buffer[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    for (const png of pngs) {
+      doc.addPage({ size: 'A4', margin: 0 });
+      doc.image(png, 0, 0, { width: doc.page.width, height: doc.page.height });
+    }
+    doc.end();
+  });
+}
+
+export interface IdCard {
+  name: string;
+  idNumber: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+/** A synthetic ID card: front (name, number) and back (validity) on one image, as a phone would photograph both. */
+export async function idCardPng(card: IdCard): Promise<Buffer> {
+  const pdf = await renderPdf({ title: 'id', createdAt: '2026-01-05T00:00:00.000Z' }, (doc) => {
+    doc.fontSize(22).text('居民身份证', { lineGap: 10 });
+    doc.fontSize(18);
+    doc.text(`姓名 ${card.name}`, { lineGap: 10 });
+    doc.text('性别 男  民族 汉', { lineGap: 10 });
+    doc.text('出生 1985年5月5日', { lineGap: 10 });
+    doc.text('住址 北京市朝阳区建国路1号', { lineGap: 10 });
+    doc.text(`公民身份号码 ${card.idNumber}`, { lineGap: 24 });
+    doc.text('签发机关 北京市公安局朝阳分局', { lineGap: 10 });
+    doc.text(`有效期限 ${card.validFrom ?? '2016.01.01'}-${card.validUntil ?? '2036.01.01'}`);
+  });
+  const [png] = await rasterize(pdf, 150);
+  if (!png) throw new Error('the ID card did not render');
+  return png;
+}
