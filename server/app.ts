@@ -26,6 +26,7 @@ import { DocumentStore } from './documents/documentStore.js';
 import { feeRoutes } from './fees/feeRoutes.js';
 import { procedureRoutes } from './cases/procedureRoutes.js';
 import { HearingProcedure } from './hearings/hearingProcedure.js';
+import { representativesOf } from './hearings/hearingModel.js';
 import { HearingService } from './hearings/hearingService.js';
 import { HearingSessions } from './hearings/hearingSessions.js';
 import { hearingRoutes } from './hearings/hearingRoutes.js';
@@ -107,6 +108,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     payments: new OfflinePaymentProvider(),
     now,
     seal,
+    representatives: (caseId) => representativesOf(context.connection, caseId),
   });
   const userPush = new UserPushRelay();
   const notifications = createNotificationService(context, userPush.push);

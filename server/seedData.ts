@@ -17,6 +17,8 @@ import { createStaffUser, isDuplicateKeyError } from './users/userService.js';
 
 export const DEMO_COURT_ID = 'bj-chaoyang';
 export const DEMO_PASSWORD = 'demo-password-1';
+/** A demonstration account only: a real court enters its own in the court settings. */
+export const DEMO_PAYEE = { accountName: '北京市朝阳区人民法院（演示）', bank: '演示银行北京朝阳支行', accountNumber: '6200 0000 0000 0105' };
 
 export interface DemoStaff {
   role: Role;
@@ -61,7 +63,10 @@ async function seedCourts(connection: Connection): Promise<SeedReport['courts']>
       },
       { upsert: true },
     );
-    const action = result.upsertedCount > 0 ? 'created' : result.modifiedCount > 0 ? 'updated' : 'unchanged';
+    // The demo court gets a demo payee account once; an administrator's own settings are kept.
+    const payee = court.id === DEMO_COURT_ID ? await model.updateOne({ _id: court.id, payee: { $exists: false } }, { $set: { payee: DEMO_PAYEE } }) : undefined;
+    const changed = result.modifiedCount > 0 || (payee?.modifiedCount ?? 0) > 0;
+    const action = result.upsertedCount > 0 ? 'created' : changed ? 'updated' : 'unchanged';
     report.push({ id: court.id, action });
   }
   return report;

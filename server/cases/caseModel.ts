@@ -51,6 +51,9 @@ export interface CaseDoc {
   defendants: StoredDefendant[];
   findings: Finding[];
   caseNumber?: string;
+  /** The judge and the clerk the court administrator assigned to the case (account ids). */
+  judgeId?: string;
+  clerkId?: string;
   fee?: StoredFee;
   documents: StoredDocument[];
   createdAt: string;
@@ -79,6 +82,8 @@ const caseSchema = new Schema<CaseDoc>(
     defendants: [Schema.Types.Mixed],
     findings: [Schema.Types.Mixed],
     caseNumber: String,
+    judgeId: String,
+    clerkId: String,
     fee: Schema.Types.Mixed,
     documents: [Schema.Types.Mixed],
     createdAt: { type: String, required: true },
@@ -94,6 +99,12 @@ caseSchema.index({ filerId: 1, createdAt: -1 });
 caseSchema.index({ 'defendants.userId': 1 });
 caseSchema.index({ 'defendants.accessCodeHash': 1 });
 caseSchema.index({ courtId: 1, status: 1, createdAt: 1 });
+// The lists' filters (caseList.ts): a court's cases by filing date, by type, by judge, by clerk.
+caseSchema.index({ courtId: 1, createdAt: 1 });
+caseSchema.index({ courtId: 1, caseType: 1, createdAt: 1 });
+caseSchema.index({ courtId: 1, judgeId: 1, createdAt: 1 });
+caseSchema.index({ courtId: 1, clerkId: 1, createdAt: 1 });
+caseSchema.index({ 'defendants.name': 1 });
 
 export function caseModel(connection: Connection): Model<CaseDoc> {
   return (connection.models.Case as Model<CaseDoc> | undefined) ?? connection.model<CaseDoc>('Case', caseSchema, 'cases');

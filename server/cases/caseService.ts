@@ -7,7 +7,10 @@ import type { PdfSeal } from '../documents/pdf.js';
 import { errors } from '../errors.js';
 import type { PaymentDoc, PaymentProvider } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
-import { CaseAccess, listQuery } from './caseAccess.js';
+import type { CourtView, RepresentativeView } from '../../protocol/caseViews.js';
+import { findCourt } from '../courts/courtModel.js';
+import { CaseAccess } from './caseAccess.js';
+import { CaseList, type CasePage, type ListQuery } from './caseList.js';
 import { CaseCommands } from './caseCommands.js';
 import { CaseDecisions, type ServiceStep } from './caseDecisions.js';
 import { CaseFiles } from './caseFiles.js';
@@ -37,6 +40,8 @@ export interface CaseServiceDeps {
   now: () => Date;
   /** The court's digital signature on decisions it issues (server/signing). */
   seal?: PdfSeal;
+  /** Representatives named in the case's hearings (hearings/ sits above cases/; app.ts hands this in). */
+  representatives?: (caseId: string) => Promise<RepresentativeView[]>;
 }
 
 type Upload = IncomingFile & { kind: DocumentKind };
@@ -56,6 +61,8 @@ export class CaseService {
   private readonly decisions: CaseDecisions;
   private readonly mediation: CaseMediation;
   private readonly sweep: DeadlineSweep;
+  private readonly lists: CaseList;
+  private readonly representatives: (caseId: string) => Promise<RepresentativeView[]>;
 
   constructor(deps: CaseServiceDeps) {
     this.commands = new CaseCommands(deps);
@@ -67,6 +74,8 @@ export class CaseService {
     this.decisions = new CaseDecisions(this.parts);
     this.mediation = new CaseMediation(this.parts);
     this.sweep = new DeadlineSweep(this.parts);
+    this.lists = new CaseList(deps);
+    this.representatives = deps.representatives ?? (() => Promise.resolve([]));
   }
 
   /** The court calendar periods are counted on (to flag provisional deadlines in lists). */
@@ -87,15 +96,31 @@ export class CaseService {
   /** The case as this user sees it (caseView.ts), with what they may do next. */
   async view(user: AuthUser, caseId: string) {
     const { doc, as } = await this.access(user, caseId);
-    return caseView(doc, await this.timeline(caseId), this.parts.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as), calendar: this.parts.calendar });
+    const [entries, names, court, representatives] = await Promise.all([this.timeline(caseId), this.names([doc]), this.court(doc.courtId), this.representatives(caseId)]);
+    return caseView(doc, entries, this.parts.cipher, {
+      as,
+      userId: user.id,
+      allowedActions: this.allowedActions(user, doc, as),
+      calendar: this.parts.calendar,
+      names,
+      ...(court ? { court } : {}),
+      representatives,
+    });
   }
 
-  async list(user: AuthUser, filter: { status?: string }): Promise<CaseDoc[]> {
-    const query = listQuery(user);
-    if (filter.status) query.status = filter.status;
-    // Staff work the queue oldest first; parties see their newest case first.
-    const sort = query.courtId ? { createdAt: 1 as const } : { createdAt: -1 as const };
-    return this.parts.store.model.find(query).sort(sort).limit(500).lean<CaseDoc[]>().exec();
+  /** A page of the cases the user may see, filtered, searched and sorted (caseList.ts). */
+  list(user: AuthUser, query: ListQuery): Promise<CasePage> {
+    return this.lists.page(user, query);
+  }
+
+  /** The names of the filers, judges and clerks of these cases, by account id. */
+  names(docs: CaseDoc[]): Promise<Map<string, string>> {
+    return this.lists.names(docs);
+  }
+
+  private async court(courtId: string): Promise<CourtView | null> {
+    const court = await findCourt(this.parts.connection, courtId);
+    return court ? { id: court.id, code: court.code, nameZh: court.nameZh, nameEn: court.nameEn } : null;
   }
 
   allowedActions(user: AuthUser, doc: CaseDoc, as: CaseViewer): CaseEventType[] {

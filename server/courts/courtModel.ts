@@ -17,12 +17,29 @@ export interface StoredFeeConfig {
   enforcementNoAmount: string;
 }
 
+/** The account court fees are paid into (the court's 诉讼费 account, or the 财政 account it names). */
+export interface PayeeAccount {
+  accountName: string;
+  bank: string;
+  accountNumber: string;
+}
+
+/** How people reach the court. */
+export interface CourtContact {
+  phone?: string;
+  address?: string;
+  email?: string;
+}
+
 export interface CourtDoc {
   _id: string;
   code: string;
   nameZh: string;
   nameEn: string;
   feeConfig: StoredFeeConfig;
+  payee?: PayeeAccount;
+  contact?: CourtContact;
+  createdAt?: string;
 }
 
 export interface Court {
@@ -31,6 +48,8 @@ export interface Court {
   nameZh: string;
   nameEn: string;
   feeConfig: CourtFeeConfig;
+  payee?: PayeeAccount;
+  contact?: CourtContact;
 }
 
 export type CourtModel = Model<CourtDoc>;
@@ -56,6 +75,9 @@ const courtSchema = new Schema<CourtDoc>(
     nameZh: { type: String, required: true },
     nameEn: { type: String, required: true },
     feeConfig: { type: feeConfigSchema, required: true },
+    payee: { type: new Schema<PayeeAccount>({ accountName: String, bank: String, accountNumber: String }, { _id: false }), required: false },
+    contact: { type: new Schema<CourtContact>({ phone: String, address: String, email: String }, { _id: false }), required: false },
+    createdAt: { type: String, required: false },
   },
   { collection: 'courts', versionKey: false },
 );
@@ -89,7 +111,13 @@ export async function findCourtByIdOrCode(connection: Connection, idOrCode: stri
   return (await findCourt(connection, idOrCode)) ?? toCourt(await courtModel(connection).findOne({ code: idOrCode }).lean<CourtDoc>().exec());
 }
 
-function toCourt(doc: CourtDoc | null): Court | null {
+/** Every court, by name: the filing form offers them (GET /api/courts). */
+export async function listCourts(connection: Connection): Promise<Court[]> {
+  const docs = await courtModel(connection).find({}).sort({ _id: 1 }).limit(1000).lean<CourtDoc[]>().exec();
+  return docs.map((d) => toCourt(d)).filter((c): c is Court => c !== null);
+}
+
+export function toCourt(doc: CourtDoc | null): Court | null {
   if (!doc) return null;
   const { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount } = doc.feeConfig;
   return {
@@ -98,5 +126,7 @@ function toCourt(doc: CourtDoc | null): Court | null {
     nameZh: doc.nameZh,
     nameEn: doc.nameEn,
     feeConfig: { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount },
+    ...(doc.payee ? { payee: doc.payee } : {}),
+    ...(doc.contact ? { contact: doc.contact } : {}),
   };
 }

@@ -6,6 +6,7 @@
  * Hearing and mediation sessions are announced by the hearing service, which
  * knows every participant; served documents by electronic service.
  */
+import { toFen } from '../../state-machines/rules/money.js';
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { NotificationInput } from './notificationModel.js';
@@ -140,7 +141,9 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
     case 'REVIEW_ACCEPT': {
       // The fee is a decimal string ('10.00'); a missing or malformed one is left out, never printed.
       const amount: unknown = doc.fee?.amount;
-      const fee = typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) ? amount : typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : undefined;
+      const exact = typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) ? amount : typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : undefined;
+      // Shown to the fen; the exact amount stays in the case log.
+      const fee = exact === undefined ? undefined : toFen(exact);
       const by = validDate(deadlines.feeDueBy);
       const number = doc.caseNumber?.trim();
       const feeZh = fee === undefined ? '诉讼费' : `诉讼费${fee}元`;
