@@ -11,6 +11,7 @@ import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { NotificationInput } from './notificationModel.js';
 import { settlementNotice } from './settlementNotices.js';
+import { calendarDateEn, dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 /** Who is told: the filer, or the clerks of the case's court (the review queue). */
 export type NoticeAudience = 'filer' | 'clerks';
@@ -36,13 +37,13 @@ function validDate(value: unknown): string | undefined {
   return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
-/** "至2026年3月17日届满" / "on 2026-03-17", or a sentence without a date when none is known. */
+/** "至2026年3月17日届满" / "on 17 March 2026", or a sentence without a date when none is known. */
 function byZh(date: string | undefined, withDate: (d: string) => string, without: string): string {
   return date ? withDate(calendarDateZh(date)) : without;
 }
 
 function byEn(date: string | undefined, withDate: (d: string) => string, without: string): string {
-  return date ? withDate(date) : without;
+  return date ? withDate(calendarDateEn(date)) : without;
 }
 
 /** The answer period's last day: from the case, else from the service step that set it. */
@@ -227,7 +228,7 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           titleZh: `${SUBJECT_ZH(doc)}：被告答辩期已更正`,
           titleEn: `${SUBJECT_EN(doc)}: the defendant's answer period was corrected`,
           bodyZh: `经查明送达实际生效时间，被告的答辩期改为至${calendarDateZh(by)}届满。`,
-          bodyEn: `The corrected time of service on the defendant moves the end of the answer period to ${by}.`,
+          bodyEn: `The corrected time of service on the defendant moves the end of the answer period to ${calendarDateEn(by)}.`,
         }),
       ];
     }
@@ -261,7 +262,7 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           titleZh: `${SUBJECT_ZH(doc)}：已作出裁判`,
           titleEn: `${SUBJECT_EN(doc)}: decided`,
           bodyZh: Number.isNaN(Date.parse(doc.updatedAt)) ? '法院已作出裁判，裁判文书将依法送达。' : `法院已于${dateTimeZh(doc.updatedAt)}作出裁判，裁判文书将依法送达。`,
-          bodyEn: Number.isNaN(Date.parse(doc.updatedAt)) ? 'The court decided the case; the judgment will be served on you.' : `The court decided the case on ${dateTimeZh(doc.updatedAt)}; the judgment will be served on you.`,
+          bodyEn: Number.isNaN(Date.parse(doc.updatedAt)) ? 'The court decided the case; the judgment will be served on you.' : `The court decided the case on ${dateTimeEn(doc.updatedAt)} (Beijing time); the judgment will be served on you.`,
         }),
       ];
     case 'CLOSE':

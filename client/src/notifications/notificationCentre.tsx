@@ -12,6 +12,7 @@ interface Centre {
   /** The newest notification that arrived live in this tab, for a polite announcement. */
   latest?: NotificationView;
   markRead(id: string): Promise<void>;
+  markAllRead(): Promise<void>;
   /** Re-reads the unread count (after the notifications page changed it). */
   refresh(): void;
 }
@@ -74,7 +75,12 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
 
-  const value = useMemo<Centre>(() => ({ unread, version, ...(latest ? { latest } : {}), markRead, refresh }), [unread, version, latest, markRead, refresh]);
+  const markAllRead = useCallback(async () => {
+    await post('/api/notifications/read-all');
+    refresh();
+  }, [refresh]);
+
+  const value = useMemo<Centre>(() => ({ unread, version, ...(latest ? { latest } : {}), markRead, markAllRead, refresh }), [unread, version, latest, markRead, markAllRead, refresh]);
   return <CentreContext.Provider value={value}>{children}</CentreContext.Provider>;
 }
 
