@@ -172,6 +172,25 @@ export interface CaseDocument {
   uploadedAt: string;
 }
 
+/** An application for fee relief (缓交 deferral, 减交 reduction, 免交 waiver) and the court's decision. */
+export interface FeeReliefView {
+  id: string;
+  kind: 'deferral' | 'reduction' | 'waiver';
+  reasons: string;
+  /** Deferral: the date asked for. */
+  until?: string;
+  /** Reduction: the amount asked for. */
+  amount?: string;
+  /** The proof, among the case's documents. */
+  proofIds: string[];
+  status: 'pending' | 'granted' | 'refused';
+  appliedAt: string;
+  decidedAt?: string;
+  decisionReasons?: string;
+  grantedUntil?: string;
+  grantedAmount?: string;
+}
+
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
 export interface CaseView extends CaseSummary {
   court?: CourtView;
@@ -181,6 +200,8 @@ export interface CaseView extends CaseSummary {
   facts: string;
   defendants: DefendantView[];
   feeSettlement?: FeeSettlement;
+  /** The filer's applications for fee relief and their decisions (the filer and the court only). */
+  feeRelief: FeeReliefView[];
   findings: Finding[];
   correction?: CorrectionNotice;
   rejectionReasons?: string[];

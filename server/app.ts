@@ -14,6 +14,7 @@ import { CalendarService } from './calendar/calendarService.js';
 import { LiveCourtCalendar } from './calendar/liveCalendar.js';
 import { causeRoutes } from './cases/causeRoutes.js';
 import { caseRoutes } from './cases/caseRoutes.js';
+import { feeReliefRoutes } from './cases/feeReliefRoutes.js';
 import { defendantRoutes } from './cases/defendantRoutes.js';
 import { CaseService } from './cases/caseService.js';
 import { CaseStore } from './cases/caseStore.js';
@@ -140,6 +141,7 @@ export function routers(context: AppContext, services: Services, health: HealthD
     feeRoutes(context),
     defendantRoutes(context, services.defendants),
     caseRoutes(context, services.cases),
+    feeReliefRoutes(context, services.cases),
     procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
     recordingRoutes(context, services.cases, services.hearings),

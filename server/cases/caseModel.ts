@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CaseSnapshotJson, CaseStatus, Finding } from '../../state-machines/case/caseMachine.js';
 import type { OnlineCaseType } from '../../state-machines/rules/fees.js';
-import type { CaseDocument, FiledDocumentKind } from '../../protocol/caseViews.js';
+import type { CaseDocument, FeeReliefView, FiledDocumentKind } from '../../protocol/caseViews.js';
 
 /** A document as the case stores it: what the parties see, plus who uploaded it. */
 export interface StoredDocument extends Omit<CaseDocument, 'kind'> {
@@ -27,6 +27,9 @@ export interface StoredFee {
   exact: string;
   breakdown: { code: string; labelZh: string; labelEn: string; amount: string }[];
 }
+
+/** An application for fee relief (缓交、减交、免交) and the court's decision on it (feeRelief.ts). */
+export type StoredFeeRelief = FeeReliefView & { applicantId: string; decidedBy?: string };
 
 /**
  * One case. It is a projection of the case log (see caseStore.ts): every field
@@ -55,6 +58,8 @@ export interface CaseDoc {
   judgeId?: string;
   clerkId?: string;
   fee?: StoredFee;
+  /** Applications for fee relief, oldest first; at most one waits at a time. */
+  feeRelief?: StoredFeeRelief[];
   documents: StoredDocument[];
   createdAt: string;
   updatedAt: string;
@@ -85,6 +90,7 @@ const caseSchema = new Schema<CaseDoc>(
     judgeId: String,
     clerkId: String,
     fee: Schema.Types.Mixed,
+    feeRelief: [Schema.Types.Mixed],
     documents: [Schema.Types.Mixed],
     createdAt: { type: String, required: true },
     updatedAt: { type: String, required: true },

@@ -22,6 +22,7 @@ import { CaseScheduling } from './caseScheduling.js';
 import type { CaseStore } from './caseStore.js';
 import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
 import { DeadlineSweep } from './deadlineSweep.js';
+import { FeeRelief, type ReliefApplication, type ReliefDecision } from './feeRelief.js';
 import { FilingReview, type FilingInput, type ReviewDecision } from './filingReview.js';
 import type { DocumentKind } from './materialCheck.js';
 
@@ -62,6 +63,7 @@ export class CaseService {
   private readonly mediation: CaseMediation;
   private readonly sweep: DeadlineSweep;
   private readonly lists: CaseList;
+  private readonly relief: FeeRelief;
   private readonly representatives: (caseId: string) => Promise<RepresentativeView[]>;
 
   constructor(deps: CaseServiceDeps) {
@@ -75,6 +77,7 @@ export class CaseService {
     this.mediation = new CaseMediation(this.parts);
     this.sweep = new DeadlineSweep(this.parts);
     this.lists = new CaseList(deps);
+    this.relief = new FeeRelief(this.parts);
     this.representatives = deps.representatives ?? (() => Promise.resolve([]));
   }
 
@@ -175,6 +178,14 @@ export class CaseService {
   }
   confirmPayment(user: AuthUser, caseId: string, paymentId: string): Promise<CaseDoc> {
     return this.payments.confirm(user, caseId, paymentId);
+  }
+
+  // Fee relief (feeRelief.ts).
+  applyForFeeRelief(user: AuthUser, caseId: string, input: ReliefApplication, files: (IncomingFile & { kind: 'other' })[]): Promise<CaseDoc> {
+    return this.relief.apply(user, caseId, input, files);
+  }
+  decideFeeRelief(user: AuthUser, caseId: string, applicationId: string, decision: ReliefDecision): Promise<CaseDoc> {
+    return this.relief.decide(user, caseId, applicationId, decision);
   }
 
   // Scheduling (caseScheduling.ts).

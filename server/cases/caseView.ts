@@ -130,7 +130,9 @@ export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): 
   if (as === 'court') return doc.documents;
   // A court document printing a defendant's access code is theirs (in their inbox) and the court's.
   if (as === 'filer') return doc.documents.filter((d) => !(d as { carriesAccessCode?: boolean }).carriesAccessCode);
-  return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument'));
+  // Nor the proof of the filer's means for fee relief.
+  const reliefProof = new Set((doc.feeRelief ?? []).flatMap((r) => r.proofIds));
+  return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument' && !reliefProof.has(d.id)));
 }
 
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
@@ -155,6 +157,8 @@ export function caseView(
     })),
     ...(doc.fee ? { fee: doc.fee } : {}),
     ...(context.feeSettlement ? { feeSettlement: context.feeSettlement } : {}),
+    // A party's means are between them and the court: a defendant does not see the application.
+    feeRelief: viewer.as === 'defendant' ? [] : (doc.feeRelief ?? []).map(({ applicantId: _a, decidedBy: _d, ...view }) => view),
     findings: doc.findings,
     ...(context.correction ? { correction: context.correction } : {}),
     ...(context.rejectionReasons ? { rejectionReasons: context.rejectionReasons } : {}),

@@ -11,6 +11,7 @@ import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { NotificationInput } from './notificationModel.js';
 import { settlementNotice } from './settlementNotices.js';
+import { feeReliefNotices } from './feeReliefNotices.js';
 import { calendarDateEn, dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 /** Who is told: the filer, or the clerks of the case's court (the review queue). */
@@ -203,8 +204,8 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
         toFiler('case.feeSettled', {
           titleZh: `${SUBJECT_ZH(doc)}：${how[0]}`,
           titleEn: `${SUBJECT_EN(doc)}: ${how[1]}`,
-          bodyZh: `${how[0]}，案件进入送达与审理阶段。`,
-          bodyEn: `${how[1]}; the case moves on to service and trial.`,
+          bodyZh: `${how[0]}${step.type === 'FEE_DEFERRED' ? byZh(validDate(step.data.until), (d) => `，缓交至${d}`, '') : ''}，案件进入送达与审理阶段。`,
+          bodyEn: `${how[1]}${step.type === 'FEE_DEFERRED' ? byEn(validDate(step.data.until), (d) => ` until ${d}`, '') : ''}; the case moves on to service and trial.`,
         }),
       ];
     }
@@ -274,6 +275,10 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           bodyEn: 'The case is closed and archived.',
         }),
       ];
+    case 'FEE_RELIEF_APPLIED':
+    case 'FEE_RELIEF_REFUSED':
+    case 'FEE_REDUCED':
+      return feeReliefNotices(step, doc);
     default: {
       // The court's review of a signed mediation agreement (settlementNotices.ts).
       const settlement = settlementNotice(step, doc);
