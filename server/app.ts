@@ -15,6 +15,8 @@ import { LiveCourtCalendar } from './calendar/liveCalendar.js';
 import { causeRoutes } from './cases/causeRoutes.js';
 import { caseRoutes } from './cases/caseRoutes.js';
 import { feeReliefRoutes } from './cases/feeReliefRoutes.js';
+import { caseAssignmentRoutes } from './cases/caseAssignment.js';
+import { courtAdminRoutes } from './users/courtAdminRoutes.js';
 import { defendantRoutes } from './cases/defendantRoutes.js';
 import { CaseService } from './cases/caseService.js';
 import { CaseStore } from './cases/caseStore.js';
@@ -142,6 +144,7 @@ export function routers(context: AppContext, services: Services, health: HealthD
     defendantRoutes(context, services.defendants),
     caseRoutes(context, services.cases),
     feeReliefRoutes(context, services.cases),
+    caseAssignmentRoutes(context, services.cases),
     procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
     recordingRoutes(context, services.cases, services.hearings),
@@ -157,5 +160,6 @@ export function routers(context: AppContext, services: Services, health: HealthD
     causeRoutes(context),
     identityReviewRoutes(context, services.defendants, services.sms, services.now),
     staffRoutes(context),
+    courtAdminRoutes(context),
   ];
 }

@@ -22,6 +22,8 @@ export const DEMO_PAYEE = { accountName: '北京市朝阳区人民法院（演�
 
 export interface DemoStaff {
   role: Role;
+  /** A platform administrator: role admin without a court; creates courts. */
+  platform?: true;
   name: string;
   phone: string;
   idNumber: string;
@@ -41,6 +43,7 @@ export const DEMO_STAFF: readonly DemoStaff[] = [
   { role: 'clerk', name: '书记员', phone: '13800000001', idNumber: demoIdNumber(2) },
   { role: 'judge', name: '审判员', phone: '13800000002', idNumber: demoIdNumber(3) },
   { role: 'mediator', name: '调解员', phone: '13800000003', idNumber: demoIdNumber(4) },
+  { role: 'admin', name: '平台管理员', phone: '13800000009', idNumber: demoIdNumber(9), platform: true },
 ];
 
 export interface SeedReport {
@@ -81,7 +84,7 @@ async function reconcileStaff(
   const changes: Partial<UserDoc> = {};
   if (existing.name !== staff.name) changes.name = staff.name;
   if (existing.roles.length !== 1 || existing.roles[0] !== staff.role) changes.roles = [staff.role];
-  if (existing.courtId !== DEMO_COURT_ID) changes.courtId = DEMO_COURT_ID;
+  if (!staff.platform && existing.courtId !== DEMO_COURT_ID) changes.courtId = DEMO_COURT_ID;
   const idNumberHash = cipher.lookupHash('idNumber', staff.idNumber);
   if (existing.idNumberHash !== idNumberHash) {
     changes.idNumberHash = idNumberHash;
@@ -103,7 +106,7 @@ async function seedStaff(connection: Connection, cipher: PersonalDataCipher): Pr
       try {
         await createStaffUser(
           { connection, cipher },
-          { name: staff.name, idNumber: staff.idNumber, phone: staff.phone, password: DEMO_PASSWORD, roles: [staff.role], courtId: DEMO_COURT_ID },
+          { name: staff.name, idNumber: staff.idNumber, phone: staff.phone, password: DEMO_PASSWORD, roles: [staff.role], ...(staff.platform ? {} : { courtId: DEMO_COURT_ID }) },
         );
         report.push({ phone: staff.phone, role: staff.role, action: 'created' });
         continue;

@@ -21,6 +21,7 @@ import { DecisionPanel } from './DecisionPanel.js';
 import { MediationDecisionPanel, MediationDecisionReceipts } from './MediationDecisionPanel.js';
 import { AnswerPanel } from './AnswerPanel.js';
 import { FeeReliefApplication, FeeReliefDecision } from './FeeReliefPanel.js';
+import { AssignOfficers } from '../admin/CourtAdmin.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
 // so besides reacting to notifications about this case the page looks again now and then.
@@ -105,6 +106,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
       {isFiler && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
       {isFiler && ((c.status === 'docketed' && c.fee) || c.feeRelief.length > 0) && <FeeReliefApplication c={c} onChanged={setData} />}
       {hasRole('clerk', 'judge') && c.you === 'court' && <FeeReliefDecision c={c} onChanged={setData} />}
+      {hasRole('admin') && c.you === 'court' && <AssignOfficers c={c} onChanged={setData} />}
       {can('ANSWER_FILED') && (c.you === 'defendant' || hasRole('clerk')) && <AnswerPanel c={c} onChanged={setData} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}
