@@ -47,7 +47,7 @@ export class OfflinePaymentProvider implements PaymentProvider {
     return {
       providerReference: reference,
       status: 'awaitingConfirmation',
-      instructionsZh: `请交纳诉讼费人民币 ${amount} 元${forCaseZh}，到法院收费窗口或通过银行转账交纳。${accountZh}转账附言请注明缴费编号 ${reference}。到账后由书记员确认。`,
+      instructionsZh: `请到法院收费窗口或通过银行转账交纳诉讼费人民币 ${amount} 元${forCaseZh}。${accountZh}转账附言请注明缴费编号 ${reference}。到账后由书记员确认。`,
       instructionsEn: `Pay the court fee of CNY ${amount}${forCaseEn} at the court's cashier or by bank transfer.${accountEn} Quote reference ${reference} with the transfer. A clerk confirms the payment when it arrives.`,
     };
   }
