@@ -13,6 +13,9 @@ import type {
 } from '../state-machines/case/caseMachine.js';
 import type { OnlineCaseType } from '../state-machines/rules/fees.js';
 
+/** Every status a case can show (the list filter takes them, comma-separated). */
+export { CASE_STATUSES } from '../state-machines/case/caseTypes.js';
+
 export type { CaseStatus, CorrectionNotice, FeeSettlement, Finding, Mediation, Withdrawal, OnlineCaseType };
 
 /** What a party or the court files; the material check (server/cases/materialCheck.ts) reads these. */
@@ -85,6 +88,24 @@ export interface DefendantServiceView {
   served: DefendantService[];
 }
 
+/** A party as lists and headers show it: the name and the side. */
+export interface PartyView {
+  name: string;
+  side: 'plaintiff' | 'defendant';
+}
+
+/** The deadline that ends first among those still running, with the whole days left (Asia/Shanghai). */
+export interface NextDeadline extends Deadline {
+  daysLeft: number;
+  overdue: boolean;
+}
+
+/** A person the court assigned to the case. */
+export interface AssignedOfficer {
+  id: string;
+  name: string;
+}
+
 /** A case in a list; `you` says how the reader stands to it. */
 export interface CaseSummary {
   id: string;
@@ -101,8 +122,36 @@ export interface CaseSummary {
   deadlines: Deadline[];
   reviewDue?: ReviewDue;
   service: DefendantServiceView;
+  /** The plaintiff (the filer, when their name is known) and the defendants the complaint names. */
+  parties: PartyView[];
+  /** The first running deadline, the clerk's review deadline included. */
+  nextDeadline?: NextDeadline;
+  judge?: AssignedOfficer;
+  clerk?: AssignedOfficer;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A page of a case list: `total` counts every case the filter matches. */
+export interface CaseListPage {
+  cases: CaseSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** The court a case is before, as its header shows it. */
+export interface CourtView {
+  id: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+/** A representative (代理人) taking part for one side, as named in the case's hearings. */
+export interface RepresentativeView {
+  name: string;
+  side: 'plaintiff' | 'defendant';
 }
 
 /** A defendant as the case shows it: identity number and phone masked. */
@@ -123,13 +172,36 @@ export interface CaseDocument {
   uploadedAt: string;
 }
 
+/** An application for fee relief (缓交 deferral, 减交 reduction, 免交 waiver) and the court's decision. */
+export interface FeeReliefView {
+  id: string;
+  kind: 'deferral' | 'reduction' | 'waiver';
+  reasons: string;
+  /** Deferral: the date asked for. */
+  until?: string;
+  /** Reduction: the amount asked for. */
+  amount?: string;
+  /** The proof, among the case's documents. */
+  proofIds: string[];
+  status: 'pending' | 'granted' | 'refused';
+  appliedAt: string;
+  decidedAt?: string;
+  decisionReasons?: string;
+  grantedUntil?: string;
+  grantedAmount?: string;
+}
+
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
 export interface CaseView extends CaseSummary {
+  court?: CourtView;
+  representatives: RepresentativeView[];
   typeCode: string;
   claims: string[];
   facts: string;
   defendants: DefendantView[];
   feeSettlement?: FeeSettlement;
+  /** The filer's applications for fee relief and their decisions (the filer and the court only). */
+  feeRelief: FeeReliefView[];
   findings: Finding[];
   correction?: CorrectionNotice;
   rejectionReasons?: string[];

@@ -14,6 +14,9 @@ import { CalendarService } from './calendar/calendarService.js';
 import { LiveCourtCalendar } from './calendar/liveCalendar.js';
 import { causeRoutes } from './cases/causeRoutes.js';
 import { caseRoutes } from './cases/caseRoutes.js';
+import { feeReliefRoutes } from './cases/feeReliefRoutes.js';
+import { caseAssignmentRoutes } from './cases/caseAssignment.js';
+import { courtAdminRoutes } from './users/courtAdminRoutes.js';
 import { defendantRoutes } from './cases/defendantRoutes.js';
 import { CaseService } from './cases/caseService.js';
 import { CaseStore } from './cases/caseStore.js';
@@ -26,6 +29,7 @@ import { DocumentStore } from './documents/documentStore.js';
 import { feeRoutes } from './fees/feeRoutes.js';
 import { procedureRoutes } from './cases/procedureRoutes.js';
 import { HearingProcedure } from './hearings/hearingProcedure.js';
+import { representativesOf } from './hearings/hearingModel.js';
 import { HearingService } from './hearings/hearingService.js';
 import { HearingSessions } from './hearings/hearingSessions.js';
 import { hearingRoutes } from './hearings/hearingRoutes.js';
@@ -122,6 +126,7 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
     now,
     seal,
     readingReview,
+    representatives: (caseId) => representativesOf(context.connection, caseId),
   });
   const userPush = new UserPushRelay();
   const ocrPool = new OcrPool({ concurrency: context.config.review.ocrConcurrency });
@@ -157,6 +162,8 @@ export function routers(context: AppContext, services: Services, health: HealthD
     feeRoutes(context),
     defendantRoutes(context, services.defendants),
     caseRoutes(context, services.cases),
+    feeReliefRoutes(context, services.cases),
+    caseAssignmentRoutes(context, services.cases),
     procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
     recordingRoutes(context, services.cases, services.hearings),
@@ -173,5 +180,6 @@ export function routers(context: AppContext, services: Services, health: HealthD
     identityReviewRoutes(context, services.defendants, services.sms, services.now),
     staffRoutes(context),
     reviewRoutes(context, { cases: services.cases, jobs: reviewJobModel(context.connection), documents: services.documents, pool: services.ocrPool, now: services.now }),
+    courtAdminRoutes(context),
   ];
 }

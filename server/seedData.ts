@@ -17,9 +17,13 @@ import { createStaffUser, isDuplicateKeyError } from './users/userService.js';
 
 export const DEMO_COURT_ID = 'bj-chaoyang';
 export const DEMO_PASSWORD = 'demo-password-1';
+/** A demonstration account only: a real court enters its own in the court settings. */
+export const DEMO_PAYEE = { accountName: '北京市朝阳区人民法院（演示）', bank: '演示银行北京朝阳支行', accountNumber: '6200 0000 0000 0105' };
 
 export interface DemoStaff {
   role: Role;
+  /** A platform administrator: role admin without a court; creates courts. */
+  platform?: true;
   name: string;
   phone: string;
   idNumber: string;
@@ -39,6 +43,7 @@ export const DEMO_STAFF: readonly DemoStaff[] = [
   { role: 'clerk', name: '书记员', phone: '13800000001', idNumber: demoIdNumber(2) },
   { role: 'judge', name: '审判员', phone: '13800000002', idNumber: demoIdNumber(3) },
   { role: 'mediator', name: '调解员', phone: '13800000003', idNumber: demoIdNumber(4) },
+  { role: 'admin', name: '平台管理员', phone: '13800000009', idNumber: demoIdNumber(9), platform: true },
 ];
 
 export interface SeedReport {
@@ -61,7 +66,10 @@ async function seedCourts(connection: Connection): Promise<SeedReport['courts']>
       },
       { upsert: true },
     );
-    const action = result.upsertedCount > 0 ? 'created' : result.modifiedCount > 0 ? 'updated' : 'unchanged';
+    // The demo court gets a demo payee account once; an administrator's own settings are kept.
+    const payee = court.id === DEMO_COURT_ID ? await model.updateOne({ _id: court.id, payee: { $exists: false } }, { $set: { payee: DEMO_PAYEE } }) : undefined;
+    const changed = result.modifiedCount > 0 || (payee?.modifiedCount ?? 0) > 0;
+    const action = result.upsertedCount > 0 ? 'created' : changed ? 'updated' : 'unchanged';
     report.push({ id: court.id, action });
   }
   return report;
@@ -76,7 +84,7 @@ async function reconcileStaff(
   const changes: Partial<UserDoc> = {};
   if (existing.name !== staff.name) changes.name = staff.name;
   if (existing.roles.length !== 1 || existing.roles[0] !== staff.role) changes.roles = [staff.role];
-  if (existing.courtId !== DEMO_COURT_ID) changes.courtId = DEMO_COURT_ID;
+  if (!staff.platform && existing.courtId !== DEMO_COURT_ID) changes.courtId = DEMO_COURT_ID;
   const idNumberHash = cipher.lookupHash('idNumber', staff.idNumber);
   if (existing.idNumberHash !== idNumberHash) {
     changes.idNumberHash = idNumberHash;
@@ -98,7 +106,7 @@ async function seedStaff(connection: Connection, cipher: PersonalDataCipher): Pr
       try {
         await createStaffUser(
           { connection, cipher },
-          { name: staff.name, idNumber: staff.idNumber, phone: staff.phone, password: DEMO_PASSWORD, roles: [staff.role], courtId: DEMO_COURT_ID },
+          { name: staff.name, idNumber: staff.idNumber, phone: staff.phone, password: DEMO_PASSWORD, roles: [staff.role], ...(staff.platform ? {} : { courtId: DEMO_COURT_ID }) },
         );
         report.push({ phone: staff.phone, role: staff.role, action: 'created' });
         continue;

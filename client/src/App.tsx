@@ -11,6 +11,7 @@ import { ReviewQueue } from './pages/staff/ReviewQueue.js';
 import { Docket } from './pages/staff/Docket.js';
 import { CalendarAdmin } from './pages/admin/CalendarAdmin.js';
 import { StaffAdmin } from './pages/staff/StaffAdmin.js';
+import { CourtAdmin, PlatformCourts } from './pages/admin/CourtAdmin.js';
 import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
@@ -50,7 +51,8 @@ function Header() {
     if (hasRole('mediator')) nav.push({ href: '/mediations', label: t('nav.mediations') });
     if (hasRole('clerk', 'judge', 'mediator', 'admin')) nav.push({ href: '/docket', label: t('nav.docket') });
     if (hasRole('admin')) nav.push({ href: '/admin/calendar', label: t('nav.calendar') });
-    if (hasRole('admin')) nav.push({ href: '/admin/staff', label: t('nav.staffAdmin') });
+    if (hasRole('admin') && user.courtId) nav.push({ href: '/admin/staff', label: t('nav.staffAdmin') }, { href: '/admin/court', label: t('nav.courtAdmin') });
+    if (hasRole('admin') && !user.courtId) nav.push({ href: '/admin/courts', label: t('nav.courts') });
   }
   return (
     <header className="app-header">
@@ -149,6 +151,8 @@ function Routes(): ReactNode {
   if (path === '/docket') return <Docket />;
   if (path === '/admin/calendar') return <CalendarAdmin />;
   if (path === '/admin/staff') return <StaffAdmin />;
+  if (path === '/admin/court') return <CourtAdmin />;
+  if (path === '/admin/courts') return <PlatformCourts />;
   if (path === '/mediations') return <MediationSessions />;
   if (path === '/inbox') return <Inbox />;
   if (path === '/notifications') return <NotificationsPage />;

@@ -7,6 +7,7 @@ import { timestampZh } from '../documents/pdf.js';
 import type { Logger } from '../logger.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import { agreementEffectModel, agreementModel, type AgreementDoc, type AgreementEffectDoc, type SignatureDoc } from './agreementModel.js';
+import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 /** The time of the last signature: when the agreement took effect. */
 export function lastSignedAt(signatures: readonly Pick<SignatureDoc, 'signedAt'>[]): string | undefined {
@@ -87,7 +88,7 @@ export class AgreementEffects {
         titleEn: `Mediation agreement in effect: ${agreement.title}`,
         // Signed is not yet settled: the judge approves it and issues the 调解书 (CPL Art. 100).
         bodyZh: `全体当事人均已签名，调解协议自 ${timestampZh(effectiveAt)} 起生效。${settled ? '调解协议已提交法官审查确认。' : ''}`,
-        bodyEn: `Every party has signed; the agreement took effect at ${timestampZh(effectiveAt)}.${settled ? ' It now goes to the judge for approval.' : ''}`,
+        bodyEn: `Every party has signed; the agreement took effect at ${dateTimeEn(effectiveAt)} (Beijing time).${settled ? ' It now goes to the judge for approval.' : ''}`,
         link: `/agreements/${agreement._id}`,
       },
       (userId) => `agreement-effective:${agreement._id}:${userId}`,

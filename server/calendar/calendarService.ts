@@ -29,6 +29,8 @@ import {
   type StoredArrangement,
 } from './calendarLog.js';
 import type { LiveCourtCalendar } from './liveCalendar.js';
+import { calendarDateEn } from '../../state-machines/rules/courtDates.js';
+import { calendarDateZh } from '../documents/pdf.js';
 
 export interface CalendarDeps {
   connection: Connection;
@@ -181,8 +183,8 @@ export class CalendarService {
     const recipients = new Set([doc.filerId, ...defendants.map((u) => String(u._id)), ...appellants]);
     const subjectZh = doc.caseNumber ? `案件${doc.caseNumber}` : '您的立案申请';
     const subjectEn = doc.caseNumber ? `Case ${doc.caseNumber}` : 'Your filing';
-    const linesZh = moved.map((m) => `${DEADLINE_ZH[m.name.split(':')[0] ?? ''] ?? m.name}由${m.from}改为${m.to}`).join('；');
-    const linesEn = moved.map((m) => `${DEADLINE_EN[m.name.split(':')[0] ?? ''] ?? m.name}: ${m.from} → ${m.to}`).join('; ');
+    const linesZh = moved.map((m) => `${DEADLINE_ZH[m.name.split(':')[0] ?? ''] ?? m.name}由${calendarDateZh(m.from)}改为${calendarDateZh(m.to)}`).join('；');
+    const linesEn = moved.map((m) => `${DEADLINE_EN[m.name.split(':')[0] ?? ''] ?? m.name}: ${calendarDateEn(m.from)} → ${calendarDateEn(m.to)}`).join('; ');
     for (const userId of recipients) {
       await this.deps.notifications.notify(
         userId,

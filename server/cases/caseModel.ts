@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CaseSnapshotJson, CaseStatus, Finding } from '../../state-machines/case/caseMachine.js';
 import type { OnlineCaseType } from '../../state-machines/rules/fees.js';
-import type { CaseDocument, FiledDocumentKind } from '../../protocol/caseViews.js';
+import type { CaseDocument, FeeReliefView, FiledDocumentKind } from '../../protocol/caseViews.js';
 
 /** A document as the case stores it: what the parties see, plus who uploaded it. */
 export interface StoredDocument extends Omit<CaseDocument, 'kind'> {
@@ -28,6 +28,9 @@ export interface StoredFee {
   breakdown: { code: string; labelZh: string; labelEn: string; amount: string }[];
 }
 
+/** An application for fee relief (缓交、减交、免交) and the court's decision on it (feeRelief.ts). */
+export type StoredFeeRelief = FeeReliefView & { applicantId: string; decidedBy?: string };
+
 /**
  * One case. It is a projection of the case log (see caseStore.ts): every field
  * below except _id is rewritten only together with a new log entry.
@@ -51,7 +54,12 @@ export interface CaseDoc {
   defendants: StoredDefendant[];
   findings: Finding[];
   caseNumber?: string;
+  /** The judge and the clerk the court administrator assigned to the case (account ids). */
+  judgeId?: string;
+  clerkId?: string;
   fee?: StoredFee;
+  /** Applications for fee relief, oldest first; at most one waits at a time. */
+  feeRelief?: StoredFeeRelief[];
   documents: StoredDocument[];
   createdAt: string;
   updatedAt: string;
@@ -79,7 +87,10 @@ const caseSchema = new Schema<CaseDoc>(
     defendants: [Schema.Types.Mixed],
     findings: [Schema.Types.Mixed],
     caseNumber: String,
+    judgeId: String,
+    clerkId: String,
     fee: Schema.Types.Mixed,
+    feeRelief: [Schema.Types.Mixed],
     documents: [Schema.Types.Mixed],
     createdAt: { type: String, required: true },
     updatedAt: { type: String, required: true },
@@ -94,6 +105,12 @@ caseSchema.index({ filerId: 1, createdAt: -1 });
 caseSchema.index({ 'defendants.userId': 1 });
 caseSchema.index({ 'defendants.accessCodeHash': 1 });
 caseSchema.index({ courtId: 1, status: 1, createdAt: 1 });
+// The lists' filters (caseList.ts): a court's cases by filing date, by type, by judge, by clerk.
+caseSchema.index({ courtId: 1, createdAt: 1 });
+caseSchema.index({ courtId: 1, caseType: 1, createdAt: 1 });
+caseSchema.index({ courtId: 1, judgeId: 1, createdAt: 1 });
+caseSchema.index({ courtId: 1, clerkId: 1, createdAt: 1 });
+caseSchema.index({ 'defendants.name': 1 });
 
 export function caseModel(connection: Connection): Model<CaseDoc> {
   return (connection.models.Case as Model<CaseDoc> | undefined) ?? connection.model<CaseDoc>('Case', caseSchema, 'cases');

@@ -1,4 +1,6 @@
 /** Fees and payments: the fee fixed on docketing, a filer's payment, and a clerk's confirmation of it. */
+import { toFen } from '../../state-machines/rules/money.js';
+import { findCourt } from '../courts/courtModel.js';
 import crypto from 'node:crypto';
 import { FeeInputError, quoteFee, type FeeQuote } from '../../state-machines/rules/fees.js';
 import type { AuthUser } from '../auth/tokens.js';
@@ -35,7 +37,16 @@ export class CasePayments {
     assertFiler(user, doc, 'Only the party who filed the case pays its fee.');
     if (doc.status !== 'docketed' || !doc.fee) throw errors.invalidState('There is no fee due on this case now.', 'NO_FEE_DUE');
     const paymentId = crypto.randomUUID();
-    const started = await this.parts.payments.initiate({ paymentId, caseId, amount: doc.fee.amount, payerId: user.id });
+    const court = await findCourt(this.parts.connection, doc.courtId);
+    const payee = court?.payee;
+    const started = await this.parts.payments.initiate({
+      paymentId,
+      caseId,
+      amount: toFen(doc.fee.amount),
+      payerId: user.id,
+      ...(doc.caseNumber ? { caseNumber: doc.caseNumber } : {}),
+      ...(payee ? { payee } : {}),
+    });
     const payment: PaymentDoc = {
       _id: paymentId,
       caseId,
@@ -46,6 +57,7 @@ export class CasePayments {
       status: 'awaitingConfirmation',
       payerId: user.id,
       createdAt: this.parts.now().toISOString(),
+      ...(payee ? { payee: { accountName: payee.accountName, bank: payee.bank, accountNumber: payee.accountNumber } } : {}),
     };
     await paymentModel(this.parts.connection).create(payment);
     return { ...payment, instructionsZh: started.instructionsZh, instructionsEn: started.instructionsEn };

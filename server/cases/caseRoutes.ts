@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { CASE_STATUSES } from '../../state-machines/case/caseMachine.js';
 import { ONLINE_CASE_TYPES } from '../../state-machines/rules/fees.js';
 import { isIsoDate } from '../../state-machines/rules/periods.js';
 import { isFileableCause } from '../../state-machines/rules/data/causesOfAction.js';
@@ -9,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { CaseService } from './caseService.js';
 import { caseSummary, type CaseViewer } from './caseView.js';
+import { listSchema } from './caseList.js';
 import type { DocumentKind } from './materialCheck.js';
 import { filesOf, uploads } from '../http/uploads.js';
 import { parseInput } from '../http/validate.js';
@@ -55,7 +55,6 @@ const reviewSchema = z
 
 const resubmitSchema = z.object({ claimAmount: amount.optional() }).strict();
 const withdrawSchema = z.object({ reason: z.string().trim().max(2000).optional() }).strict();
-const listSchema = z.object({ status: z.enum(CASE_STATUSES).optional() }).strict();
 
 const FILE_FIELDS: { name: DocumentKind; maxCount: number }[] = [
   { name: 'complaint', maxCount: 5 },
@@ -124,14 +123,15 @@ export function caseRoutes(ctx: AppContext, service: CaseService): Router {
     res.status(201).json({ id: doc._id, status: doc.status, findings: doc.findings });
   });
 
-  ctx.api.add({ method: 'get', path: '/api/cases', summary: "A party's own cases, or a clerk's court queue", tags, auth: true, query: listSchema, responses: { 200: { description: '{ cases: [...] }' } } });
+  ctx.api.add({ method: 'get', path: '/api/cases', summary: "A party's own cases, or the court's cases for its staff (the clerk's queue, the judge's docket, the mediator's list): search (q: case number or party name), filters (status, comma-separated; caseType; judge; clerk; from/to filing dates), sort and page", tags, auth: true, query: listSchema, responses: { 200: { description: '{ cases: [{ ..., parties, nextDeadline, judge?, clerk? }], total, page, pageSize }' }, 400: err('VALIDATION_FAILED') } });
   router.get('/api/cases', auth, async (req, res) => {
     const filter = parseInput(listSchema, req.query);
     const user = currentUser(req);
-    const cases = await service.list(user, filter);
+    const { docs, total, page, pageSize, names } = await service.list(user, filter);
     // The list holds only the court's cases (staff) or the party's own: filed by them, or naming them as defendant.
-    const you = (doc: (typeof cases)[number]): CaseViewer => (doc.filerId === user.id ? 'filer' : doc.courtId === user.courtId ? 'court' : 'defendant');
-    res.json({ cases: cases.map((doc) => caseSummary(doc, you(doc), service.calendar)) });
+    const you = (doc: (typeof docs)[number]): CaseViewer => (doc.filerId === user.id ? 'filer' : doc.courtId === user.courtId ? 'court' : 'defendant');
+    const now = new Date();
+    res.json({ cases: docs.map((doc) => caseSummary(doc, you(doc), service.calendar, now, names)), total, page, pageSize });
   });
 
   ctx.api.add({ method: 'get', path: '/api/cases/:id', summary: 'A case with status, number, fee, deadlines, timeline and documents', tags, auth: true, responses: { 200: { description: 'The case' }, 404: err('No such case visible to you') } });

@@ -7,7 +7,10 @@ import type { PdfSeal } from '../documents/pdf.js';
 import { errors } from '../errors.js';
 import type { PaymentDoc, PaymentProvider } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
-import { CaseAccess, listQuery } from './caseAccess.js';
+import type { CourtView, RepresentativeView } from '../../protocol/caseViews.js';
+import { findCourt } from '../courts/courtModel.js';
+import { CaseAccess } from './caseAccess.js';
+import { CaseList, type CasePage, type ListQuery } from './caseList.js';
 import { CaseCommands } from './caseCommands.js';
 import { CaseDecisions, type ServiceStep } from './caseDecisions.js';
 import { CaseFiles } from './caseFiles.js';
@@ -19,6 +22,7 @@ import { CaseScheduling } from './caseScheduling.js';
 import type { CaseStore } from './caseStore.js';
 import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
 import { DeadlineSweep } from './deadlineSweep.js';
+import { FeeRelief, type ReliefApplication, type ReliefDecision } from './feeRelief.js';
 import { FilingReview, type FilingInput, type ReadingReviewQueue, type ReviewDecision } from './filingReview.js';
 import type { DocumentKind } from './materialCheck.js';
 
@@ -39,6 +43,8 @@ export interface CaseServiceDeps {
   seal?: PdfSeal;
   /** Where each submission is queued to be read (server/review); app.ts hands it in. */
   readingReview?: ReadingReviewQueue;
+  /** Representatives named in the case's hearings (hearings/ sits above cases/; app.ts hands this in). */
+  representatives?: (caseId: string) => Promise<RepresentativeView[]>;
 }
 
 type Upload = IncomingFile & { kind: DocumentKind };
@@ -58,6 +64,9 @@ export class CaseService {
   private readonly decisions: CaseDecisions;
   private readonly mediation: CaseMediation;
   private readonly sweep: DeadlineSweep;
+  private readonly lists: CaseList;
+  private readonly relief: FeeRelief;
+  private readonly representatives: (caseId: string) => Promise<RepresentativeView[]>;
 
   constructor(deps: CaseServiceDeps) {
     this.commands = new CaseCommands(deps);
@@ -69,6 +78,9 @@ export class CaseService {
     this.decisions = new CaseDecisions(this.parts);
     this.mediation = new CaseMediation(this.parts);
     this.sweep = new DeadlineSweep(this.parts);
+    this.lists = new CaseList(deps);
+    this.relief = new FeeRelief(this.parts);
+    this.representatives = deps.representatives ?? (() => Promise.resolve([]));
   }
 
   /** The court calendar periods are counted on (to flag provisional deadlines in lists). */
@@ -89,15 +101,31 @@ export class CaseService {
   /** The case as this user sees it (caseView.ts), with what they may do next. */
   async view(user: AuthUser, caseId: string) {
     const { doc, as } = await this.access(user, caseId);
-    return caseView(doc, await this.timeline(caseId), this.parts.cipher, { as, userId: user.id, allowedActions: this.allowedActions(user, doc, as), calendar: this.parts.calendar });
+    const [entries, names, court, representatives] = await Promise.all([this.timeline(caseId), this.names([doc]), this.court(doc.courtId), this.representatives(caseId)]);
+    return caseView(doc, entries, this.parts.cipher, {
+      as,
+      userId: user.id,
+      allowedActions: this.allowedActions(user, doc, as),
+      calendar: this.parts.calendar,
+      names,
+      ...(court ? { court } : {}),
+      representatives,
+    });
   }
 
-  async list(user: AuthUser, filter: { status?: string }): Promise<CaseDoc[]> {
-    const query = listQuery(user);
-    if (filter.status) query.status = filter.status;
-    // Staff work the queue oldest first; parties see their newest case first.
-    const sort = query.courtId ? { createdAt: 1 as const } : { createdAt: -1 as const };
-    return this.parts.store.model.find(query).sort(sort).limit(500).lean<CaseDoc[]>().exec();
+  /** A page of the cases the user may see, filtered, searched and sorted (caseList.ts). */
+  list(user: AuthUser, query: ListQuery): Promise<CasePage> {
+    return this.lists.page(user, query);
+  }
+
+  /** The names of the filers, judges and clerks of these cases, by account id. */
+  names(docs: CaseDoc[]): Promise<Map<string, string>> {
+    return this.lists.names(docs);
+  }
+
+  private async court(courtId: string): Promise<CourtView | null> {
+    const court = await findCourt(this.parts.connection, courtId);
+    return court ? { id: court.id, code: court.code, nameZh: court.nameZh, nameEn: court.nameEn } : null;
   }
 
   allowedActions(user: AuthUser, doc: CaseDoc, as: CaseViewer): CaseEventType[] {
@@ -158,6 +186,14 @@ export class CaseService {
   }
   confirmPayment(user: AuthUser, caseId: string, paymentId: string): Promise<CaseDoc> {
     return this.payments.confirm(user, caseId, paymentId);
+  }
+
+  // Fee relief (feeRelief.ts).
+  applyForFeeRelief(user: AuthUser, caseId: string, input: ReliefApplication, files: (IncomingFile & { kind: 'other' })[]): Promise<CaseDoc> {
+    return this.relief.apply(user, caseId, input, files);
+  }
+  decideFeeRelief(user: AuthUser, caseId: string, applicationId: string, decision: ReliefDecision): Promise<CaseDoc> {
+    return this.relief.decide(user, caseId, applicationId, decision);
   }
 
   // Scheduling (caseScheduling.ts).

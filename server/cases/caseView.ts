@@ -6,10 +6,13 @@ import type { AppealPeriod, CaseContext, CaseDeadlines } from '../../state-machi
 import { causeOfAction } from '../../state-machines/rules/data/causesOfAction.js';
 import { maskIdNumber, maskPhone } from '../../state-machines/rules/idNumber.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
-import type { CaseSummary, CaseView, CauseOfActionView, CaseViewer, Deadline, TimelineEntry } from '../../protocol/caseViews.js';
+import type { AssignedOfficer, CaseSummary, CaseView, CauseOfActionView, CaseViewer, CourtView, Deadline, NextDeadline, PartyView, RepresentativeView, TimelineEntry } from '../../protocol/caseViews.js';
 import type { CaseLogEntry, LogPayload } from './caseLog.js';
 import type { CaseDoc, StoredDocument } from './caseModel.js';
-import { defendantServiceView, reviewDueView } from './procedureView.js';
+import { daysLeft, defendantServiceView, reviewDueView } from './procedureView.js';
+
+/** Names of the accounts a view mentions (filers, assigned judge and clerk), by account id. */
+export type NameBook = ReadonlyMap<string, string>;
 
 const DEADLINE_LABELS: Record<keyof CaseDeadlines, { zh: string; en: string }> = {
   docketBy: { zh: '立案审查期限', en: 'Court decides on docketing by' },
@@ -61,10 +64,31 @@ export function timelineView(entries: CaseLogEntry[]): TimelineEntry[] {
   });
 }
 
+/** The deadline that ends first, with its days left; an ended one shows as overdue until the case moves on. */
+export function nextDeadlineOf(deadlines: Deadline[], now: Date): NextDeadline | undefined {
+  const first = [...deadlines].sort((a, b) => (a.endsAt < b.endsAt ? -1 : a.endsAt > b.endsAt ? 1 : 0))[0];
+  if (!first) return undefined;
+  return { ...first, daysLeft: daysLeft(first.date, now), overdue: now.getTime() > Date.parse(first.endsAt) };
+}
+
+/** The plaintiff (the filer) and each defendant the complaint names. */
+export function partiesOf(doc: Pick<CaseDoc, 'filerId' | 'defendants'>, names: NameBook): PartyView[] {
+  const filer = names.get(doc.filerId);
+  return [...(filer ? [{ name: filer, side: 'plaintiff' as const }] : []), ...doc.defendants.map((d) => ({ name: d.name, side: 'defendant' as const }))];
+}
+
+function officer(id: string | undefined, names: NameBook): AssignedOfficer | undefined {
+  return id ? { id, name: names.get(id) ?? '' } : undefined;
+}
+
 /** A case in a list; `you` says how the reader stands to it. */
-export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date()): CaseSummary {
+export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date(), names: NameBook = new Map()): CaseSummary {
   const context = doc.snapshot.context;
   const reviewDue = reviewDueView(doc.status, context, now);
+  const deadlines = deadlineView(context, calendar);
+  const nextDeadline = nextDeadlineOf(deadlines, now);
+  const judge = officer(doc.judgeId, names);
+  const clerk = officer(doc.clerkId, names);
   return {
     id: doc._id,
     you,
@@ -77,9 +101,13 @@ export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalend
     ...(doc.divorcePropertyAmount ? { divorcePropertyAmount: doc.divorcePropertyAmount } : {}),
     ...(doc.personalityDamagesAmount ? { personalityDamagesAmount: doc.personalityDamagesAmount } : {}),
     ...(doc.fee ? { fee: { amount: doc.fee.amount, currency: doc.fee.currency } } : {}),
-    deadlines: deadlineView(context, calendar),
+    deadlines,
     ...(reviewDue ? { reviewDue } : {}),
     service: defendantServiceView(context, now),
+    parties: partiesOf(doc, names),
+    ...(nextDeadline ? { nextDeadline } : {}),
+    ...(judge ? { judge } : {}),
+    ...(clerk ? { clerk } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -102,14 +130,23 @@ export function visibleDocuments(doc: CaseDoc, as: CaseViewer, userId: string): 
   if (as === 'court') return doc.documents;
   // A court document printing a defendant's access code is theirs (in their inbox) and the court's.
   if (as === 'filer') return doc.documents.filter((d) => !(d as { carriesAccessCode?: boolean }).carriesAccessCode);
-  return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument'));
+  // Nor the proof of the filer's means for fee relief.
+  const reliefProof = new Set((doc.feeRelief ?? []).flatMap((r) => r.proofIds));
+  return doc.documents.filter((d) => d.uploadedBy === userId || (d.kind !== 'idProof' && (d.kind as string) !== 'courtDocument' && !reliefProof.has(d.id)));
 }
 
 /** The full case as its parties and court staff see it; other people's personal data is masked. */
-export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: PersonalDataCipher, viewer: { as: CaseViewer; userId: string; allowedActions: string[]; calendar?: ViewCalendar }): CaseView {
+export function caseView(
+  doc: CaseDoc,
+  entries: CaseLogEntry[],
+  cipher: PersonalDataCipher,
+  viewer: { as: CaseViewer; userId: string; allowedActions: string[]; calendar?: ViewCalendar; names?: NameBook; court?: CourtView; representatives?: RepresentativeView[] },
+): CaseView {
   const context = doc.snapshot.context;
   return {
-    ...caseSummary(doc, viewer.as, viewer.calendar),
+    ...caseSummary(doc, viewer.as, viewer.calendar, new Date(), viewer.names),
+    ...(viewer.court ? { court: viewer.court } : {}),
+    representatives: viewer.representatives ?? [],
     typeCode: doc.typeCode,
     claims: doc.claims,
     facts: doc.facts,
@@ -120,6 +157,8 @@ export function caseView(doc: CaseDoc, entries: CaseLogEntry[], cipher: Personal
     })),
     ...(doc.fee ? { fee: doc.fee } : {}),
     ...(context.feeSettlement ? { feeSettlement: context.feeSettlement } : {}),
+    // A party's means are between them and the court: a defendant does not see the application.
+    feeRelief: viewer.as === 'defendant' ? [] : (doc.feeRelief ?? []).map(({ applicantId: _a, decidedBy: _d, ...view }) => view),
     findings: doc.findings,
     ...(context.correction ? { correction: context.correction } : {}),
     ...(context.rejectionReasons ? { rejectionReasons: context.rejectionReasons } : {}),

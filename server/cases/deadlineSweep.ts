@@ -1,12 +1,14 @@
 /**
  * The deadline sweep (server/scheduler.ts): every case whose correction, fee or answer period
  * ended takes the machine's expiry step. A fee period does not expire while a payment waits for
- * a clerk's confirmation: the party paid in time as far as they can tell.
+ * a clerk's confirmation: the party paid in time as far as they can tell; nor while an
+ * application for fee relief waits, nor in the days to pay after a refusal.
  */
 import { allowedEventTypes, SYSTEM_ACTOR, type CaseEvent, type CaseEventType, type CaseStatus } from '../../state-machines/case/caseMachine.js';
 import { hasPaymentAwaitingConfirmation } from '../payments/paymentProvider.js';
 import type { CaseDoc } from './caseModel.js';
 import type { CaseParts } from './caseParts.js';
+import { FeeRelief, reliefHoldsFeePeriod } from './feeRelief.js';
 
 /** The period that can run out in each status, and the machine's step when it does. */
 const EXPIRY_BY_STATUS: Partial<Record<CaseStatus, 'CORRECTION_PERIOD_EXPIRED' | 'FEE_PERIOD_EXPIRED' | 'ANSWER_PERIOD_EXPIRED'>> = {
@@ -16,7 +18,10 @@ const EXPIRY_BY_STATUS: Partial<Record<CaseStatus, 'CORRECTION_PERIOD_EXPIRED' |
 };
 
 export class DeadlineSweep {
-  constructor(private readonly parts: CaseParts) {}
+  private readonly relief: FeeRelief;
+  constructor(private readonly parts: CaseParts) {
+    this.relief = new FeeRelief(parts);
+  }
 
   /** Every case whose period ended before `at` takes its expiry step. Returns the cases that moved. */
   async expireDeadlines(at: Date): Promise<{ caseId: string; type: CaseEventType }[]> {
@@ -46,6 +51,8 @@ export class DeadlineSweep {
     const type = EXPIRY_BY_STATUS[doc.status];
     if (!type || !allowedEventTypes(doc.snapshot, SYSTEM_ACTOR, this.parts.calendar, at).includes(type)) return undefined;
     if (type === 'FEE_PERIOD_EXPIRED' && (await hasPaymentAwaitingConfirmation(this.parts.connection, doc._id))) return undefined;
+    // Nor while an application for fee relief waits, or in the days to pay after a refusal (feeRelief.ts).
+    if (type === 'FEE_PERIOD_EXPIRED' && reliefHoldsFeePeriod(doc, at, this.relief.payByAfterRefusal)) return undefined;
     return type;
   }
 }

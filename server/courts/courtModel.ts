@@ -17,6 +17,20 @@ export interface StoredFeeConfig {
   enforcementNoAmount: string;
 }
 
+/** The account court fees are paid into (the court's 诉讼费 account, or the 财政 account it names). */
+export interface PayeeAccount {
+  accountName: string;
+  bank: string;
+  accountNumber: string;
+}
+
+/** How people reach the court. */
+export interface CourtContact {
+  phone?: string;
+  address?: string;
+  email?: string;
+}
+
 export interface CourtDoc {
   _id: string;
   code: string;
@@ -25,6 +39,9 @@ export interface CourtDoc {
   feeConfig: StoredFeeConfig;
   /** Automatic docketing (issue 19): a filing whose reading review finds nothing is docketed without a clerk. Off unless set. */
   autoDocket?: boolean;
+  payee?: PayeeAccount;
+  contact?: CourtContact;
+  createdAt?: string;
 }
 
 export interface Court {
@@ -34,6 +51,8 @@ export interface Court {
   nameEn: string;
   feeConfig: CourtFeeConfig;
   autoDocket: boolean;
+  payee?: PayeeAccount;
+  contact?: CourtContact;
 }
 
 export type CourtModel = Model<CourtDoc>;
@@ -60,6 +79,9 @@ const courtSchema = new Schema<CourtDoc>(
     nameEn: { type: String, required: true },
     feeConfig: { type: feeConfigSchema, required: true },
     autoDocket: { type: Boolean, required: false },
+    payee: { type: new Schema<PayeeAccount>({ accountName: String, bank: String, accountNumber: String }, { _id: false }), required: false },
+    contact: { type: new Schema<CourtContact>({ phone: String, address: String, email: String }, { _id: false }), required: false },
+    createdAt: { type: String, required: false },
   },
   { collection: 'courts', versionKey: false },
 );
@@ -93,7 +115,13 @@ export async function findCourtByIdOrCode(connection: Connection, idOrCode: stri
   return (await findCourt(connection, idOrCode)) ?? toCourt(await courtModel(connection).findOne({ code: idOrCode }).lean<CourtDoc>().exec());
 }
 
-function toCourt(doc: CourtDoc | null): Court | null {
+/** Every court, by name: the filing form offers them (GET /api/courts). */
+export async function listCourts(connection: Connection): Promise<Court[]> {
+  const docs = await courtModel(connection).find({}).sort({ _id: 1 }).limit(1000).lean<CourtDoc[]>().exec();
+  return docs.map((d) => toCourt(d)).filter((c): c is Court => c !== null);
+}
+
+export function toCourt(doc: CourtDoc | null): Court | null {
   if (!doc) return null;
   const { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount } = doc.feeConfig;
   return {
@@ -103,6 +131,8 @@ function toCourt(doc: CourtDoc | null): Court | null {
     nameEn: doc.nameEn,
     feeConfig: { rounding, divorce, personality, nonProperty, ipNoAmount, enforcementNoAmount },
     autoDocket: doc.autoDocket === true,
+    ...(doc.payee ? { payee: doc.payee } : {}),
+    ...(doc.contact ? { contact: doc.contact } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
  * verification page. The file's own SHA-256 is recorded when it is stored. Both are stable:
  * the same input gives the same bytes (fixed PDF dates, no randomness in pdfkit's output).
  */
+import { shownAtFen, toFen } from '../../state-machines/rules/money.js';
 import { canonicalJson } from '../hashChain.js';
 import {
   calendarDateZh,
@@ -118,7 +119,8 @@ function body(input: CourtDocumentInput): Pick<Content, 'addressee' | 'paragraph
       return {
         addressee: `${join(input.addressees)}：`,
         paragraphs: [`${parties}，本院已立案。依照《诉讼费用交纳办法》的规定，你（单位）应当交纳下列诉讼费用：`],
-        rows: [...fee.breakdown.map((b): [string, string] => [b.labelZh, `${b.amount} 元`]), ['合计', `人民币 ${fee.amount} 元`]],
+        // To the fen; the exact calculation stays in the case log.
+        rows: [...fee.breakdown.filter((b) => shownAtFen(b.amount)).map((b): [string, string] => [b.labelZh, `${toFen(b.amount)} 元`]), ['合计', `人民币 ${toFen(fee.amount)} 元`]],
         closing: [
           fee.dueBy ? `请于${calendarDateZh(fee.dueBy)}前（含当日）交纳。` : '请于收到本通知次日起七日内交纳。',
           '逾期未交纳又未提出缓交、减交、免交申请的，按撤诉处理。可在线上微法庭平台在线交纳。',

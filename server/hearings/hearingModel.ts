@@ -50,3 +50,13 @@ const hearingSchema = new Schema<HearingDoc>(
 export function hearingModel(connection: Connection): Model<HearingDoc> {
   return (connection.models.Hearing as Model<HearingDoc> | undefined) ?? connection.model<HearingDoc>('Hearing', hearingSchema, 'hearings');
 }
+
+/** The representatives (代理人) named with a side in the case's hearings, each once; the case header shows them. */
+export async function representativesOf(connection: Connection, caseId: string): Promise<{ name: string; side: 'plaintiff' | 'defendant' }[]> {
+  const hearings = await hearingModel(connection).find({ caseId, 'participants.role': 'representative' }, { participants: 1 }).lean<Pick<HearingDoc, 'participants'>[]>().exec();
+  const seen = new Map<string, { name: string; side: 'plaintiff' | 'defendant' }>();
+  for (const p of hearings.flatMap((h) => h.participants)) {
+    if (p.role === 'representative' && (p.side === 'plaintiff' || p.side === 'defendant')) seen.set(p.userId, { name: p.name, side: p.side });
+  }
+  return [...seen.values()];
+}

@@ -10,6 +10,7 @@ import { userModel } from '../users/userModel.js';
 import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
 import type { HearingProcedure } from './hearingProcedure.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
+import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 export interface HearingServiceDeps {
   connection: Connection;
@@ -177,6 +178,8 @@ export class HearingService {
     const { zh, en } = SESSION_NAMES[h.kind];
     const enHeading = en.charAt(0).toUpperCase() + en.slice(1);
     const when = dateTimeZh(h.startsAt);
+    // English text gets English dates: '4 December 2026, 22:31', never 2026年12月4日.
+    const whenEn = dateTimeEn(h.startsAt);
     const moved = from !== undefined;
     this.deps.notifications.notifyInBackground(
       h.participants.map((p) => p.userId).filter((id) => id !== arrangedBy),
@@ -184,13 +187,13 @@ export class HearingService {
         type: moved ? 'hearing.rescheduled' : 'hearing.scheduled',
         caseId: h.caseId,
         titleZh: moved ? `${zh}时间变更：${when}` : `${zh}已排期：${when}`,
-        titleEn: moved ? `${enHeading} moved to ${when} (Beijing time)` : `${enHeading} scheduled for ${when} (Beijing time)`,
+        titleEn: moved ? `${enHeading} moved to ${whenEn} (Beijing time)` : `${enHeading} scheduled for ${whenEn} (Beijing time)`,
         bodyZh: moved
           ? `原定于${dateTimeZh(from)}的${zh}改为${when}开始。请按新时间通过本平台参加。`
           : `${zh}定于${when}开始。请提前10分钟通过本平台进入并检查摄像头和麦克风。`,
         bodyEn: moved
-          ? `The ${en} set for ${dateTimeZh(from)} now starts at ${when} (Beijing time). Join on the platform at the new time.`
-          : `The ${en} starts at ${when} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone.`,
+          ? `The ${en} set for ${dateTimeEn(from)} now starts at ${whenEn} (Beijing time). Join on the platform at the new time.`
+          : `The ${en} starts at ${whenEn} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone.`,
         link: `/hearings/${h._id}`,
       },
       (userId) => `hearing:${h._id}:${h.startsAt}:${userId}`,

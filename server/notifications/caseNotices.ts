@@ -6,10 +6,13 @@
  * Hearing and mediation sessions are announced by the hearing service, which
  * knows every participant; served documents by electronic service.
  */
+import { toFen } from '../../state-machines/rules/money.js';
 import { calendarDateZh, dateTimeZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { NotificationInput } from './notificationModel.js';
 import { settlementNotice } from './settlementNotices.js';
+import { feeReliefNotices } from './feeReliefNotices.js';
+import { calendarDateEn, dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 /** Who is told: the filer, or the clerks of the case's court (the review queue). */
 export type NoticeAudience = 'filer' | 'clerks';
@@ -35,13 +38,13 @@ function validDate(value: unknown): string | undefined {
   return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
-/** "至2026年3月17日届满" / "on 2026-03-17", or a sentence without a date when none is known. */
+/** "至2026年3月17日届满" / "on 17 March 2026", or a sentence without a date when none is known. */
 function byZh(date: string | undefined, withDate: (d: string) => string, without: string): string {
   return date ? withDate(calendarDateZh(date)) : without;
 }
 
 function byEn(date: string | undefined, withDate: (d: string) => string, without: string): string {
-  return date ? withDate(date) : without;
+  return date ? withDate(calendarDateEn(date)) : without;
 }
 
 /** The answer period's last day: from the case, else from the service step that set it. */
@@ -169,7 +172,9 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
     case 'REVIEW_ACCEPT': {
       // The fee is a decimal string ('10.00'); a missing or malformed one is left out, never printed.
       const amount: unknown = doc.fee?.amount;
-      const fee = typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) ? amount : typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : undefined;
+      const exact = typeof amount === 'string' && /^\d+(\.\d+)?$/.test(amount) ? amount : typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : undefined;
+      // Shown to the fen; the exact amount stays in the case log.
+      const fee = exact === undefined ? undefined : toFen(exact);
       const by = validDate(deadlines.feeDueBy);
       const number = doc.caseNumber?.trim();
       const feeZh = fee === undefined ? '诉讼费' : `诉讼费${fee}元`;
@@ -229,8 +234,8 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
         toFiler('case.feeSettled', {
           titleZh: `${SUBJECT_ZH(doc)}：${how[0]}`,
           titleEn: `${SUBJECT_EN(doc)}: ${how[1]}`,
-          bodyZh: `${how[0]}，案件进入送达与审理阶段。`,
-          bodyEn: `${how[1]}; the case moves on to service and trial.`,
+          bodyZh: `${how[0]}${step.type === 'FEE_DEFERRED' ? byZh(validDate(step.data.until), (d) => `，缓交至${d}`, '') : ''}，案件进入送达与审理阶段。`,
+          bodyEn: `${how[1]}${step.type === 'FEE_DEFERRED' ? byEn(validDate(step.data.until), (d) => ` until ${d}`, '') : ''}; the case moves on to service and trial.`,
         }),
       ];
     }
@@ -254,7 +259,7 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           titleZh: `${SUBJECT_ZH(doc)}：被告答辩期已更正`,
           titleEn: `${SUBJECT_EN(doc)}: the defendant's answer period was corrected`,
           bodyZh: `经查明送达实际生效时间，被告的答辩期改为至${calendarDateZh(by)}届满。`,
-          bodyEn: `The corrected time of service on the defendant moves the end of the answer period to ${by}.`,
+          bodyEn: `The corrected time of service on the defendant moves the end of the answer period to ${calendarDateEn(by)}.`,
         }),
       ];
     }
@@ -288,7 +293,7 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           titleZh: `${SUBJECT_ZH(doc)}：已作出裁判`,
           titleEn: `${SUBJECT_EN(doc)}: decided`,
           bodyZh: Number.isNaN(Date.parse(doc.updatedAt)) ? '法院已作出裁判，裁判文书将依法送达。' : `法院已于${dateTimeZh(doc.updatedAt)}作出裁判，裁判文书将依法送达。`,
-          bodyEn: Number.isNaN(Date.parse(doc.updatedAt)) ? 'The court decided the case; the judgment will be served on you.' : `The court decided the case on ${dateTimeZh(doc.updatedAt)}; the judgment will be served on you.`,
+          bodyEn: Number.isNaN(Date.parse(doc.updatedAt)) ? 'The court decided the case; the judgment will be served on you.' : `The court decided the case on ${dateTimeEn(doc.updatedAt)} (Beijing time); the judgment will be served on you.`,
         }),
       ];
     case 'CLOSE':
@@ -300,6 +305,10 @@ export function caseNotices(step: AppliedStep, doc: CaseDoc): CaseNotice[] {
           bodyEn: 'The case is closed and archived.',
         }),
       ];
+    case 'FEE_RELIEF_APPLIED':
+    case 'FEE_RELIEF_REFUSED':
+    case 'FEE_REDUCED':
+      return feeReliefNotices(step, doc);
     default: {
       // The court's review of a signed mediation agreement (settlementNotices.ts).
       const settlement = settlementNotice(step, doc);

@@ -7,6 +7,7 @@ import type { AppliedEntry, CaseEvents } from '../cases/caseEvents.js';
 import type { CaseStore } from '../cases/caseStore.js';
 import { userModel } from '../users/userModel.js';
 import type { NotificationService } from './notificationService.js';
+import { calendarDateEn } from '../../state-machines/rules/courtDates.js';
 
 /**
  * A notice that names a deadline in a year whose holiday arrangement is not entered yet says
@@ -17,7 +18,7 @@ function withProvisionalNote(notices: CaseNotice[], doc: CaseDoc, calendar: { is
   const context = doc.snapshot.context;
   const dates = [...Object.values(context.deadlines), ...(context.appeals ?? []).map((a) => a.appealBy)].filter((d): d is string => typeof d === 'string');
   return notices.map((n) => {
-    const named = dates.filter((d) => calendar.isProvisional(d) && (n.notice.bodyEn.includes(d) || n.notice.bodyZh.includes(calendarDateZh(d))));
+    const named = dates.filter((d) => calendar.isProvisional(d) && (n.notice.bodyEn.includes(d) || n.notice.bodyEn.includes(calendarDateEn(d)) || n.notice.bodyZh.includes(calendarDateZh(d))));
     if (named.length === 0) return n;
     const list = [...new Set(named)];
     return {
@@ -25,7 +26,7 @@ function withProvisionalNote(notices: CaseNotice[], doc: CaseDoc, calendar: { is
       notice: {
         ...n.notice,
         bodyZh: `${n.notice.bodyZh}（${list.map(calendarDateZh).join('、')}为暂定期限：该年度节假日安排尚未公布，如有调整将另行通知。）`,
-        bodyEn: `${n.notice.bodyEn} (${list.join(', ')} is provisional: the year's holiday arrangement is not published yet; you will be told if it moves.)`,
+        bodyEn: `${n.notice.bodyEn} (${list.map(calendarDateEn).join(', ')} ${list.length > 1 ? 'are' : 'is'} provisional: the year's holiday arrangement is not published yet; you will be told if it moves.)`,
       },
     };
   });

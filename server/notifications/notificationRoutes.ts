@@ -41,7 +41,7 @@ export const notificationViewSchema = z.object({
   readAt: z.string().optional(),
   email: emailOutcome,
 });
-const listResponse = z.object({ notifications: z.array(notificationViewSchema), unread: z.number().int() });
+const listResponse = z.object({ notifications: z.array(notificationViewSchema), unread: z.number().int(), total: z.number().int(), more: z.boolean() });
 const idParam = z.string().min(1).max(200);
 
 export function notificationRoutes(ctx: AppContext, service: NotificationService): Router {
@@ -52,16 +52,29 @@ export function notificationRoutes(ctx: AppContext, service: NotificationService
   ctx.api.add({
     method: 'get',
     path: '/api/notifications',
-    summary: 'Your notifications, newest first, with the number unread',
+    summary: 'Your notifications, newest first, with the number unread and in all; page with limit and before (the createdAt of the last one shown) while more is true',
     tags,
     auth: true,
     query: listQuery,
-    responses: { 200: { description: '{ notifications, unread }', schema: listResponse } },
+    responses: { 200: { description: '{ notifications, unread, total, more }', schema: listResponse } },
   });
   router.get('/api/notifications', auth, async (req, res) => {
     const query = parseInput(listQuery, req.query);
     const page = await service.list(currentUser(req).id, query.before ? { limit: query.limit, before: query.before } : { limit: query.limit });
-    res.json({ notifications: page.notifications.map(notificationView), unread: page.unread });
+    res.json({ notifications: page.notifications.map(notificationView), unread: page.unread, total: page.total, more: page.more });
+  });
+
+  ctx.api.add({
+    method: 'post',
+    path: '/api/notifications/read-all',
+    summary: 'Mark all your notifications read',
+    tags,
+    auth: true,
+    responses: { 200: { description: '{ marked, unread: 0 }' } },
+  });
+  router.post('/api/notifications/read-all', auth, async (req, res) => {
+    const marked = await service.markAllRead(currentUser(req).id);
+    res.json({ marked, unread: 0 });
   });
 
   ctx.api.add({

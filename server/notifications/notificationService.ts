@@ -42,6 +42,10 @@ export interface NotificationSettings {
 export interface NotificationPage {
   notifications: NotificationDoc[];
   unread: number;
+  /** How many notifications the user has in all. */
+  total: number;
+  /** Whether older notifications follow this page (ask with `before` = the last one's createdAt). */
+  more: boolean;
 }
 
 const DEFAULT_LANGUAGE: NotificationLanguage = 'zh';
@@ -121,11 +125,19 @@ export class NotificationService {
   /** A user's own notifications, newest first, and how many are unread. */
   async list(userId: string, page: { limit: number; before?: string }): Promise<NotificationPage> {
     const filter = { userId, ...(page.before ? { createdAt: { $lt: page.before } } : {}) };
-    const [notifications, unread] = await Promise.all([
-      this.notifications.find(filter).sort({ createdAt: -1, _id: -1 }).limit(page.limit).lean<NotificationDoc[]>().exec(),
+    const [found, unread, total] = await Promise.all([
+      // One more than asked for tells whether another page follows.
+      this.notifications.find(filter).sort({ createdAt: -1, _id: -1 }).limit(page.limit + 1).lean<NotificationDoc[]>().exec(),
       this.notifications.countDocuments({ userId, readAt: { $exists: false } }).exec(),
+      this.notifications.countDocuments({ userId }).exec(),
     ]);
-    return { notifications, unread };
+    return { notifications: found.slice(0, page.limit), unread, total, more: found.length > page.limit };
+  }
+
+  /** Marks every unread notification of the user read at once; returns how many it marked. */
+  async markAllRead(userId: string): Promise<number> {
+    const result = await this.notifications.updateMany({ userId, readAt: { $exists: false } }, { $set: { readAt: this.nowIso() } }).exec();
+    return result.modifiedCount;
   }
 
   /** Marks one of the user's notifications read; the first reading time is kept. 404 for anyone else's. */

@@ -5,6 +5,7 @@
 import { dateTimeZh } from '../documents/pdf.js';
 import type { CaseDoc } from '../cases/caseModel.js';
 import type { NotificationInput } from './notificationModel.js';
+import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 /** CPL Art. 101 para. 1 grounds, as printed. */
 export const TRANSCRIPT_GROUND_LABELS: Record<string, { zh: string; en: string }> = {
@@ -59,7 +60,7 @@ export function settlementNotice(step: { type: string; data: Record<string, unkn
         titleZh: `案件${no}：民事调解书已生效，调解结案`,
         titleEn: `Case ${no}: the mediation decision is in effect; settled`,
         bodyZh: `全体当事人均已签收民事调解书，调解书自${dateTimeZh(effectiveAt)}起发生法律效力。`,
-        bodyEn: `Every party has signed for the mediation decision; it took legal effect at ${dateTimeZh(effectiveAt)}.`,
+        bodyEn: `Every party has signed for the mediation decision; it took legal effect at ${dateTimeEn(effectiveAt)} (Beijing time).`,
       };
     }
     case 'MEDIATION_DECISION_REFUSED':

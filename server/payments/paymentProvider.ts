@@ -6,9 +6,26 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * built-in provider records an offline payment (cashier or bank transfer) that
  * a clerk confirms when the money has arrived.
  */
+/** Where an offline payment goes: the court's payee account (court settings). */
+export interface PaymentPayee {
+  accountName: string;
+  bank: string;
+  accountNumber: string;
+}
+
+export interface PaymentRequest {
+  paymentId: string;
+  caseId: string;
+  /** The amount due, to the fen. */
+  amount: string;
+  payerId: string;
+  caseNumber?: string;
+  payee?: PaymentPayee;
+}
+
 export interface PaymentProvider {
   readonly name: string;
-  initiate(request: { paymentId: string; caseId: string; amount: string; payerId: string }): Promise<{
+  initiate(request: PaymentRequest): Promise<{
     providerReference: string;
     /** 'awaitingConfirmation': a clerk must confirm; 'succeeded': the provider has the money. */
     status: 'awaitingConfirmation' | 'succeeded';
@@ -20,13 +37,18 @@ export interface PaymentProvider {
 export class OfflinePaymentProvider implements PaymentProvider {
   readonly name = 'offline';
 
-  async initiate(request: { paymentId: string; caseNumber?: string }): ReturnType<PaymentProvider['initiate']> {
+  async initiate(request: Pick<PaymentRequest, 'paymentId' | 'amount' | 'caseNumber' | 'payee'>): ReturnType<PaymentProvider['initiate']> {
     const reference = `OFF-${request.paymentId.slice(0, 8).toUpperCase()}`;
+    const { payee, caseNumber, amount } = request;
+    const forCaseZh = caseNumber ? `（${caseNumber}）` : '';
+    const forCaseEn = caseNumber ? ` (${caseNumber})` : '';
+    const accountZh = payee ? `收款人：${payee.accountName}；开户行：${payee.bank}；账号：${payee.accountNumber}。` : '';
+    const accountEn = payee ? ` Payee: ${payee.accountName}; bank: ${payee.bank}; account number: ${payee.accountNumber}.` : '';
     return {
       providerReference: reference,
       status: 'awaitingConfirmation',
-      instructionsZh: `请到法院收费窗口或通过银行转账交纳诉讼费，并注明缴费编号 ${reference}。到账后由书记员确认。`,
-      instructionsEn: `Pay at the court's cashier or by bank transfer quoting reference ${reference}. A clerk confirms the payment when it arrives.`,
+      instructionsZh: `请到法院收费窗口或通过银行转账交纳诉讼费人民币 ${amount} 元${forCaseZh}。${accountZh}转账附言请注明缴费编号 ${reference}。到账后由书记员确认。`,
+      instructionsEn: `Pay the court fee of CNY ${amount}${forCaseEn} at the court's cashier or by bank transfer.${accountEn} Quote reference ${reference} with the transfer. A clerk confirms the payment when it arrives.`,
     };
   }
 }
@@ -43,6 +65,8 @@ export interface PaymentDoc {
   createdAt: string;
   confirmedBy?: string;
   confirmedAt?: string;
+  /** The account the payer was told to pay into, as it stood then. */
+  payee?: PaymentPayee;
 }
 
 const paymentSchema = new Schema<PaymentDoc>(
@@ -58,6 +82,7 @@ const paymentSchema = new Schema<PaymentDoc>(
     createdAt: { type: String, required: true },
     confirmedBy: String,
     confirmedAt: String,
+    payee: Schema.Types.Mixed,
   },
   { versionKey: false },
 );

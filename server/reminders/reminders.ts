@@ -19,6 +19,7 @@ import { hasPaymentAwaitingConfirmation } from '../payments/paymentProvider.js';
 import { serviceModels } from '../service/serviceModels.js';
 import type { NotificationInput } from '../notifications/notificationModel.js';
 import type { NotificationService } from '../notifications/notificationService.js';
+import { calendarDateEn, dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
 /** A period is "ending soon" in its last three days; the last day gets a reminder of its own. */
 export const DEADLINE_WARNING_MS = 3 * 24 * 60 * 60 * 1000;
@@ -132,9 +133,9 @@ function deadlineNotice(doc: CaseDoc, period: PartyDeadline, date: string, lastD
     type: 'reminder.deadline',
     caseId: doc._id,
     titleZh: lastDay ? `今天是${period.zh}的最后一天` : `请于${calendarDateZh(date)}前${period.zh}`,
-    titleEn: lastDay ? `Today is the last day to ${period.en}` : `Please ${period.en} by ${date}`,
+    titleEn: lastDay ? `Today is the last day to ${period.en}` : `Please ${period.en} by ${calendarDateEn(date)}`,
     bodyZh: `${SUBJECT_ZH(doc)}：${period.zh}的期限于${calendarDateZh(date)}24时届满，${period.lapseZh}。`,
-    bodyEn: `${SUBJECT_EN(doc)}: the period to ${period.en} ends at midnight (Beijing time) on ${date}; ${period.lapseEn}.`,
+    bodyEn: `${SUBJECT_EN(doc)}: the period to ${period.en} ends at midnight (Beijing time) on ${calendarDateEn(date)}; ${period.lapseEn}.`,
     link: `/cases/${doc._id}`,
   };
 }
@@ -145,9 +146,9 @@ function hearingNotice(h: HearingDoc): NotificationInput {
     type: 'reminder.hearing',
     caseId: h.caseId,
     titleZh: `${zh}提醒：${dateTimeZh(h.startsAt)}`,
-    titleEn: `Reminder: ${en} at ${dateTimeZh(h.startsAt)} (Beijing time)`,
+    titleEn: `Reminder: ${en} at ${dateTimeEn(h.startsAt)} (Beijing time)`,
     bodyZh: `${zh}将于${dateTimeZh(h.startsAt)}开始。请提前10分钟通过本平台进入，并检查摄像头和麦克风；进入后请在等候室等待主持人准许入场。`,
-    bodyEn: `The ${en} starts at ${dateTimeZh(h.startsAt)} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone; you will wait in the waiting room until the host admits you.`,
+    bodyEn: `The ${en} starts at ${dateTimeEn(h.startsAt)} (Beijing time). Join on the platform 10 minutes early and check your camera and microphone; you will wait in the waiting room until the host admits you.`,
     link: `/hearings/${h._id}`,
   };
 }

@@ -13,6 +13,7 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { parseInput } from '../http/validate.js';
 import { userModel, type UserDoc } from './userModel.js';
+import { AdminAudit } from './adminAudit.js';
 import { createStaffUser, MAX_PASSWORD_LENGTH, maskedIdentity, MIN_PASSWORD_LENGTH, PHONE_PATTERN, userServiceDeps } from './userService.js';
 
 
@@ -40,6 +41,7 @@ export function staffRoutes(ctx: AppContext): Router {
   const deps = userServiceDeps(ctx);
   const users = userModel(ctx.connection);
   const tags = ['admin'];
+  const audit = new AdminAudit(ctx.connection);
   const view = (u: Lean) => ({
     id: u._id.toHexString(),
     ...maskedIdentity(u, deps.cipher),
@@ -65,6 +67,8 @@ export function staffRoutes(ctx: AppContext): Router {
     const courtId = requireAdmin(currentUser(req));
     const input = parseInput(createSchema, req.body);
     const created = await createStaffUser(deps, { ...input, courtId });
+    const admin = currentUser(req);
+    await audit.record(courtId, { type: 'STAFF_CREATED', actor: { userId: admin.id, name: admin.name }, subject: { kind: 'user', id: created._id.toHexString() }, before: null, after: { name: created.name, roles: created.roles, active: true } });
     res.status(201).json({ staff: view(created) });
   });
 
@@ -80,7 +84,15 @@ export function staffRoutes(ctx: AppContext): Router {
       }
       const change = action === 'deactivate' ? { $set: { deactivatedAt: new Date(), deactivatedBy: admin.id } } : { $unset: { deactivatedAt: 1, deactivatedBy: 1 } };
       await users.updateOne({ _id: found._id, courtId }, change).exec();
-      res.json({ staff: view(await staffOf(courtId, id)) });
+      const after = await staffOf(courtId, id);
+      await audit.record(courtId, {
+        type: action === 'deactivate' ? 'STAFF_DEACTIVATED' : 'STAFF_REACTIVATED',
+        actor: { userId: admin.id, name: admin.name },
+        subject: { kind: 'user', id },
+        before: { name: found.name, roles: found.roles, active: !found.deactivatedAt },
+        after: { name: after.name, roles: after.roles, active: !after.deactivatedAt },
+      });
+      res.json({ staff: view(after) });
     });
   }
 

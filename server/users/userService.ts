@@ -45,7 +45,8 @@ export interface NewUser {
 
 export interface StaffUser extends NewUser {
   roles: Role[];
-  courtId: string;
+  /** The court they work at; absent only for a platform administrator (role admin, no court). */
+  courtId?: string;
 }
 
 export function publicUserView(user: Pick<UserDoc, '_id' | 'name' | 'roles' | 'courtId'>): PublicUser {

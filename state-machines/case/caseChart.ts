@@ -97,6 +97,7 @@ export const caseMachine = setup({
         FEE_PAID: step('feeSettled'),
         FEE_WAIVED: step('feeSettled'),
         FEE_DEFERRED: step('feeSettled'),
+        FEE_REDUCED: step('docketed'),
         FEE_PERIOD_EXPIRED: step('withdrawn'),
         DOCKETING_REVERSED: step('underReview'),
         ...withdrawable,

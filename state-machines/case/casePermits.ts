@@ -34,8 +34,10 @@ export const PERMITS: Readonly<Record<CaseEventType, Permit>> = {
   CORRECTION_PERIOD_EXPIRED: { system: true },
   // The gateway's confirmed callback settles online payments without a clerk.
   FEE_PAID: { court: CLERK, system: true },
-  FEE_WAIVED: { court: CLERK },
-  FEE_DEFERRED: { court: CLERK },
+  // Fee relief (缓交、减交、免交) is decided by the clerk or the judge on the party's application.
+  FEE_WAIVED: { court: BENCH },
+  FEE_DEFERRED: { court: BENCH },
+  FEE_REDUCED: { court: BENCH },
   FEE_PERIOD_EXPIRED: { system: true },
   SERVE_DEFENDANT: { court: CLERK },
   SERVICE_EFFECT_REVISED: { court: CLERK },

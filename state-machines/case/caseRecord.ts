@@ -198,6 +198,12 @@ export function recordEvent(previous: CaseContext, event: CaseMachineEvent): Cas
         deadlines: without(context.deadlines, 'feeDueBy'),
         timestamps: stamp(context, at, 'feeSettledAt'),
       };
+    case 'FEE_REDUCED':
+      return {
+        ...context,
+        fee: { amount: event.amount, currency: context.fee?.currency ?? 'CNY' },
+        feeReduction: { from: context.fee?.amount ?? '', to: event.amount, reason: event.reason, at },
+      };
     case 'FEE_PERIOD_EXPIRED':
       return deemWithdrawn(context, event.actor.userId, 'FEE_UNPAID', at);
     case 'SERVE_DEFENDANT': {

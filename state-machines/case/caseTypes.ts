@@ -95,6 +95,8 @@ export type CaseEvent = Envelope &
     | { type: 'FEE_PAID'; paymentId: string; amount: string }
     | { type: 'FEE_WAIVED'; reason: string }
     | { type: 'FEE_DEFERRED'; reason: string; until: string }
+    /** 减交: the court lowers the fee due to `amount` (yuan, to the fen); the fee period runs on. */
+    | { type: 'FEE_REDUCED'; reason: string; amount: string }
     | { type: 'FEE_PERIOD_EXPIRED' }
     /** The complaint copy took effect on one defendant (`defendantId`, their account) at `servedAt`: their answer period starts. */
     | { type: 'SERVE_DEFENDANT'; servedAt: string; defendantId?: string; documentId?: string }
@@ -146,6 +148,7 @@ export const CASE_EVENT_TYPES = [
   'FEE_PAID',
   'FEE_WAIVED',
   'FEE_DEFERRED',
+  'FEE_REDUCED',
   'FEE_PERIOD_EXPIRED',
   'SERVE_DEFENDANT',
   'SERVICE_EFFECT_REVISED',
@@ -307,6 +310,8 @@ export interface CaseContext {
   fee?: Money;
   /** How the case was docketed, when the platform did it; kept after a reversal as its record. */
   docketing?: AutomaticDocketing;
+  /** A reduction (减交) the court granted: the fee before it, and why. */
+  feeReduction?: { from: string; to: string; reason: string; at: string };
   feeSettlement?: FeeSettlement;
   deadlines: CaseDeadlines;
   /** Defendants named in the complaint (absent on cases docketed before it was recorded: one). */

@@ -107,6 +107,14 @@ const CHECKS: { [T in CaseEvent['type']]: Check<T> } = {
   FEE_WAIVED: (_c, e) => (isText(e.reason) ? null : 'a reason for the waiver is required'),
   FEE_DEFERRED: (_c, e) =>
     isText(e.reason) ? notBefore(e.until, e.at, 'the deferral date') : 'a reason for the deferral is required',
+  FEE_REDUCED: (c, e) => {
+    if (!isText(e.reason)) return 'a reason for the reduction is required';
+    const to = typeof e.amount === 'string' ? amountInFen(e.amount) : null;
+    if (to === null) return `amount ${String(e.amount)} is not a valid yuan amount`;
+    const due = c.fee ? amountInFen(c.fee.amount) : null;
+    if (due === null) return 'there is no fee to reduce';
+    return to > 0n && to < due ? null : `a reduced fee must be more than nothing and less than the fee due ${c.fee?.amount ?? ''}`;
+  },
   FEE_PERIOD_EXPIRED: (c, e) => expiry(c.deadlines.feeDueBy, e.at, 'fee payment period'),
   SERVE_DEFENDANT: (c, e) => servedAtProblem(c, e.servedAt, e.at) ?? optionalText(e.defendantId, 'defendantId') ?? optionalText(e.documentId, 'documentId'),
   SERVICE_EFFECT_REVISED: (c, e) => servedAtProblem(c, e.servedAt, e.at),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [join|capacity|memory|recording|uploads|probe|review]`: runs the benchmarks (all of them by
+ * `npm run bench [join|capacity|memory|recording|uploads|probe|review|lists]`: runs the benchmarks (all of them by
  * default) one after the other and prints, for each, one machine-readable line
  * `BENCH_JSON {...}` and a table. Progress goes to stderr. Every child process
  * a benchmark started is killed before this process exits.
@@ -11,9 +11,10 @@ import { memoryBench } from './memory.js';
 import { recordingBench } from './recording.js';
 import { probeBench } from './probe.js';
 import { uploadsBench } from './uploads.js';
+import { listsBench } from './lists.js';
 import { reviewBench } from './review.js';
 
-const BENCHES: Record<string, Bench> = { join: joinBench, capacity: capacityBench, memory: memoryBench, recording: recordingBench, uploads: uploadsBench, probe: probeBench, review: reviewBench };
+const BENCHES: Record<string, Bench> = { join: joinBench, capacity: capacityBench, memory: memoryBench, recording: recordingBench, uploads: uploadsBench, probe: probeBench, review: reviewBench, lists: listsBench };
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);

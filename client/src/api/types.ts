@@ -18,8 +18,9 @@ export interface User {
 export { ONLINE_CASE_TYPES as CASE_TYPES, type OnlineCaseType as CaseType } from '../../../state-machines/rules/fees.js';
 
 export type { DocumentKind } from '../../../protocol/caseViews.js';
+export { CASE_STATUSES } from '../../../protocol/caseViews.js';
 
-export type { CaseDocument, CaseSummary, CaseView, Deadline, Finding, Money, TimelineEntry } from '../../../protocol/caseViews.js';
+export type { CaseDocument, CaseListPage, CaseSummary, CaseView, Deadline, Finding, Money, NextDeadline, PartyView, TimelineEntry } from '../../../protocol/caseViews.js';
 
 // The fee quote is exactly what the rules module computes; one definition for server and client.
 export type { FeeLine, FeeQuote } from '../../../state-machines/rules/fees.js';
@@ -34,6 +35,8 @@ export interface Payment {
   createdAt: string;
   instructionsZh?: string;
   instructionsEn?: string;
+  /** The court's account the payer was told to pay into. */
+  payee?: { accountName: string; bank: string; accountNumber: string };
 }
 
 export type { HearingParticipantRecord, HearingRecord as Hearing } from '../../../protocol/hearingViews.js';

@@ -2,8 +2,11 @@ import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type
 import { ApiError } from '../api/http.js';
 import { hasKey, useI18n, type Translate } from '../i18n/i18n.js';
 
-function formatShanghai(iso: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+/** A court time in the page's language (I18nProvider sets <html lang>), in Beijing time. */
+function formatShanghai(iso: string, style: 'dateTime' | 'time' = 'dateTime'): string {
+  const locale = document.documentElement.lang === 'en' ? 'en-GB' : 'zh-CN';
+  const options: Intl.DateTimeFormatOptions = style === 'time' ? { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' } : { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' };
+  return new Intl.DateTimeFormat(locale, options).format(new Date(iso));
 }
 
 /** A server or network error in the reader's language; unknown codes fall back to the server's message. */
@@ -13,10 +16,11 @@ export function errorText(t: Translate, err: unknown): string {
     // A refused hearing time says when the earliest lawful start is (procedure rules).
     const earliest = (err.details as { earliestLawfulStart?: unknown } | undefined)?.earliestLawfulStart;
     if (hasKey(key) && typeof earliest === 'string') return `${t(key)} ${t('error.earliestLawfulStart', { at: formatShanghai(earliest) })}`;
-    // A rate limit says when to try again (the server's Retry-After, in seconds).
+    // A rate limit says when to try again (the server's Retry-After, in seconds), and at what time.
     const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (err.code === 'RATE_LIMITED' && typeof retry === 'number') {
-      return retry < 60 ? t('error.RATE_LIMITED_SECONDS', { n: retry }) : t('error.RATE_LIMITED_MINUTES', { n: Math.ceil(retry / 60) });
+      const at = formatShanghai(new Date(Date.now() + retry * 1000).toISOString(), 'time');
+      return retry < 60 ? t('error.RATE_LIMITED_SECONDS', { n: retry, at }) : t('error.RATE_LIMITED_MINUTES', { n: Math.ceil(retry / 60), at });
     }
     if (hasKey(key)) return t(key);
     if (err.status === 0) return t('error.NETWORK');

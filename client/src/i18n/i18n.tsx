@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import en from './en.json' with { type: 'json' };
 import zh from './zh.json' with { type: 'json' };
+import { toFen } from '../../../state-machines/rules/money.js';
 
 export type Lang = 'zh' | 'en';
 export type MessageKey = keyof typeof zh;
@@ -70,7 +71,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         const d = new Date(iso);
         return Number.isNaN(d.getTime()) ? iso : dateTimeFmt.format(d);
       },
-      money: (amount) => translate(lang, 'money.cny', { amount }),
+      // Shown to the fen; the exact amounts stay in the case log and the fee quote.
+      money: (amount) => translate(lang, 'money.cny', { amount: toFen(amount) }),
     };
   }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -94,21 +94,47 @@ function Settings() {
   );
 }
 
+const PAGE_SIZE = 20;
+
 export function NotificationsPage() {
   const { t } = useI18n();
   const centre = useNotifications();
-  const { data, error, reload } = useLoad(() => get<{ notifications: NotificationView[]; unread: number }>('/api/notifications?limit=100'), [centre.version]);
+  // Pages go back in time: each is asked for with the createdAt of the last one on the page before.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const before = cursors[cursors.length - 1];
+  const url = `/api/notifications?limit=${PAGE_SIZE}${before ? `&before=${encodeURIComponent(before)}` : ''}`;
+  const { data, error, reload } = useLoad(() => get<{ notifications: NotificationView[]; unread: number; total: number; more: boolean }>(url), [url, centre.version]);
+  const [markError, setMarkError] = useState<unknown>();
   const markRead = async (id: string) => {
     await centre.markRead(id);
     reload();
   };
+  const markAll = async () => {
+    setMarkError(undefined);
+    try {
+      await centre.markAllRead();
+      reload();
+    } catch (err) {
+      setMarkError(err);
+    }
+  };
+  const last = data?.notifications[data.notifications.length - 1];
   return (
     <section>
       <div className="page-head">
         <h1 tabIndex={-1}>{t('notifications.title')}</h1>
-        {data && <p className="muted">{t('notifications.unreadCount', { n: data.unread })}</p>}
+        {data && (
+          <p className="muted" data-testid="notification-counts">
+            {t('notifications.unreadCount', { n: data.unread })} · {t('notifications.totalCount', { n: data.total })}
+          </p>
+        )}
+        {data && data.unread > 0 && (
+          <button type="button" onClick={() => void markAll()} data-testid="mark-all-read">
+            {t('notifications.markAllRead')}
+          </button>
+        )}
       </div>
-      <ErrorBox error={error} />
+      <ErrorBox error={error ?? markError} />
       {!data && !error && <Loading />}
       {data && data.notifications.length === 0 && <p role="status">{t('notifications.empty')}</p>}
       <ul className="case-list" data-testid="notification-list">
@@ -116,6 +142,17 @@ export function NotificationsPage() {
           <NotificationItem key={n.id} n={n} onRead={markRead} />
         ))}
       </ul>
+      {data && (cursors.length > 0 || data.more) && (
+        <nav className="pager" aria-label={t('list.pages')}>
+          <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            {t('notifications.newer')}
+          </button>
+          <span>{t('list.pageOf', { page: cursors.length + 1, pages: Math.max(1, Math.ceil(data.total / PAGE_SIZE)) })}</span>
+          <button type="button" disabled={!data.more || !last} onClick={() => last && setCursors((c) => [...c, last.createdAt])} data-testid="notifications-older">
+            {t('notifications.older')}
+          </button>
+        </nav>
+      )}
       <Settings />
     </section>
   );

@@ -15,6 +15,7 @@ interface Centre {
   /** The newest progress of a reading review pushed live (the filer's and the clerks'). */
   reviewProgress?: ReviewProgress;
   markRead(id: string): Promise<void>;
+  markAllRead(): Promise<void>;
   /** Re-reads the unread count (after the notifications page changed it). */
   refresh(): void;
 }
@@ -79,9 +80,14 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
 
+  const markAllRead = useCallback(async () => {
+    await post('/api/notifications/read-all');
+    refresh();
+  }, [refresh]);
+
   const value = useMemo<Centre>(
-    () => ({ unread, version, ...(latest ? { latest } : {}), ...(reviewProgress ? { reviewProgress } : {}), markRead, refresh }),
-    [unread, version, latest, reviewProgress, markRead, refresh],
+    () => ({ unread, version, ...(latest ? { latest } : {}), ...(reviewProgress ? { reviewProgress } : {}), markRead, markAllRead, refresh }),
+    [unread, version, latest, reviewProgress, markRead, markAllRead, refresh],
   );
   return <CentreContext.Provider value={value}>{children}</CentreContext.Provider>;
 }

@@ -3,7 +3,8 @@ import { checkIdNumber } from '../../../state-machines/rules/idNumber.js';
 import { ApiError, post } from '../api/http.js';
 import { homeFor, useSession } from '../api/session.js';
 import { ErrorBox, SelectField, TextArea, TextField, useAction } from '../components/common.js';
-import { COURTS } from './party/filingSteps.js';
+import { DEFAULT_COURT } from './party/filingSteps.js';
+import { CourtOptions, useCourts } from '../components/courts.js';
 import { useI18n, type Translate } from '../i18n/i18n.js';
 import { Link, navigate } from '../router.js';
 
@@ -34,7 +35,8 @@ export function RegisterPage() {
   const [codeSent, setCodeSent] = useState(false);
   // The ID number is held by another account: the person may ask the court to review it.
   const [idTaken, setIdTaken] = useState(false);
-  const [review, setReview] = useState({ court: COURTS[0]?.id ?? '', statement: '' });
+  const [review, setReview] = useState({ court: DEFAULT_COURT, statement: '' });
+  const courts = useCourts();
   const [reviewSent, setReviewSent] = useState(false);
   const [tried, setTried] = useState(false);
   const id = useIdNumberMessage(form.idNumber);
@@ -104,11 +106,7 @@ export function RegisterPage() {
         <p className="lead">{t('register.idTaken')}</p>
         <form onSubmit={askReview} noValidate aria-busy={busy}>
           <SelectField label={t('register.court')} value={review.court} onChange={(e) => setReview({ ...review, court: e.target.value })}>
-            {COURTS.map((c) => (
-              <option key={c.id} value={c.id}>
-                {t(c.key)}
-              </option>
-            ))}
+            <CourtOptions courts={courts} value={review.court} />
           </SelectField>
           <TextArea label={t('register.statement')} value={review.statement} maxLength={2000} onChange={(e) => setReview({ ...review, statement: e.target.value })} />
           <ErrorBox error={error} />

@@ -165,12 +165,12 @@ describe('auth over HTTP', () => {
     const config = loadConfig(server.env);
     const cipher = createPersonalDataCipher(config.dataEncryptionKey);
     const first = await seedDemoData(server.db.connection, cipher);
-    expect(first.staff.map((s) => s.action)).toEqual(['created', 'created', 'created', 'created']);
+    expect(first.staff.map((s) => s.action)).toEqual(['created', 'created', 'created', 'created', 'created']);
     const users = server.db.connection.collection('users');
     const before = await users.find({ courtId: 'bj-chaoyang' }).sort({ _id: 1 }).toArray();
 
     const second = await seedDemoData(server.db.connection, cipher);
-    expect(second.staff.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(second.staff.map((s) => s.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
     expect(second.courts.every((c) => c.action === 'unchanged')).toBe(true);
     const after = await users.find({ courtId: 'bj-chaoyang' }).sort({ _id: 1 }).toArray();
     expect(after).toHaveLength(4);

@@ -15,7 +15,7 @@ import { testEnv } from '../../support/env.js';
 import type { TestServer } from '../../support/server.js';
 
 interface Err {
-  error: { code: string; message: string; details?: { messageZh?: string; retryAfterSeconds?: number } };
+  error: { code: string; message: string; details?: { messageZh?: string; retryAfterSeconds?: number; retryAt?: string } };
 }
 
 describe('login and registration abuse (issue 14)', () => {
@@ -50,8 +50,12 @@ describe('login and registration abuse (issue 14)', () => {
     expect(last?.status).toBe(429);
     expect(last?.body.error.code).toBe('RATE_LIMITED');
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(last?.body.error.message).toMatch(/Please try again in \d+ (seconds?|minutes?)\./);
-    expect(last?.body.error.details?.messageZh).toMatch(/后重试/);
+    // When to try again: how long, and the clock time in Beijing.
+    expect(last?.body.error.message).toMatch(/Please try again in \d+ (seconds?|minutes?), after \d{2}:\d{2} \(Beijing time\)\./);
+    expect(last?.body.error.details?.messageZh).toMatch(/北京时间\d{2}:\d{2}以后）重试/);
+    const retryAt = Date.parse(String(last?.body.error.details?.retryAt));
+    expect(retryAt - Date.now()).toBeGreaterThan(0);
+    expect(Math.abs(retryAt - Date.now() - Number(last?.headers.get('retry-after')) * 1000)).toBeLessThan(5_000);
 
     // Not a lockout the attacker controls: the owner passes the delay with a log-in code by SMS.
     expect((await login('13680000001', 'a-good-password')).status).toBe(429);

@@ -76,7 +76,7 @@ describe('holiday arrangements entered by the administrator', () => {
     // The filing notice names the docketing deadline and says it is provisional.
     const filingNotice = await waitFor(async () => {
       const page = await plaintiff.get<{ notifications: { bodyZh: string; bodyEn: string }[] }>('/api/notifications');
-      return page.body.notifications.find((n) => n.bodyEn.includes('2027-01-04'));
+      return page.body.notifications.find((n) => n.bodyEn.includes('4 January 2027'));
     }, 'the filing notice');
     expect(filingNotice.bodyZh).toContain('暂定');
     expect(filingNotice.bodyEn).toContain('provisional');
@@ -93,7 +93,7 @@ describe('holiday arrangements entered by the administrator', () => {
       const page = await plaintiff.get<{ notifications: { type: string; bodyZh: string }[] }>('/api/notifications');
       return page.body.notifications.find((n) => n.type === 'case.deadlinesRecomputed');
     }, 'the deadline notice');
-    expect(notice.bodyZh).toContain('2027-01-05');
+    expect(notice.bodyZh).toContain('2027年1月5日');
     expect((await plaintiff.get<{ status: string; source: string }>('/api/calendar/2027')).body).toMatchObject({ status: 'entered', source: notice2027.source });
   });
 

@@ -6,6 +6,7 @@ import { addPeriod, chineseHolidayCalendar, endOfDayShanghai, shanghaiDate } fro
 import { login, sampleFiles, type ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { consentInbox, feeSettledCase, me, serve, waitFor, type InboxItem, type ServiceCase } from '../service/fixture.js';
+import { calendarDateEn } from '../../../state-machines/rules/courtDates.js';
 
 interface CaseView {
   status: string;
@@ -107,6 +108,6 @@ describe('the judge decides by filing the decision; serving it starts each party
     const reminders = (await c.plaintiff.get<{ notifications: { type: string; caseId?: string; titleEn: string }[] }>('/api/notifications?limit=200')).body.notifications.filter(
       (n) => n.type === 'reminder.deadline' && n.caseId === c.caseId,
     );
-    expect(reminders.map((n) => n.titleEn)).toEqual([`Please appeal by ${plaintiffBy}`]);
+    expect(reminders.map((n) => n.titleEn)).toEqual([`Please appeal by ${calendarDateEn(plaintiffBy)}`]);
   });
 });

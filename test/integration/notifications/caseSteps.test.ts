@@ -6,6 +6,7 @@ import { login, registerParty, sampleFiles, seedAndLoginClerk, type ApiClient } 
 import { restartTestServer, startTestServer, type TestServer } from '../../support/server.js';
 import { feeSettledCase, me, waitForNotification, type MediationFixture } from '../agreements/mediationCase.js';
 import { startSmtp, waitFor, type Smtp } from '../service/fixture.js';
+import { calendarDateEn } from '../../../state-machines/rules/courtDates.js';
 
 interface CaseView {
   id: string;
@@ -68,7 +69,9 @@ describe('each step of a case reaches the filer (platform and email) and new fil
     expect(correction.bodyZh).toContain('身份证明');
     const [y, m, d] = correctBy.split('-').map(Number);
     expect(correction.bodyZh).toContain(`${y}年${m}月${d}日`);
-    expect(correction.bodyEn).toContain(correctBy);
+    // English text carries English dates: '17 March 2026', never 2026年3月17日.
+    expect(correction.bodyEn).toContain(calendarDateEn(correctBy));
+    expect(correction.bodyEn).not.toMatch(/年|月|日/);
     expect(correction.link).toBe(`/cases/${filed.id}`);
     const mail = await waitFor(() => smtp.received.find((r) => r.to.includes(address) && r.mail.subject?.startsWith('立案材料需要补正')), 'the correction email');
     expect(mail.mail.text).toContain(`${y}年${m}月${d}日`);
@@ -84,7 +87,7 @@ describe('each step of a case reaches the filer (platform and email) and new fil
     const notice = await waitForNotification(party, (n) => n.caseId === filed.id && n.type === 'case.accepted');
     expect(notice.titleZh).toBe(`已立案：${accepted.body.caseNumber ?? 'missing'}`);
     expect(notice.bodyZh).toContain(`诉讼费${accepted.body.fee?.amount ?? 'missing'}元`);
-    expect(notice.bodyEn).toContain(deadline(accepted.body, 'feeDueBy'));
+    expect(notice.bodyEn).toContain(calendarDateEn(deadline(accepted.body, 'feeDueBy')));
 
     // The party is not told twice, and the clerk is not told of the party's steps.
     expect(await notificationsOf(party, filed.id, 'case.accepted')).toHaveLength(1);
@@ -128,7 +131,7 @@ describe('the deadline sweep: reminders before a period ends, the expiry after i
     await server.services.caseNotifier.settled();
     const soon = await notificationsOf(party, filed.id, 'reminder.deadline');
     expect(soon).toHaveLength(1);
-    expect(soon[0]?.titleEn).toBe(`Please correct your filing by ${correctBy}`);
+    expect(soon[0]?.titleEn).toBe(`Please correct your filing by ${calendarDateEn(correctBy)}`);
 
     await sweepDeadlines(server.services, new Date(ends - 6 * HOUR));
     const reminders = await notificationsOf(party, filed.id, 'reminder.deadline');
@@ -220,7 +223,8 @@ describe('hearings: scheduled, moved and reminded, to every participant', () => 
     expect(moved.status).toBe(200);
     expect(moved.body.startsAt).toBe(second);
     const notice = await waitForNotification(fx.defendant, (x) => x.type === 'hearing.rescheduled');
-    expect(notice.bodyEn).toMatch(/set for .* now starts at /);
+    expect(notice.bodyEn).toMatch(/set for \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} now starts at \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} \(Beijing time\)/);
+    expect(notice.titleEn).not.toMatch(/年|月|日/);
     const timeline = (await fx.clerk.get<CaseView>(`/api/cases/${fx.caseId}`)).body.timeline;
     expect(timeline.at(-1)).toMatchObject({ type: 'HEARING_RESCHEDULED', details: { hearingId, from: new Date(first).toISOString(), startsAt: second, reason: '审判庭另有安排' } });
 

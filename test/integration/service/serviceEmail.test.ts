@@ -5,6 +5,7 @@ import { addPeriod, chineseHolidayCalendar, endOfDayShanghai, shanghaiDate } fro
 import { ApiClient } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { feeSettledCase, linkCode, linkToken, serve, startSmtp, waitFor, type ServiceCase, type ServiceView, type Smtp } from './fixture.js';
+import { calendarDateEn } from '../../../state-machines/rules/courtDates.js';
 
 interface CaseView {
   status: string;
@@ -196,7 +197,7 @@ describe('electronic service by email: consent, real SMTP, the answer deadline, 
       (await who.get<{ notifications: { type: string; caseId?: string; titleEn: string }[] }>('/api/notifications?limit=200')).body.notifications.filter(
         (n) => n.type === 'reminder.deadline' && n.caseId === c.caseId,
       );
-    expect((await reminders(c.defendant)).map((n) => n.titleEn)).toEqual([`Please file your answer by ${answerBy}`]);
+    expect((await reminders(c.defendant)).map((n) => n.titleEn)).toEqual([`Please file your answer by ${calendarDateEn(answerBy)}`]);
     expect(await reminders(c.plaintiff)).toEqual([]);
   });
 

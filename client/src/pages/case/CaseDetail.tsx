@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { get } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { CaseView } from '../../api/types.js';
-import { Deadlines, Findings, Timeline } from '../../components/caseBits.js';
+import { Deadlines, Findings, partiesText, Timeline } from '../../components/caseBits.js';
 import { DefendantService } from '../../components/serviceBits.js';
 import { ErrorBox, Loading, StatusBadge, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
@@ -21,13 +21,15 @@ import { DecisionPanel } from './DecisionPanel.js';
 import { MediationDecisionPanel, MediationDecisionReceipts } from './MediationDecisionPanel.js';
 import { AnswerPanel } from './AnswerPanel.js';
 import { ReadingReviewPanel } from './ReadingReview.js';
+import { FeeReliefApplication, FeeReliefDecision } from './FeeReliefPanel.js';
+import { AssignOfficers } from '../admin/CourtAdmin.js';
 
 // Not every change of a case is pushed to everyone looking at it (notifications go to the parties),
 // so besides reacting to notifications about this case the page looks again now and then.
 const REFRESH_MS = 8000;
 
 export function CaseDetail({ caseId }: { caseId: string }) {
-  const { t, pick, money } = useI18n();
+  const { t, pick, money, dateTime } = useI18n();
   const { hasRole } = useSession();
   const { data: c, error, reload, setData } = useLoad(() => get<CaseView>(`/api/cases/${caseId}`), [caseId]);
   useEffect(() => {
@@ -65,7 +67,19 @@ export function CaseDetail({ caseId }: { caseId: string }) {
           {t('case.filedNotice')}
         </p>
       )}
-      <dl className="facts-grid">
+      <dl className="facts-grid" data-testid="case-header">
+        <dt>{t('header.court')}</dt>
+        <dd data-testid="case-court">{c.court ? pick(c.court.nameZh, c.court.nameEn) : c.courtId}</dd>
+        <dt>{t('header.parties')}</dt>
+        <dd data-testid="case-parties">{partiesText(c, t)}</dd>
+        <dt>{t('header.representatives')}</dt>
+        <dd>{c.representatives.length > 0 ? c.representatives.map((r) => t('list.partyLine', { side: t(`list.side.${r.side}`), name: r.name })).join(t('list.partySeparator')) : '—'}</dd>
+        <dt>{t('header.judge')}</dt>
+        <dd data-testid="case-judge">{c.judge?.name ?? t('list.noJudge')}</dd>
+        <dt>{t('header.clerk')}</dt>
+        <dd data-testid="case-clerk">{c.clerk?.name ?? t('list.noJudge')}</dd>
+        <dt>{t('header.filed')}</dt>
+        <dd>{dateTime(c.createdAt)}</dd>
         <dt>{t('field.caseType')}</dt>
         <dd>{t(`caseType.${c.caseType}`)}</dd>
         <dt>{t('cause.label')}</dt>
@@ -82,8 +96,6 @@ export function CaseDetail({ caseId }: { caseId: string }) {
             <dd data-testid="case-fee">{money(c.fee.amount)}</dd>
           </>
         )}
-        <dt>{t('filing.defendants')}</dt>
-        <dd>{c.defendants.map((d) => d.name).join(t('common.listSeparator'))}</dd>
       </dl>
       <section aria-labelledby="deadlines-title">
         <h2 id="deadlines-title">{t('case.deadlines')}</h2>
@@ -94,6 +106,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
 
       {isFiler && c.status === 'correctionRequested' && <CorrectionPanel c={c} onChanged={setData} />}
       {isFiler && c.status === 'docketed' && c.fee && <PaymentPanel c={c} />}
+      {isFiler && ((c.status === 'docketed' && c.fee) || c.feeRelief.length > 0) && <FeeReliefApplication c={c} onChanged={setData} />}
+      {hasRole('clerk', 'judge') && c.you === 'court' && <FeeReliefDecision c={c} onChanged={setData} />}
+      {hasRole('admin') && c.you === 'court' && <AssignOfficers c={c} onChanged={setData} />}
       {can('ANSWER_FILED') && (c.you === 'defendant' || hasRole('clerk')) && <AnswerPanel c={c} onChanged={setData} />}
       {can('REVIEW_ACCEPT') && <ReviewPanel c={c} onChanged={setData} />}
       {hasRole('clerk') && c.status === 'docketed' && <ConfirmPaymentPanel c={c} onChanged={setData} />}

@@ -91,14 +91,17 @@ export function PaymentPanel({ c }: { c: CaseView }) {
       <h2 id="payment-title">{t('payment.title')}</h2>
       {c.fee && <p className="fee-amount">{money(c.fee.amount)}</p>}
       {started && (
-        <p className="notice" role="status">
+        <p className="notice" role="status" data-testid="payment-instructions">
           {pick(started.instructionsZh, started.instructionsEn)}
         </p>
       )}
       {pending.length > 0 && (
         <ul>
           {pending.map((p) => (
-            <li key={p._id}>{t('payment.awaiting', { ref: p.providerReference, at: dateTime(p.createdAt) })}</li>
+            <li key={p._id}>
+              {t('payment.awaiting', { ref: p.providerReference, at: dateTime(p.createdAt) })}
+              {p.payee && <p data-testid="payment-payee">{t('payment.payee', { name: p.payee.accountName, bank: p.payee.bank, account: p.payee.accountNumber, ref: p.providerReference })}</p>}
+            </li>
           ))}
         </ul>
       )}

@@ -6,7 +6,8 @@ import { useCauses } from '../../components/CausePicker.js';
 import { toFormData, UploadBars } from '../../components/FilePicker.js';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
 import { navigate } from '../../router.js';
-import { ClaimsStep, COURTS, DetailsStep, emptyDraft, MaterialsStep, PartiesStep, stepProblems, type Draft } from './filingSteps.js';
+import { ClaimsStep, DetailsStep, emptyDraft, MaterialsStep, PartiesStep, stepProblems, type Draft } from './filingSteps.js';
+import { useCourts } from '../../components/courts.js';
 
 const STEPS: MessageKey[] = ['filing.step.details', 'filing.step.parties', 'filing.step.claims', 'filing.step.materials', 'filing.step.review'];
 
@@ -120,11 +121,11 @@ function Review({ draft, money }: { draft: Draft; money: (a: string) => string }
   const { t, pick } = useI18n();
   const cause = useCauses().find((c) => c.code === draft.causeOfAction);
   const json = filingJson(draft);
-  const court = COURTS.find((c) => c.id === draft.court);
+  const court = useCourts().find((c) => c.id === draft.court);
   return (
     <dl className="review">
       <dt>{t('field.court')}</dt>
-      <dd>{court ? t(court.key) : draft.court}</dd>
+      <dd>{court ? pick(court.nameZh, court.nameEn) : draft.court}</dd>
       <dt>{t('field.caseType')}</dt>
       <dd>{t(`caseType.${draft.caseType}`)}</dd>
       <dt>{t('cause.label')}</dt>

@@ -1,15 +1,13 @@
-import { get } from '../../api/http.js';
-import type { CaseSummary } from '../../api/types.js';
 import { CaseRow } from '../../components/caseBits.js';
-import { ErrorBox, Loading, useLoad } from '../../components/common.js';
+import { CaseList } from '../../components/CaseList.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { HearingsList } from '../case/HearingsList.js';
 import { Link } from '../../router.js';
 import { ClaimCase } from './ClaimCase.js';
+import { ENDED_STATUSES, OPEN_STATUSES } from '../staff/Docket.js';
 
 export function MyCases() {
   const { t } = useI18n();
-  const { data, error } = useLoad(() => get<{ cases: CaseSummary[] }>('/api/cases'), []);
   return (
     <section>
       <div className="page-head">
@@ -20,16 +18,13 @@ export function MyCases() {
       </div>
       <ClaimCase />
       <HearingsList />
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && data.cases.length === 0 && <p>{t('myCases.empty')}</p>}
-      {data && (
-        <ul className="case-list">
-          {data.cases.map((c) => (
-            <CaseRow key={c.id} c={c} />
-          ))}
-        </ul>
-      )}
+      <CaseList
+        label={t('myCases.title')}
+        statusChoices={[{ label: t('list.allStatuses'), statuses: '' }, { label: t('list.open'), statuses: OPEN_STATUSES }, { label: t('list.ended'), statuses: ENDED_STATUSES }]}
+        defaultSort="-filed"
+        empty={t('myCases.empty')}
+        renderRow={(c) => <CaseRow key={c.id} c={c} />}
+      />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { shownAtFen } from '../../../../state-machines/rules/money.js';
 import { useEffect, useState } from 'react';
 import { ApiError, get } from '../../api/http.js';
 import type { CaseType, FeeQuote } from '../../api/types.js';
@@ -55,7 +56,7 @@ export function FeePreview({ caseType, amount, court }: { caseType: CaseType; am
             {money(state.quote.fee)}
           </p>
           <ul className="fee-lines">
-            {state.quote.breakdown.map((l) => (
+            {state.quote.breakdown.filter((l) => shownAtFen(l.amount)).map((l) => (
               <li key={l.code + l.amount}>{t('filing.feeLine', { label: pick(l.labelZh, l.labelEn), amount: money(l.amount) })}</li>
             ))}
           </ul>

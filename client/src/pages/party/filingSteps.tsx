@@ -2,6 +2,7 @@ import { checkIdNumber } from '../../../../state-machines/rules/idNumber.js';
 import { CASE_TYPES, type CaseType } from '../../api/types.js';
 import { SelectField, TextArea, TextField } from '../../components/common.js';
 import { CausePicker } from '../../components/CausePicker.js';
+import { CourtOptions, useCourts } from '../../components/courts.js';
 import { FilePicker, type PickedFile } from '../../components/FilePicker.js';
 import { useI18n, type Translate } from '../../i18n/i18n.js';
 import { FeePreview } from './feeQuote.js';
@@ -35,8 +36,8 @@ export const emptyDraft = (): Draft => ({
   files: [],
 });
 
-/** The only court on the platform today; there is no API listing courts yet. */
-export const COURTS = [{ id: 'bj-chaoyang', key: 'court.bj-chaoyang' as const }];
+/** The court a new filing starts with; the form offers every court of GET /api/courts. */
+export const DEFAULT_COURT = 'bj-chaoyang';
 
 type Problems = Record<string, string>;
 const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
@@ -79,14 +80,11 @@ interface StepProps {
 
 export function DetailsStep({ draft, update, problems }: StepProps) {
   const { t } = useI18n();
+  const courts = useCourts();
   return (
     <>
-      <SelectField label={t('field.court')} value={draft.court} onChange={(e) => update({ court: e.target.value })}>
-        {COURTS.map((c) => (
-          <option key={c.id} value={c.id}>
-            {t(c.key)}
-          </option>
-        ))}
+      <SelectField label={t('field.court')} value={draft.court} onChange={(e) => update({ court: e.target.value })} data-testid="court-select">
+        <CourtOptions courts={courts} value={draft.court} />
       </SelectField>
       <SelectField label={t('field.caseType')} name="caseType" value={draft.caseType} onChange={(e) => update({ caseType: e.target.value as CaseType })}>
         {CASE_TYPES.map((c) => (

@@ -1,39 +1,39 @@
-import { useState } from 'react';
 import { get } from '../../api/http.js';
-import type { CaseSummary } from '../../api/types.js';
+import { CASE_STATUSES } from '../../api/types.js';
 import { CaseRow } from '../../components/caseBits.js';
-import { ErrorBox, Loading, SelectField, useLoad } from '../../components/common.js';
+import { CaseList } from '../../components/CaseList.js';
+import { useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
 
-const BEFORE_DOCKET = new Set(['draft', 'underReview', 'correctionRequested', 'rejected']);
+const BEFORE_DOCKET = ['draft', 'submitted', 'underReview', 'correctionRequested', 'rejected'];
+const ENDED = ['closed', 'withdrawn', 'settled', 'decided', 'rejected'];
+/** The statuses of cases still running, and of those that ended, as the list filter sends them. */
+export const OPEN_STATUSES = CASE_STATUSES.filter((s) => !ENDED.includes(s) && s !== 'draft' && s !== 'submitted').join(',');
+export const ENDED_STATUSES = ENDED.join(',');
+const DOCKETED_OPEN = CASE_STATUSES.filter((s) => !BEFORE_DOCKET.includes(s) && !ENDED.includes(s)).join(',');
+const DOCKETED_ALL = CASE_STATUSES.filter((s) => !BEFORE_DOCKET.includes(s)).join(',');
 
 /** The court's docketed cases (the judge's working list); filings not yet docketed are the clerk's queue. */
 export function Docket() {
   const { t } = useI18n();
-  const [filter, setFilter] = useState<'active' | 'all'>('active');
-  const { data, error, reload } = useLoad(() => get<{ cases: CaseSummary[] }>('/api/cases'), []);
-  const ended = new Set(['closed', 'withdrawn', 'settled', 'decided']);
-  const cases = (data?.cases ?? []).filter((c) => !BEFORE_DOCKET.has(c.status) && (filter === 'all' || !ended.has(c.status)));
+  const { data: judges } = useLoad(() => get<{ users: { id: string; name: string }[] }>('/api/users?role=judge'), []);
   return (
     <section>
       <div className="page-head">
         <h1 tabIndex={-1}>{t('docket.title')}</h1>
-        <button type="button" onClick={reload}>
-          {t('common.refresh')}
-        </button>
       </div>
-      <SelectField label={t('docket.show')} value={filter} onChange={(e) => setFilter(e.target.value as 'active' | 'all')}>
-        <option value="active">{t('docket.active')}</option>
-        <option value="all">{t('docket.all')}</option>
-      </SelectField>
-      <ErrorBox error={error} />
-      {!data && !error && <Loading />}
-      {data && cases.length === 0 && <p role="status">{t('docket.empty')}</p>}
-      <ul className="case-list">
-        {cases.map((c) => (
-          <CaseRow key={c.id} c={c} />
-        ))}
-      </ul>
+      <CaseList
+        label={t('docket.title')}
+        statusChoices={[
+          { label: t('docket.active'), statuses: DOCKETED_OPEN },
+          { label: t('docket.all'), statuses: DOCKETED_ALL },
+          ...CASE_STATUSES.filter((s) => !BEFORE_DOCKET.includes(s)).map((s) => ({ label: t(`status.${s}`), statuses: s })),
+        ]}
+        defaultSort="filed"
+        judges={judges?.users ?? []}
+        empty={t('docket.empty')}
+        renderRow={(c) => <CaseRow key={c.id} c={c} />}
+      />
     </section>
   );
 }

@@ -20,7 +20,8 @@ interface Session extends Hearing {
  * by participant would replace this.
  */
 async function loadSessions(userId: string): Promise<{ cases: CaseSummary[]; sessions: Session[] }> {
-  const { cases } = await get<{ cases: CaseSummary[] }>('/api/cases');
+  // Only the cases open for mediation: the page asks for them by status, not the whole court.
+  const { cases } = await get<{ cases: CaseSummary[] }>(`/api/cases?status=${[...OPEN_FOR_MEDIATION].join(',')}`);
   const open = cases.filter((c) => OPEN_FOR_MEDIATION.has(c.status));
   const perCase = await Promise.all(
     open.map((c) =>

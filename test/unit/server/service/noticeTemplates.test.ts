@@ -10,7 +10,7 @@ import { emailText, inboxNoticeText, smsText, type ServiceTextInput } from '../.
 
 const STEP_TYPES = [
   'SUBMIT', 'RESUBMIT', 'REVIEW_ACCEPT', 'REVIEW_CORRECT', 'REVIEW_REJECT', 'CORRECTION_PERIOD_EXPIRED', 'FEE_PERIOD_EXPIRED',
-  'FEE_PAID', 'FEE_WAIVED', 'FEE_DEFERRED', 'SERVE_DEFENDANT', 'SERVICE_EFFECT_REVISED', 'ANSWER_FILED', 'OFFER_MEDIATION',
+  'FEE_PAID', 'FEE_WAIVED', 'FEE_DEFERRED', 'FEE_REDUCED', 'FEE_RELIEF_APPLIED', 'FEE_RELIEF_REFUSED', 'SERVE_DEFENDANT', 'SERVICE_EFFECT_REVISED', 'ANSWER_FILED', 'OFFER_MEDIATION',
   'MEDIATION_ACCEPTED', 'MEDIATION_DECLINED', 'MEDIATION_FAILED', 'DECIDE', 'CLOSE', 'READING_REVIEWED', 'DOCKETING_REVERSED',
 ];
 const STATUSES = ['correctionRequested', 'underReview', 'feeSettled', 'servedOnDefendant', 'decided'];
@@ -78,7 +78,7 @@ describe('case notices never show a missing value', () => {
   it('the corrected answer period names the new last day, from the case or from the step; without one no notice is sent', () => {
     const withDate = caseNotices({ type: 'SERVICE_EFFECT_REVISED', data: {} }, caseDoc({ status: 'servedOnDefendant', deadlines: FULL_DEADLINES }));
     expect(withDate[0]?.notice.bodyZh).toContain('2026年4月1日');
-    expect(withDate[0]?.notice.bodyEn).toContain('2026-04-01');
+    expect(withDate[0]?.notice.bodyEn).toContain('1 April 2026');
     const fromStep = caseNotices({ type: 'SERVICE_EFFECT_REVISED', data: { periods: { answerBy: '2026-04-02' } } }, caseDoc({ status: 'servedOnDefendant', deadlines: {} }));
     expect(fromStep[0]?.notice.bodyZh).toContain('2026年4月2日');
     expect(caseNotices({ type: 'SERVICE_EFFECT_REVISED', data: {} }, caseDoc({ status: 'servedOnDefendant', deadlines: {} }))).toEqual([]);
