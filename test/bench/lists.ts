@@ -29,17 +29,23 @@ function pick<T>(list: readonly T[], i: number): T {
   return list[i % list.length] as T;
 }
 
+/** A spread-out number for `i` (Knuth's multiplicative hash), so the fields of a case vary independently. */
+function mix(i: number, salt: number): number {
+  // The high bits: the low bits of a product keep the parity of its factors.
+  return (Math.imul(i + salt * 7919, 2654435761) >>> 0) >>> 12;
+}
+
 function name(i: number): string {
   return `${pick(SURNAMES, i)}${pick(GIVEN, Math.floor(i / SURNAMES.length))}${i % 7 === 0 ? pick(GIVEN, i >> 3) : ''}`;
 }
 
 function caseDoc(i: number, now: number, filers: string[], judges: string[]): CaseDoc {
   const createdAt = new Date(now - Math.floor(((i * 7919) % CASES) / CASES * YEAR_MS)).toISOString();
-  const status = pick(CASE_STATUSES.filter((s) => s !== 'submitted' && s !== 'draft'), i * 31);
+  const status = pick(CASE_STATUSES.filter((s) => s !== 'submitted' && s !== 'draft'), mix(i, 1));
   const docketed = !['underReview', 'correctionRequested', 'rejected'].includes(status);
   const courtId = pick(COURTS, i);
   const number = docketed ? `（${createdAt.slice(0, 4)}）京0105民初${i + 1}号` : undefined;
-  const filerId = pick(filers, i * 13);
+  const filerId = pick(filers, mix(i, 2));
   return {
     _id: crypto.randomUUID(),
     version: 3,
@@ -50,16 +56,17 @@ function caseDoc(i: number, now: number, filers: string[], judges: string[]): Ca
       value: status,
       context: { caseId: String(i), courtId, filerId, findings: [], deadlines: docketed ? { feeDueBy: createdAt.slice(0, 10) } : { docketBy: createdAt.slice(0, 10) }, timestamps: {} },
     } as unknown as CaseDoc['snapshot'],
-    caseType: pick(ONLINE_CASE_TYPES, i * 3),
+    caseType: pick(ONLINE_CASE_TYPES, mix(i, 3)),
     typeCode: '民初',
     claimAmount: String(1000 + ((i * 37) % 500_000)),
-    causeOfAction: pick(CAUSES, i),
+    causeOfAction: pick(CAUSES, mix(i, 4)),
     claims: ['判令被告支付款项'],
     facts: '事实与理由',
     defendants: [{ name: name(i * 17 + 3) }],
     findings: [],
     ...(number ? { caseNumber: number } : {}),
-    ...(docketed && i % 3 !== 0 ? { judgeId: pick(judges, i) } : {}),
+    // Judge k works at court k % 4, as the accounts below say.
+    ...(docketed && mix(i, 5) % 3 !== 0 ? { judgeId: pick(judges, (i % COURTS.length) + COURTS.length * (mix(i, 6) % (judges.length / COURTS.length))) } : {}),
     documents: [],
     createdAt,
     updatedAt: createdAt,
@@ -113,7 +120,7 @@ export const listsBench: Bench = async () => {
       ['judge (docket), page 1', `/api/cases?judge=${judge}&page=1&pageSize=20`],
       ['status, page 20, newest first', '/api/cases?status=hearingScheduled&sort=-filed&page=20&pageSize=20'],
       ['search by party name', `/api/cases?q=${encodeURIComponent(name(17 * 5 + 3))}&page=1&pageSize=20`],
-      ['search by case number', `/api/cases?q=${encodeURIComponent('民初4242号')}&page=1&pageSize=20`],
+      ['search by case number', `/api/cases?q=${encodeURIComponent('民初4243号')}&page=1&pageSize=20`],
     ];
     const rows: (string | number)[][] = [];
     const data: Record<string, unknown> = { cases: total, insertS: round(insertS) };
