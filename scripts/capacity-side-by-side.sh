@@ -22,7 +22,7 @@ WORK="${SIDE_BY_SIDE_DIR:-$(mktemp -d -t microcourt-capacity.XXXXXX)}"
 mkdir -p "$WORK"
 OLD="$WORK/old"
 
-ms_version() { node -p "require('$1/node_modules/mediasoup/package.json').version"; }
+ms_version() { node -p "JSON.parse(require('fs').readFileSync('$1/node_modules/mediasoup/package.json', 'utf8')).version"; }
 
 echo "==> old checkout: $(git log -1 --format='%h %s' "$OLD_COMMIT") in $OLD"
 if [ ! -f "$OLD/.commit" ] || [ "$(cat "$OLD/.commit")" != "$OLD_COMMIT" ]; then
