@@ -48,9 +48,10 @@ summary() { # summary LABEL LOG: the figures of one run's BENCH_JSON line
 		if (!line) { console.log(`${label}: no result`); process.exit(0); }
 		const r = JSON.parse(line.slice(11));
 		if (r.error) { console.log(`${label}: failed: ${r.error}`); process.exit(0); }
-		const at = (f, s) => r.runs.find((x) => x.flavour === f && x.srtp === s)?.consumersAtLimit ?? "-";
-		console.log(`${label}: ours/bare at equal load RTP ${r.ratio.rtp.equalLoad} SRTP ${r.ratio.srtp.equalLoad}; ` +
-			`ours/bare at the limit RTP ${r.ratio.rtp.capacity} SRTP ${r.ratio.srtp.capacity}; ` +
+		const at = (f, s) => r.runs.find((x) => x.flavour === f && x.srtp === s)?.consumersAtLimit || "-";
+		const v = (x) => x ?? "- (no capacity found)";
+		console.log(`${label}: ours/bare at equal load RTP ${v(r.ratio.rtp.equalLoad)} SRTP ${v(r.ratio.srtp.equalLoad)}; ` +
+			`ours/bare at the limit RTP ${v(r.ratio.rtp.capacity)} SRTP ${v(r.ratio.srtp.capacity)}; ` +
 			`consumers at the limit ours/bare RTP ${at("ours", false)}/${at("bare", false)} SRTP ${at("ours", true)}/${at("bare", true)}; ` +
 			`load ${r.loadAverage.before.join(" ")} -> ${r.loadAverage.after.join(" ")}; ${r.durationS} s`);
 	' "$1" "$2"
