@@ -113,6 +113,9 @@ describe('the reading review on the screens, end to end in Chromium', () => {
       expect(await amountFinding.textContent()).toContain('起诉状.pdf第1页');
       expect(await amountFinding.textContent()).toContain('10000.00元');
       await p.locator('.badge', { hasText: '待补正' }).waitFor();
+      // The case log names the review in the party's language, not by the event's internal name.
+      await expect.poll(() => p.locator('.timeline').textContent()).toContain('材料自动识别审查完成');
+      expect(await p.locator('.timeline').textContent()).not.toContain('READING_REVIEWED');
       // The identity document agrees with the registered identity: no finding about it.
       expect(await notice.locator('li[data-code^="ID_"]').count()).toBe(0);
       // And the notification the party receives says the same, quoting the complaint.
@@ -136,6 +139,12 @@ describe('the reading review on the screens, end to end in Chromium', () => {
       // Only the page behind a finding is marked: the evidence pages carry no mark.
       const evidencePage = c.getByRole('region', { name: '借条与转账凭证.pdf第1页', exact: true });
       expect(await evidencePage.locator('mark').count()).toBe(0);
+      expect(await evidencePage.getAttribute('class')).not.toContain('has-finding');
+      // Every page of every document has its image beside its text: the ID card as uploaded, the PDF pages rendered.
+      for (const name of ['身份证.png第1页图像', '借条与转账凭证.pdf第1页图像', '借条与转账凭证.pdf第2页图像']) {
+        const img = c.getByRole('img', { name, exact: true });
+        await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0), { timeout: 30_000, message: name }).toBe(true);
+      }
       await complaintPage.scrollIntoViewIfNeeded();
       await screenshot(c, 'reading-clerk-marked');
     } catch (err) {
