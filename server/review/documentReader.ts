@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PoolError, type OcrPool } from './ocrPool.js';
-import { dHash, inkRatio, parsePgm, type GreyImage } from './pageImage.js';
+import { measurePage, parsePgm, type GreyImage } from './pageImage.js';
 import { meaningfulLength, normalizeLayerText, parseTesseractTsv } from './ocrText.js';
 import type { PageReading } from '../../protocol/review.js';
 
@@ -72,7 +72,7 @@ async function readPdfPage(pool: OcrPool, file: string, page: number): Promise<P
     const layer = normalizeLayerText((await pool.run('pdftotext', [...range, '-layout', '-enc', 'UTF-8', file, '-'], { timeoutMs: 30_000 })).toString('utf8'));
     if (meaningfulLength(layer) >= 10) {
       const small = parsePgm(await pool.run('pdftoppm', [...range, '-r', String(HASH_DPI), '-gray', file], { timeoutMs: 30_000 }));
-      return { page, source: 'text', text: layer, confidence: null, ...measures(small) };
+      return { page, source: 'text', text: layer, confidence: null, ...(await measures(small)) };
     }
     const image = parsePgm(await pool.run('pdftoppm', [...range, '-r', String(OCR_DPI), '-gray', file], { timeoutMs: 60_000 }));
     return await ocrPage(pool, page, image);
@@ -105,7 +105,7 @@ async function readImage(pool: OcrPool, bytes: Buffer, options: ReadOptions): Pr
 /** OCR of a grey page image; a page with (almost) no ink is not sent to tesseract at all. */
 async function ocrPage(pool: OcrPool, page: number, image: GreyImage | null): Promise<PageReading> {
   if (!image) return { page, source: 'none', text: '', confidence: null, hash: null, ink: null, error: 'The page could not be rendered.' };
-  const m = measures(image);
+  const m = await measures(image);
   if ((m.ink ?? 0) < BLANK_INK) return { page, source: 'ocr', text: '', confidence: null, ...m };
   const header = Buffer.from(`P5\n${image.width} ${image.height}\n255\n`, 'latin1');
   const tsv = await pool.run('tesseract', TESSERACT_ARGS, { input: Buffer.concat([header, image.pixels]), timeoutMs: 90_000 });
@@ -118,9 +118,11 @@ function rethrowIfStopping(err: unknown): void {
   if (err instanceof PoolError && (err.code === 'POOL_CLOSED' || err.code === 'POOL_BUSY')) throw err;
 }
 
-function measures(image: GreyImage | null): { hash: string | null; ink: number | null } {
+/** Hash and ink are measured in this process, a band of rows at a time (pageImage.ts), so the server keeps answering. */
+async function measures(image: GreyImage | null): Promise<{ hash: string | null; ink: number | null }> {
   if (!image) return { hash: null, ink: null };
-  return { hash: dHash(image), ink: Math.round(inkRatio(image) * 1e5) / 1e5 };
+  const { hash, ink } = await measurePage(image);
+  return { hash, ink: Math.round(ink * 1e5) / 1e5 };
 }
 
 /** Renders one page as PNG for the clerk's screen (images are shown as uploaded). */

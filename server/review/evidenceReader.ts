@@ -33,7 +33,7 @@ const BLANK_INK = 0.0015;
 /** Below this OCR confidence, or with ink but almost no characters, a page counts as unreadable. */
 const MIN_CONFIDENCE = 45;
 /** Hash bits (of 256) two scans of one page may differ by. */
-const NEAR_BITS = 20;
+export const NEAR_BITS = 20;
 
 const ref = (d: ReadDocument, p: PageReading): PageRef => ({ documentId: d.documentId, filename: d.filename, page: p.page });
 

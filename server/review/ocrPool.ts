@@ -5,6 +5,9 @@
  * `maxQueue` wait, each is killed after `timeoutMs`, and each may print at most
  * `maxOutputBytes` (a 200 dpi A4 page in grey is about 4 MB). A full queue refuses at once
  * (POOL_BUSY), so a burst of filings backs up in the durable job queue instead of in memory.
+ * Children run at a lower CPU priority (nice 10 by default): when the machine has fewer free
+ * cores than the pool assumed (other programs, a shared host), the server answering filings and
+ * the database it waits on still come first, and reading only takes longer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -14,6 +17,8 @@ export interface OcrPoolOptions {
   maxQueue?: number;
   timeoutMs?: number;
   maxOutputBytes?: number;
+  /** Added to each child's nice value (0-19; 0 leaves it as the server's). */
+  niceness?: number;
 }
 
 export interface RunOptions {
@@ -47,6 +52,7 @@ export class OcrPool {
   private readonly maxQueue: number;
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
+  private readonly niceness: number;
   private running = 0;
   private readonly queue: Waiting[] = [];
   private readonly children = new Set<ChildProcess>();
@@ -57,6 +63,7 @@ export class OcrPool {
     this.maxQueue = options.maxQueue ?? 256;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxOutputBytes = options.maxOutputBytes ?? 32 * 1024 * 1024;
+    this.niceness = Math.min(19, Math.max(0, options.niceness ?? 10));
   }
 
   get busy(): { running: number; queued: number } {
@@ -114,6 +121,13 @@ export class OcrPool {
         env: { ...process.env, OMP_THREAD_LIMIT: '1', ...options.env },
       });
       this.children.add(child);
+      if (this.niceness > 0 && child.pid !== undefined) {
+        try {
+          os.setPriority(child.pid, Math.min(19, os.getPriority() + this.niceness));
+        } catch {
+          // Gone already, or not allowed here: it runs at the server's priority, which is only slower for the server.
+        }
+      }
       const out: Buffer[] = [];
       let size = 0;
       let stderr = '';
@@ -139,10 +153,13 @@ export class OcrPool {
       child.on('error', (err: NodeJS.ErrnoException) => {
         failure ??= err.code === 'ENOENT' ? new PoolError('PROGRAM_MISSING', `${program} is not installed.`) : new PoolError('PROCESS_FAILED', err.message);
       });
-      child.on('close', (code) => {
+      child.on('close', (code, signal) => {
         clearTimeout(timer);
         this.children.delete(child);
         if (failure) reject(failure);
+        // Killed by close(): the server is stopping, which is not the file's fault (the job resumes at the next start).
+        else if (signal && this.closed) reject(new PoolError('POOL_CLOSED', 'The reading pool is closed.'));
+        else if (signal) reject(new PoolError('PROCESS_FAILED', `${program} was killed by ${signal}.`));
         else if (code !== 0) reject(new PoolError('PROCESS_FAILED', `${program} exited with ${String(code)}: ${stderr.trim().split('\n').slice(-2).join(' ')}`));
         else resolve(Buffer.concat(out));
       });
