@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '==> %s\n' "$*"; }
 
-APT_PKGS="ffmpeg chromium fonts-noto-cjk poppler-utils tesseract-ocr tesseract-ocr-chi-sim ca-certificates curl python3 npm \
+APT_PKGS="ffmpeg chromium redis-server fonts-noto-cjk poppler-utils tesseract-ocr tesseract-ocr-chi-sim ca-certificates curl python3 npm \
 g++ pkg-config meson ninja-build libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler"
 if [ -z "${SETUP_SKIP_APT:-}" ]; then
 	step "system packages"

@@ -35,6 +35,7 @@ import { HearingSessions } from './hearings/hearingSessions.js';
 import { hearingRoutes } from './hearings/hearingRoutes.js';
 import { recordingRoutes } from './recordings/recordingRoutes.js';
 import type { WorkerPool } from '../media/workerPool.js';
+import type { HearingPlacement } from './cluster/placement.js';
 import { OfflinePaymentProvider } from './payments/paymentProvider.js';
 import { agreementRoutes } from './agreements/agreementRoutes.js';
 import { AgreementService } from './agreements/agreementService.js';
@@ -101,7 +102,8 @@ export interface Services {
   documents: DocumentStore;
 }
 
-export function createServices(context: AppContext, pool: WorkerPool): Services {
+/** `placement` only with several nodes (REDIS_URL): hearings then run on the node they are placed on. */
+export function createServices(context: AppContext, pool: WorkerPool, cluster: { placement?: HearingPlacement } = {}): Services {
   const now = () => new Date();
   const cipher = createPersonalDataCipher(context.config.dataEncryptionKey);
   const signing = new CourtSigning(context.config.signing, { production: context.config.env === 'production' });
@@ -137,8 +139,8 @@ export function createServices(context: AppContext, pool: WorkerPool): Services 
   const caseNotifier = new CaseNotifier({ store: caseStore, notifications, connection: context.connection, logger: context.logger, now, calendar: courtCalendar });
   caseNotifier.attach(caseEvents);
   const procedure = new HearingProcedure({ summonsServed: summonsServed(context.connection), caseStore, calendar: courtCalendar });
-  const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure });
-  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure });
+  const hearings = new HearingService({ connection: context.connection, cases, notifications, jwtSecret: context.config.jwtSecret, now, procedure, ...(cluster.placement ? { placement: cluster.placement } : {}) });
+  const sessions = new HearingSessions({ pool, logger: context.logger, hearings, cases, now, connection: context.connection, recordingsDir: context.config.recordingsDir, procedure, ...(cluster.placement ? { holds: (id: string) => cluster.placement!.holds(id) } : {}) });
   const agreements = new AgreementService({ connection: context.connection, cases, notifications, logger: context.logger, jwtSecret: context.config.jwtSecret, now, seal, checkPdf: (pdf) => signing.check(pdf) });
   const sms = new OutboxSmsProvider(serviceModels(context.connection), cipher, now);
   const electronicService = createElectronicService(context, { cases, caseStore, notifier: notifications, calendar: courtCalendar, now, seal, sms });

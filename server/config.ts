@@ -67,6 +67,11 @@ export const configSchema = z
     MEDIASOUP_RTC_MIN_PORT: port(40000),
     MEDIASOUP_RTC_MAX_PORT: port(40999),
     MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+    // Several nodes (issue 20): unset REDIS_URL = one process, no Redis, as before.
+    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+    NODE_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional()),
+    NODE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    NODE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(5),
     TRUSTED_PROXIES: z
       .string()
       .default('')
@@ -141,6 +146,8 @@ export interface Config {
   trustedProxies: string[];
   /** JWT_SECRET or DATA_ENCRYPTION_KEY is the published development value (never in production). */
   developmentSecrets: boolean;
+  /** Several nodes sharing one MongoDB and one Redis; undefined = one process, no Redis. */
+  cluster: ClusterConfig | undefined;
   mediasoup: {
     numWorkers: number;
     listenIp: string;
@@ -151,6 +158,17 @@ export interface Config {
     rtcMaxPort: number;
     logLevel: RawConfig['MEDIASOUP_LOG_LEVEL'];
   };
+}
+
+/** One node of several (REDIS_URL set). */
+export interface ClusterConfig {
+  redisUrl: string;
+  /** This node's name in placements; unique per node (default: host name and port). */
+  nodeId: string;
+  /** Where browsers reach this node's signalling (NODE_URL; default the listening address; not PUBLIC_URL, which names the whole deployment). */
+  nodeUrl: string | undefined;
+  /** A node that has not renewed for this long is dead: its hearings move to a live node. */
+  leaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -195,6 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustedProxies: c.TRUSTED_PROXIES,
     developmentSecrets: !c.JWT_SECRET || !c.DATA_ENCRYPTION_KEY || c.JWT_SECRET === DEV_JWT_SECRET || c.DATA_ENCRYPTION_KEY.toLowerCase() === DEV_ENCRYPTION_KEY,
+    cluster: c.REDIS_URL
+      ? { redisUrl: c.REDIS_URL, nodeId: c.NODE_ID ?? `${os.hostname()}-${c.PORT}`, nodeUrl: c.NODE_URL?.replace(/\/+$/, ''), leaseSeconds: c.NODE_LEASE_SECONDS }
+      : undefined,
     mediasoup: {
       numWorkers: c.MEDIASOUP_WORKERS,
       listenIp: c.MEDIASOUP_LISTEN_IP,

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { RateLimitStore } from './auth/rateLimitStore.js';
 import type { Config } from './config.js';
 import type { ApiRegistry } from './http/openapi.js';
 import type { Logger } from './logger.js';
@@ -17,4 +18,6 @@ export interface AppContext {
   mailer: Mailer;
   /** Base URL for links sent to people (PUBLIC_URL, or the address the server listens on). */
   publicUrl(): string;
+  /** Several nodes: a rate-limit store shared through Redis, one per `name`; unset = each router keeps its own in memory. */
+  sharedRateLimits?: (name: string) => RateLimitStore;
 }

@@ -14,6 +14,12 @@ import { attachHearingNamespace } from './signalling/hearingNamespace.js';
 import { attachUserNamespace } from './signalling/userNamespace.js';
 import { createSocketServer, type SystemServer } from './signalling/socketServer.js';
 import { WorkerPool } from '../media/workerPool.js';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisRateLimitStore } from './auth/redisRateLimitStore.js';
+import { oncePerPeriod } from './cluster/clusterLock.js';
+import { countConsumers } from './cluster/nodeLoad.js';
+import { HearingPlacement } from './cluster/placement.js';
+import { connectRedis, type RedisConnections } from './cluster/redis.js';
 
 export interface RunningServer {
   config: Config;
@@ -26,6 +32,8 @@ export interface RunningServer {
   httpServer: http.Server;
   /** The application services, for tests that drive what the clock drives in production (the deadline sweep). */
   services: Services;
+  /** Several nodes: this node's placement of hearings (undefined on a single node). */
+  placement: HearingPlacement | undefined;
   /** Stop accepting, close sockets, rooms, workers and the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -62,6 +70,15 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     workers.on('workerFailed', (index, err) => logger.fatal({ worker: index, err }, 'mediasoup worker could not be replaced'));
     logger.info({ workers: workers.size }, 'mediasoup workers started');
 
+    // Several nodes (REDIS_URL): Redis carries cross-node messages, locks and rate limits.
+    const cluster = config.cluster;
+    let redis: RedisConnections | undefined;
+    if (cluster) {
+      const connections = await connectRedis(cluster.redisUrl, logger);
+      redis = connections;
+      cleanups.push(() => connections.close());
+    }
+
     const mailer = createMailer(config.smtpUrl, config.mailFrom);
     cleanups.push(() => mailer.close());
     let listeningUrl = `http://127.0.0.1:${config.port}`;
@@ -72,8 +89,20 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       api: new ApiRegistry(),
       mailer,
       publicUrl: () => config.publicUrl ?? listeningUrl,
+      ...(redis ? { sharedRateLimits: (name: string) => new RedisRateLimitStore(redis.main, name) } : {}),
     };
-    const services = createServices(context, workers);
+    const placement = cluster
+      ? new HearingPlacement({
+          connection: db.connection,
+          nodeId: cluster.nodeId,
+          url: () => cluster.nodeUrl ?? listeningUrl,
+          leaseMs: cluster.leaseSeconds * 1000,
+          cores: workers.size,
+          consumers: countConsumers(workers),
+          logger,
+        })
+      : undefined;
+    const services = createServices(context, workers, placement ? { placement } : {});
     // Periods are counted on the entered holiday arrangements from the first request on.
     await services.calendar.load();
 
@@ -93,7 +122,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       cleanups.push(() => review.stop());
     } else cleanups.push(() => services.ocrPool.close());
     if (config.sweepIntervalSeconds > 0) {
-      const stopSweep = runPeriodically('deadline sweep', config.sweepIntervalSeconds * 1000, () => sweepDeadlines(services, services.now()), logger);
+      const periodMs = config.sweepIntervalSeconds * 1000;
+      // With several nodes each period's sweep runs on one of them (a key per period in Redis).
+      const once = redis && cluster ? oncePerPeriod(redis.main, 'deadline-sweep', cluster.nodeId, periodMs) : undefined;
+      const stopSweep = runPeriodically('deadline sweep', periodMs, () => sweepDeadlines(services, services.now()), logger, once);
       cleanups.push(stopSweep);
     }
     const app = createApp({
@@ -103,7 +135,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       routers: routers(context, services, { connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret, sections: { dependencies: () => systemDependencies } }),
     });
     const httpServer = http.createServer(app);
-    const io = createSocketServer(httpServer, logger);
+    const io = createSocketServer(httpServer, logger, cluster ? { crossOrigin: true } : {});
+    // Every broadcast (the /user notifications among them) also reaches the sockets of the other nodes.
+    if (redis) io.adapter(createAdapter(redis.main, redis.sub, { key: 'microcourt' }));
     attachHearingNamespace(io, services.sessions, config.jwtSecret, logger);
     services.userPush.connect(attachUserNamespace(io, config.jwtSecret, logger));
     cleanups.push(
@@ -128,6 +162,12 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
     listeningUrl = url;
+    if (placement) {
+      await placement.start();
+      // Runs before the sockets close (cleanups run in reverse): this node's hearings may move at once.
+      cleanups.push(() => placement.stop());
+      logger.info({ node: placement.nodeId, nodeUrl: cluster?.nodeUrl ?? url }, 'node joined the cluster');
+    }
     logger.info({ url }, 'microcourt listening');
 
     let closing: Promise<void> | undefined;
@@ -141,6 +181,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       io,
       httpServer,
       services,
+      placement,
       close: () => (closing ??= closeAll()),
     };
   } catch (err) {

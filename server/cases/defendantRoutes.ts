@@ -25,7 +25,7 @@ export const CLAIM_LIMIT: CountLimit = { max: 10, windowMs: 60 * 60 * 1000 };
 export function defendantRoutes(ctx: AppContext, access: DefendantAccess, options: { limits?: RateLimitStore } = {}): Router {
   const router = Router();
   const auth = authenticate(ctx);
-  const limits = options.limits ?? new MemoryRateLimitStore();
+  const limits = options.limits ?? ctx.sharedRateLimits?.('claims') ?? new MemoryRateLimitStore();
   const tags = ['cases'];
 
   ctx.api.add({

@@ -12,11 +12,18 @@ import type { HearingProcedure } from './hearingProcedure.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
 import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
 
+/** Where a hearing's live session runs (the node's signalling URL), placing it when it is nowhere yet. */
+export interface HearingPlacementPort {
+  place(hearingId: string): Promise<{ url: string }>;
+}
+
 export interface HearingServiceDeps {
   connection: Connection;
   cases: CaseService;
   notifications: NotificationService;
   jwtSecret: string;
+  /** Several nodes: which node's signalling serves a hearing (server/cluster/placement.ts); unset = this process. */
+  placement?: HearingPlacementPort;
   now: () => Date;
   /** Moving a hearing applies the same start-time rules as fixing it. */
   procedure?: HearingProcedure;
@@ -140,13 +147,16 @@ export class HearingService {
   }
 
   /** A short-lived token for this hearing and the caller's role in it. */
-  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole }> {
+  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole; signallingUrl?: string }> {
     const hearing = await this.hearings.findById(hearingId).lean<HearingDoc>().exec();
     if (!hearing) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
     const me = hearing.participants.find((p) => p.userId === user.id);
     if (!me) throw errors.forbidden('You are not a participant of this hearing.', 'NOT_A_PARTICIPANT');
     if (hearing.state === 'closed') throw errors.invalidState('This hearing has closed.', 'HEARING_CLOSED');
-    return { token: signJoinToken({ userId: user.id, hearingId, role: me.role }, this.jwtSecret), expiresIn: JOIN_TOKEN_TTL_SECONDS, role: me.role };
+    const token = { token: signJoinToken({ userId: user.id, hearingId, role: me.role }, this.jwtSecret), expiresIn: JOIN_TOKEN_TTL_SECONDS, role: me.role };
+    // With several nodes any node answers here, and names the one whose signalling holds the hearing.
+    if (!this.deps.placement) return token;
+    return { ...token, signallingUrl: (await this.deps.placement.place(hearingId)).url };
   }
 
   /** The live session's changes of state and its audit events. */

@@ -42,6 +42,8 @@ export class HearingSessions {
       now: () => Date;
       /** The lawful order before a hearing opens (every defendant served, 3-day summons). */
       procedure?: HearingProcedure;
+      /** Several nodes: a session opens only on the node the hearing is placed on. */
+      holds?: (hearingId: string) => Promise<boolean>;
     },
   ) {}
 
@@ -67,6 +69,9 @@ export class HearingSessions {
     const doc = await this.deps.hearings.load(hearingId);
     if (!doc) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
     if (doc.state === 'closed') throw errors.invalidState('This hearing has closed.', 'HEARING_CLOSED');
+    if (this.deps.holds && !(await this.deps.holds(hearingId))) {
+      throw errors.invalidState('This hearing is held by another server; ask for a new join link and connect there.', 'HEARING_ON_OTHER_NODE');
+    }
     // The first join opens the room: refused (409 with the reason) until the law allows it.
     if (doc.state === 'scheduled') await this.deps.procedure?.assertMayOpen(doc);
     const ns = () => {

@@ -99,7 +99,7 @@ export interface AuthRouteOptions {
 export function authRoutes(ctx: AppContext, sms: SmsProvider, options: AuthRouteOptions = {}): Router {
   const router = Router();
   const deps = userServiceDeps(ctx);
-  const store = options.store ?? new MemoryRateLimitStore();
+  const store = options.store ?? ctx.sharedRateLimits?.('auth') ?? new MemoryRateLimitStore();
   const limiter = new LoginLimiter(options.limiter?.limits, options.limiter?.now, store);
   const codes = new SmsCodes(ctx.connection, deps.cipher, sms);
   const now = () => Date.now();

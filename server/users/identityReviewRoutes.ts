@@ -34,7 +34,7 @@ export function identityReviewRoutes(ctx: AppContext, defendants: DefendantUnbin
   const deps = userServiceDeps(ctx);
   const codes = new SmsCodes(ctx.connection, deps.cipher, sms);
   const reviews = new IdentityReviews({ ...deps, defendants, now });
-  const limits = new MemoryRateLimitStore();
+  const limits = ctx.sharedRateLimits?.('identity-reviews') ?? new MemoryRateLimitStore();
   const tags = ['identity'];
 
   ctx.api.add({ method: 'post', path: '/api/identity-reviews', summary: 'Ask a court to review an ID number another account holds (after registration answered ID_NUMBER_TAKEN); proves the phone with the registration SMS code', tags, auth: false, body: requestSchema, responses: { 201: { description: '{ review: { id, status: pending } }' }, 400: { description: 'INVALID_ID_NUMBER, INVALID_PHONE, PASSWORD_TOO_SHORT, SMS_CODE_INVALID, SMS_CODE_EXPIRED, UNKNOWN_COURT, VALIDATION_FAILED' }, 429: { description: 'RATE_LIMITED' } } });

@@ -151,6 +151,12 @@ export class HearingClient {
     } catch (err) {
       // A dropped line is socket.io's to retry (we join again on the next connect); a refusal ends it.
       if (err instanceof HearingRequestError && (err.code === 'DISCONNECTED' || err.code === 'TIMEOUT')) return;
+      if (err instanceof HearingRequestError && err.code === 'HEARING_ON_OTHER_NODE') {
+        // The hearing is held by another node (named by the token just fetched): connect there.
+        this.socket.disconnect();
+        setTimeout(() => !this.disposed && this.socket.connect(), 200);
+        return;
+      }
       this.end(err);
     }
   }

@@ -45,14 +45,18 @@ export function requester(socket: HearingSocket): Requester {
  * while comes back without reloading the page.
  */
 export function connectHearing(hearingId: string, onTokenError: (err: unknown) => void): HearingSocket {
-  return io('/hearing', {
+  const ask = () => post<{ token: string; signallingUrl?: string }>(`/api/hearings/${hearingId}/join-token`);
+  const socket: HearingSocket = io('/hearing', {
     transports: ['websocket'],
     reconnection: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 4000,
     auth: (cb) => {
-      post<{ token: string }>(`/api/hearings/${hearingId}/join-token`).then(
-        ({ token }) => cb({ token }),
+      ask().then(
+        ({ token, signallingUrl }) => {
+          follow(signallingUrl);
+          cb({ token });
+        },
         (err: unknown) => {
           onTokenError(err);
           cb({ token: '' });
@@ -60,4 +64,12 @@ export function connectHearing(hearingId: string, onTokenError: (err: unknown) =
       );
     },
   });
+  // Several nodes: the join token names the node that holds the hearing. The next connection
+  // (socket.io's retry, or the one after HEARING_ON_OTHER_NODE) opens there.
+  const follow = (signallingUrl: string | undefined) => {
+    if (signallingUrl) (socket.io as unknown as { uri: string }).uri = `${signallingUrl}/hearing`;
+  };
+  // A node that died answers nothing: between retries, ask any node where the hearing is now.
+  socket.io.on('reconnect_error', () => void ask().then(({ signallingUrl }) => follow(signallingUrl), () => undefined));
+  return socket;
 }
