@@ -126,7 +126,7 @@ export class RecordService {
       previous = await this.paragraphs.findOne({ _id: paragraphId, hearingId }).lean<ParagraphDoc>().exec();
       if (!previous) throw errors.notFound('The paragraph', 'PARAGRAPH_NOT_FOUND');
       const changed = await this.paragraphs
-        .findOneAndUpdate({ _id: paragraphId, hearingId, version: input.baseVersion }, { $set: { text: input.text, speaker, updatedAt: now, updatedBy }, $inc: { version: 1 } }, { new: true })
+        .findOneAndUpdate({ _id: paragraphId, hearingId, version: input.baseVersion }, { $set: { text: input.text, speaker, updatedAt: now, updatedBy }, $inc: { version: 1 } }, { returnDocument: 'after' })
         .lean<ParagraphDoc>()
         .exec();
       if (!changed) {

@@ -197,10 +197,11 @@ describe('the hearing record', () => {
     const byFingerprint = await fx.clerk.get<{ genuine: boolean; matched: string }>(`/api/verify/${closed.body.textSha256}`);
     expect(byFingerprint.body).toMatchObject({ genuine: true, matched: 'fingerprint' });
 
-    const caseView = await fx.plaintiff.get<{ timeline: { type: string }[]; documents: { documentType?: string; sha256: string }[] }>(`/api/cases/${fx.caseId}`);
+    const caseView = await fx.plaintiff.get<{ timeline: { type: string }[] }>(`/api/cases/${fx.caseId}`);
     const types = caseView.body.timeline.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['HEARING_RECORD_SIGNED', 'HEARING_RECORD_OBJECTED', 'HEARING_RECORD_FILED']));
-    expect(caseView.body.documents.some((d) => d.documentType === 'hearingRecord' && d.sha256 === filed?.sha256)).toBe(true);
+    const courtFile = await fx.clerk.get<{ documents: { kind: string; sha256: string }[] }>(`/api/cases/${fx.caseId}`);
+    expect(courtFile.body.documents.some((d) => d.kind === 'courtDocument' && d.sha256 === filed?.sha256)).toBe(true);
     expect((await fx.plaintiff.get<{ valid: boolean }>(`/api/cases/${fx.caseId}/log/verify`)).body.valid).toBe(true);
   });
 });
