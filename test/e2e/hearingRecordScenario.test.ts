@@ -34,7 +34,7 @@ describe('the hearing record (笔录), end to end in Chromium', () => {
     fx = await scheduledHearing(suite.server, 'hearing', 191);
   }, 120_000);
 
-  it('the clerk writes during the hearing, the judge sees it live, a closed browser loses nothing, both parties sign, the PDF is filed and verifies', { timeout: 240_000 }, async () => {
+  it('the clerk writes during the hearing, the judge sees it live, a closed browser loses nothing, both parties sign, the PDF is filed and verifies', { timeout: 480_000 }, async () => {
     const judge = await suite.open();
     let clerk: RolePage = await suite.open();
     const j = judge.page;
@@ -76,18 +76,22 @@ describe('the hearing record (笔录), end to end in Chromium', () => {
       clerk = { context: reopened, page: await reopened.newPage(), errors: [] };
       people[1] = ['clerk', clerk];
       c = clerk.page;
+      // What the reopened panel's saves were answered, for a failure message.
+      c.on('response', (r) => {
+        if (r.request().method() === 'PUT') void r.text().then((body) => clerk.errors.push(`PUT ${r.status()} ${body.slice(0, 300)}`));
+      });
       await loginUi(c, '13800000001', DEMO_PASSWORD);
       await c.goto(`/hearings/${fx.hearingId}`);
       await enterRoom(c, j, '书记员');
       const again = c.getByTestId('record-panel');
       await expect.poll(() => paragraphTexts(c), { timeout: 10_000 }).toEqual([OPENING, CLAIM]);
-      await again.getByText('已保存', { exact: true }).waitFor({ timeout: 10_000 });
-      await expect.poll(() => paragraphTexts(j), { timeout: 20_000 }).toEqual([OPENING, CLAIM]);
-      const stored = await fx.clerk.get<HearingRecordView>(`/api/hearings/${fx.hearingId}/record`);
-      expect(stored.body.paragraphs.map((p) => [p.speaker.userId, p.text])).toEqual([
+      const stored = async () => (await fx.clerk.get<HearingRecordView>(`/api/hearings/${fx.hearingId}/record`)).body.paragraphs.map((p) => [p.speaker.userId, p.text]);
+      await expect.poll(stored, { timeout: 20_000 }).toEqual([
         [fx.ids.judge, OPENING],
         [fx.ids.plaintiff, CLAIM],
       ]);
+      await expect.poll(() => paragraphTexts(j), { timeout: 20_000 }).toEqual([OPENING, CLAIM]);
+      await again.getByText('已保存', { exact: true }).waitFor({ timeout: 10_000 });
       await again.screenshot({ path: screenshotPath('record-panel') });
       await screenshot(c, 'record-hearing-clerk');
 
@@ -122,6 +126,7 @@ describe('the hearing record (笔录), end to end in Chromium', () => {
       const verified = await fx.plaintiff.get<{ genuine: boolean; title: string; signature?: { valid: boolean } }>(`/api/verify/${filed?.sha256}`);
       expect(verified.body).toMatchObject({ genuine: true, title: '庭审笔录', signature: { valid: true } });
     } catch (err) {
+      console.error('clerk save state:', await c.getByTestId('record-save-state').textContent({ timeout: 2000 }).catch(() => '?'), clerk.errors);
       for (const [name, r] of people) {
         await screenshot(r.page, `failure-record-${name}`).catch(() => undefined);
         if (r.errors.length) console.error(`${name} page errors:`, r.errors.slice(0, 10));
