@@ -13,6 +13,7 @@ import { MEDIA_KINDS, ROOM_NAMES } from '../state-machines/hearing/hearingTypes.
 import type { HearingKind, HearingRole, MediaKind, ParticipantStatus, RoomName, SessionState, Side } from '../state-machines/hearing/hearingTypes.js';
 import type { AckCallback, AckError } from './ack.js';
 import { dtlsParametersSchema, rtpCapabilitiesSchema } from './mediaParameters.js';
+import type { RecordParagraphView } from './recordViews.js';
 
 export * from './hearingTypes.js';
 
@@ -195,4 +196,6 @@ export interface HearingServerToClient {
   'hearing:recording': (p: RecordingState) => void;
   /** To the host: recording of a participant failed and was restarted in a new segment. */
   'recording:alert': (p: { message: string; participantId: string }) => void;
+  /** To the court staff in the hearing: a paragraph of the record (笔录) was written or changed (server/records). */
+  'record:paragraph': (p: { paragraph: RecordParagraphView }) => void;
 }

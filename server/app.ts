@@ -66,6 +66,9 @@ import { ReadingReview } from './review/readingReview.js';
 import { reviewRoutes } from './review/reviewRoutes.js';
 import { reviewJobModel } from './review/reviewJobModel.js';
 import type { ReadingReviewQueue } from './cases/filingReview.js';
+import { RecordService } from './records/recordService.js';
+import { RecordSigning } from './records/recordSigning.js';
+import { recordRoutes } from './records/recordRoutes.js';
 
 export interface Services {
   /** The one clock of the application: every service reads the time through it. */
@@ -100,6 +103,8 @@ export interface Services {
   /** The bounded pool of child processes that reads and renders pages. */
   ocrPool: OcrPool;
   documents: DocumentStore;
+  /** The hearing record (庭审笔录): writing and reading, and its signing and filing. */
+  records: { service: RecordService; signing: RecordSigning };
 }
 
 /** `placement` only with several nodes (REDIS_URL): hearings then run on the node they are placed on. */
@@ -148,7 +153,17 @@ export function createServices(context: AppContext, pool: WorkerPool, cluster: {
   const reminders = new Reminders(context.connection, notifications);
   const calendar = new CalendarService({ connection: context.connection, calendar: courtCalendar, caseStore, commands: cases.commands, notifications, logger: context.logger, now });
   const defendants = new DefendantAccess({ connection: context.connection, store: caseStore, commands: cases.commands, cipher, now });
-  return { now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement, review, ocrPool, documents };
+  const recordService = new RecordService({
+    connection: context.connection,
+    cases,
+    logger: context.logger,
+    now,
+    liveState: (hearingId) => sessions.stateOf(hearingId),
+    push: (hearingId, userIds, paragraph) => sessions.emitToUsers(hearingId, userIds, 'record:paragraph', { paragraph }),
+  });
+  const recordSigning = new RecordSigning({ connection: context.connection, records: recordService, cases, filing: electronicService.filing, documents, logger: context.logger, jwtSecret: context.config.jwtSecret, now, publicUrl: () => context.publicUrl(), seal });
+  const records = { service: recordService, signing: recordSigning };
+  return { now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement, review, ocrPool, documents, records };
 }
 
 /** Every router, in mount order: the health check, the OpenAPI document and every folder's API routes. */
@@ -183,5 +198,6 @@ export function routers(context: AppContext, services: Services, health: HealthD
     staffRoutes(context),
     reviewRoutes(context, { cases: services.cases, jobs: reviewJobModel(context.connection), documents: services.documents, pool: services.ocrPool, now: services.now }),
     courtAdminRoutes(context),
+    recordRoutes(context, services.records.service, services.records.signing),
   ];
 }

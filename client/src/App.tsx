@@ -15,6 +15,7 @@ import { CourtAdmin, PlatformCourts } from './pages/admin/CourtAdmin.js';
 import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
+import { RecordPage } from './pages/record/RecordPage.js';
 import { Inbox, InboxItemPage } from './pages/inbox/Inbox.js';
 import { LinkPage, VerifyPage } from './pages/service/PublicPages.js';
 import { NotificationsPage } from './notifications/NotificationsPage.js';
@@ -162,6 +163,8 @@ function Routes(): ReactNode {
   if (agreementRoute?.id) return <AgreementPage key={agreementRoute.id} agreementId={agreementRoute.id} />;
   const caseRoute = match('/cases/:id', path);
   if (caseRoute?.id) return <CaseDetail key={caseRoute.id} caseId={caseRoute.id} />;
+  const recordRoute = match('/hearings/:id/record', path);
+  if (recordRoute?.id) return <RecordPage key={recordRoute.id} hearingId={recordRoute.id} />;
   const hearingRoute = match('/hearings/:id', path);
   if (hearingRoute?.id) {
     return (

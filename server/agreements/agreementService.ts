@@ -8,8 +8,6 @@ import { isDuplicateKey } from '../cases/caseStore.js';
 import { findCourt } from '../courts/courtModel.js';
 import { DocumentStore } from '../documents/documentStore.js';
 import { sha256Hex, type PdfSeal } from '../documents/pdf.js';
-import { verifyPassword } from '../auth/passwords.js';
-import { LoginLimiter } from '../auth/loginLimiter.js';
 import type { AgreementVerification } from '../../protocol/agreementViews.js';
 import type { PdfSignatureCheck } from '../signing/pdfSignature.js';
 import { issueSignedCopy } from './signedCopy.js';
@@ -17,6 +15,7 @@ import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import { userModel } from '../users/userModel.js';
+import { Reauthentication } from '../users/reauthentication.js';
 import { AgreementEffects, lastSignedAt } from './agreementEffect.js';
 import { agreementModel, signatureId, signatureModel, type AgreementDoc, type SignatureDoc } from './agreementModel.js';
 import { renderAgreementPdf } from './agreementPdf.js';
@@ -60,10 +59,8 @@ export class AgreementService {
   private readonly documents: DocumentStore;
   private readonly effects: AgreementEffects;
   private readonly key: Buffer;
-  /** Guessing a signer's password on an unattended session is limited like logging in. */
-  // The signer is already logged in: a few more free attempts than at log-in, so a double click
-  // or a retried request is answered ALREADY_SIGNED rather than refused; guessing still slows down.
-  private readonly reauthLimiter = new LoginLimiter({ freeFailuresPerAccount: 10 });
+  /** Signing is a deliberate act: the signer proves again who they are (server/users/reauthentication.ts). */
+  private readonly reauthentication: Reauthentication;
 
   constructor(private readonly deps: AgreementServiceDeps) {
     this.agreements = agreementModel(deps.connection);
@@ -71,6 +68,7 @@ export class AgreementService {
     this.documents = new DocumentStore(deps.connection);
     this.effects = new AgreementEffects(deps.connection, deps.cases, deps.notifications, deps.logger, deps.now);
     this.key = deriveSignatureKey(deps.jwtSecret);
+    this.reauthentication = new Reauthentication(deps.connection, 'agreement-sign');
   }
 
   async draft(user: AuthUser, caseId: string, input: DraftInput): Promise<AgreementDoc> {
@@ -188,28 +186,6 @@ export class AgreementService {
   }
 
   /**
-   * Signing is a deliberate act: the signer proves again who they are (their password), so
-   * a session left open on a shared computer cannot sign for them.
-   */
-  private async reauthenticate(user: AuthUser, password: string | undefined, ip: string): Promise<void> {
-    if (!password) {
-      throw errors.forbidden('Enter your password again to sign: signing needs you to confirm who you are.', 'REAUTHENTICATION_REQUIRED');
-    }
-    // Keyed by the signer's id (not a phone hash): its own counts, apart from log-in's.
-    const attempt = { phoneHash: `agreement-sign:${user.id}`, ip };
-    const decision = await this.reauthLimiter.begin(attempt);
-    if (!decision.allowed) {
-      throw errors.rateLimited(`Too many wrong passwords. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`, 'REAUTHENTICATION_LOCKED');
-    }
-    const record = await userModel(this.deps.connection).findById(user.id, { passwordHash: 1 }).lean<{ passwordHash?: string }>().exec();
-    const ok = record?.passwordHash ? await verifyPassword(password, record.passwordHash).catch(() => false) : false;
-    if (!ok) {
-      throw errors.forbidden('The password is not correct; the agreement was not signed.', 'REAUTHENTICATION_FAILED');
-    }
-    await this.reauthLimiter.succeeded(attempt);
-  }
-
-  /**
    * The signed-in user signs the document whose hash they were shown. Refused
    * when the hash is not the document's, when they signed already (the unique
    * signature _id), or when the agreement is already in effect.
@@ -228,7 +204,7 @@ export class AgreementService {
     if (agreement.status === 'effective') {
       throw errors.conflict('The agreement is already in effect; it can no longer be signed.', 'AGREEMENT_EFFECTIVE');
     }
-    await this.reauthenticate(user, password, session.ip ?? 'unknown');
+    await this.reauthentication.confirm(user, password, session.ip ?? 'unknown', 'the agreement');
     // The hash of the bytes as stored now, not as recorded: a signature must bind what a reader gets.
     const current = sha256Hex(await this.documents.read(agreement.pdfId));
     if (documentSha256 !== current || current !== agreement.documentSha256) {

@@ -51,6 +51,15 @@ export class HearingSessions {
     this.namespace = namespace;
   }
 
+  /**
+   * Push an event to some participants of a hearing (each of their connections), whether or not
+   * its session is live in this process: the record (server/records) goes to the court staff only.
+   */
+  emitToUsers<E extends keyof HearingServerToClient>(hearingId: string, userIds: readonly string[], event: E, ...args: Parameters<HearingServerToClient[E]>): void {
+    if (!this.namespace || userIds.length === 0) return;
+    this.namespace.to(userIds.map((u) => userChannel(hearingId, u))).emit(event, ...args);
+  }
+
   stateOf(hearingId: string): HearingSession['state'] | undefined {
     return this.live.get(hearingId)?.state;
   }

@@ -4,6 +4,7 @@ import { useSession } from '../api/session.js';
 import { hasKey, useI18n, type Translate } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { BenchPanel } from './BenchPanel.js';
+import { isRecordWriter, RecordPanel } from './record/RecordPanel.js';
 import { RecordingConsent } from './RecordingConsent.js';
 import type { ChosenMedia } from './DeviceCheck.js';
 import { HearingClient, type HearingSnapshot } from './hearingClient.js';
@@ -190,6 +191,7 @@ export function HearingRoom({ hearingId, caseId, media }: { hearingId: string; c
         </div>
         {me?.isHost && <BenchPanel client={client} snap={snap} />}
       </div>
+      {me && !waiting && isRecordWriter(me.role) && <RecordPanel client={client} snap={snap} hearingId={hearingId} />}
       <Controls client={client} snap={snap} onLeave={leave} hasMic={!!media.audio} hasCam={!!media.video} />
     </section>
   );

@@ -1,5 +1,6 @@
 import { ApiError } from '../api/http.js';
 import type { HearingView, ParticipantView, RecordingState, RoomName } from '../../../protocol/hearing.js';
+import type { RecordParagraphView } from '../../../protocol/recordViews.js';
 import { MediaSession, type RemoteMedia } from './mediaSession.js';
 import { rateQuality, type Quality, type QualitySample } from './networkQuality.js';
 import { connectHearing, HearingRequestError, requester, type HearingSocket, type Requester } from './signalling.js';
@@ -92,6 +93,13 @@ export class HearingClient {
   private set(patch: Partial<HearingSnapshot>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
+  }
+
+  /** The record (笔录) as the staff write it, pushed live to the staff (server/records); the record panel listens. */
+  onRecordParagraph(listener: (paragraph: RecordParagraphView) => void): () => void {
+    const handler = ({ paragraph }: { paragraph: RecordParagraphView }) => listener(paragraph);
+    this.socket.on('record:paragraph', handler);
+    return () => void this.socket.off('record:paragraph', handler);
   }
 
   // ---- signalling ---------------------------------------------------------------------------

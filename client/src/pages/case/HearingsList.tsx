@@ -89,6 +89,11 @@ export function HearingsList({ caseId, version = 0 }: { caseId?: string; version
                       : t('hearings.join')}
                 </Link>
               )}
+              {(staff || h.state === 'closed') && h.state !== 'scheduled' && (
+                <Link href={`/hearings/${h.id}/record`} className="button" data-testid="open-record">
+                  {t('record.open')}
+                </Link>
+              )}
               {staff && caseId && h.state === 'scheduled' && <Reschedule h={h} onMoved={reload} />}
             </li>
           );
