@@ -1,7 +1,9 @@
 // microcourt-ferretdb: the embedded database for hosts that cannot download mongod.
 //
 // A MongoDB wire-protocol server (FerretDB 1.x, embeddable package) over pure-Go
-// SQLite, with its files in one directory. Built by scripts/build-ferretdb.sh with
+// SQLite, with its files in one directory; or, with --postgresql-url, over a
+// PostgreSQL database (FerretDB's PostgreSQL backend: each collection a table,
+// filters of plain top-level equality evaluated by PostgreSQL instead of in Go). Built by scripts/build-ferretdb.sh with
 // a plain `go build`; the server (server/db/embeddedFerretdb.ts) starts it when
 // mongodb-memory-server cannot provide a mongod.
 //
@@ -27,13 +29,14 @@ import (
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on (port 0: any free port)")
 	dataDir := flag.String("data-dir", "data/ferretdb", "directory for the SQLite database files")
+	pgURL := flag.String("postgresql-url", "", "use this PostgreSQL database instead of SQLite (postgres://user@host:5432/db)")
 	watchStdin := flag.Bool("exit-on-stdin-eof", false, "stop when stdin is closed (used when started by the server)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	version := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 
 	if *version {
-		fmt.Println("microcourt-ferretdb (FerretDB " + ferretdbVersion + ", sqlite)")
+		fmt.Println("microcourt-ferretdb (FerretDB " + ferretdbVersion + ", sqlite or postgresql)")
 		return
 	}
 
@@ -43,20 +46,27 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	dir, err := filepath.Abs(*dataDir)
-	if err != nil {
-		fail("bad --data-dir: %v", err)
+	config := ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		fail("cannot create the data directory %s: %v", dir, err)
+	if *pgURL != "" {
+		// The database must exist; FerretDB makes one schema per MongoDB database in it.
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *pgURL
+	} else {
+		dir, err := filepath.Abs(*dataDir)
+		if err != nil {
+			fail("bad --data-dir: %v", err)
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			fail("cannot create the data directory %s: %v", dir, err)
+		}
+		config.Handler = "sqlite"
+		config.SQLiteURL = "file:" + dir + "/"
 	}
 
-	db, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-		Logger:    logger,
-	})
+	db, err := ferretdb.New(&config)
 	if err != nil {
 		fail("%v", err)
 	}

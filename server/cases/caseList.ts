@@ -82,7 +82,7 @@ export class CaseList {
     if (q.to) created.$lte = endOfDayShanghai(q.to).toISOString();
     if (q.from || q.to) and.push({ createdAt: created });
     if (q.q) and.push({ $or: await this.search(q.q) });
-    return and.length === 1 ? (and[0] as Record<string, unknown>) : { $and: and };
+    return flatten(and);
   }
 
   /** A case number or a party's name: the defendants are named in the case, the filer is an account. */
@@ -129,6 +129,22 @@ export class CaseList {
     const rows = await userModel(this.deps.connection).find({ _id: { $in: ids } }, { name: 1 }).lean<{ _id: { toHexString(): string }; name: string }[]>().exec();
     return new Map(rows.map((r) => [r._id.toHexString(), r.name]));
   }
+}
+
+/**
+ * The conditions as one document where their fields do not collide (`{courtId, status}`), the
+ * same match as `$and`. Why: FerretDB on PostgreSQL hands only top-level equality conditions to
+ * PostgreSQL and skips everything under `$and`, so a wrapped filter made it read and decode every
+ * case of every court in Go; flat, PostgreSQL picks the court's cases of that status first.
+ */
+export function flatten(conditions: Record<string, unknown>[]): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  const rest: Record<string, unknown>[] = [];
+  for (const condition of conditions) {
+    if (Object.keys(condition).some((key) => key in flat)) rest.push(condition);
+    else Object.assign(flat, condition);
+  }
+  return rest.length === 0 ? flat : { ...flat, $and: rest };
 }
 
 function hasCourtQueue(user: AuthUser): boolean {
