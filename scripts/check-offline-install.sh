@@ -5,7 +5,7 @@
 #   1. `npm run setup:offline` in the clone, every cache pointed into the fresh folder, so that
 #      everything comes from the npm registry, the Go module proxy and what apt installed
 #      (the system packages are taken as installed: SETUP_SKIP_APT=1; .ci/run covers apt);
-#   2. inside a new network namespace (`unshare -n`, only loopback up), so that nothing but
+#   2. inside a new network namespace (`unshare -n`: loopback and a closed veth link), so that nothing but
 #      this host can be reached: `npm start` without MONGODB_URI must serve /healthz with its
 #      database connected, then `npm test` must pass (its Node version test asks for >= 22; the
 #      script checks that it is 24).
@@ -45,8 +45,14 @@ SETUP_SKIP_APT=1 bash scripts/setup-offline.sh
 NODE_BIN="$(bash scripts/ensure-node.sh)"
 export PATH="$NODE_BIN:$PATH"
 
-# Run a command in a new network namespace with only loopback up.
-offline() { unshare -n sh -c 'ip link set lo up && exec "$@"' offline "$@"; }
+# Run a command in a new network namespace: loopback, plus a veth pair whose two ends both
+# stay inside the namespace (a closed link with a default route into it, reaching nothing).
+# Chromium counts a host with no interface but loopback as offline from the start, so the
+# e2e's simulated network drop (the browser going offline) would never fire there.
+offline() {
+	unshare -n sh -c 'ip link set lo up && ip link add mc0 type veth peer name mc1 && ip addr add 192.0.2.1/24 dev mc0 &&
+		ip link set mc1 up && ip link set mc0 up && ip route add default via 192.0.2.254 dev mc0 && exec "$@"' offline "$@"
+}
 
 phase "offline: npm start without MONGODB_URI"
 PORT=3917

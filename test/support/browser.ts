@@ -20,6 +20,9 @@ const ARGS = [
   // A synthetic camera (moving test pattern) and microphone (beeps), granted without a prompt.
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  // WebRTC gathers no loopback candidates by default, so on a host whose only interface is
+  // loopback (an offline CI box, `unshare -n`) no hearing media would ever connect.
+  '--allow-loopback-in-peer-connection',
 ];
 
 export async function launchBrowser(): Promise<Browser> {
