@@ -7,7 +7,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { HearingKind } from '../../protocol/hearing.js';
-import type { RecordActKind, RecordSpeaker } from '../../protocol/recordViews.js';
+import type { RecordActView, RecordParagraphView } from '../../protocol/recordViews.js';
 
 export interface RecordDoc {
   /** The hearing's id. */
@@ -23,35 +23,23 @@ export interface RecordDoc {
   filed?: { documentId: string; sha256: string; filedAt: string; by: string };
 }
 
-export interface ParagraphDoc {
+/** The paragraph as the API renders it, stored under its id with its case and a bare offset. */
+export interface ParagraphDoc extends Omit<RecordParagraphView, 'id' | 'recording'> {
   _id: string;
-  hearingId: string;
   caseId: string;
-  version: number;
-  at: string;
-  speaker: RecordSpeaker;
-  text: string;
   recordingOffsetSeconds?: number;
-  updatedAt: string;
-  updatedBy: { userId: string; name: string };
 }
 
-export interface RecordActDoc {
+/** The act as the API renders it, stored with what proves it. */
+export interface RecordActDoc extends RecordActView {
   /** `${hearingId}:${userId}` */
   _id: string;
   hearingId: string;
-  userId: string;
-  name: string;
-  kind: RecordActKind;
-  at: string;
-  textSha256: string;
-  objection?: string;
   /** HMAC (agreements/signatures.ts) over the record, the signer, the time and the bound hash. */
   signature: string;
   /** The hash the HMAC binds: the text's for a signature, the text's and the objection's for an objection. */
   boundSha256: string;
   session: { ip?: string; userAgent?: string };
-  reauthenticatedBy: 'password';
 }
 
 export const actId = (hearingId: string, userId: string) => `${hearingId}:${userId}`;

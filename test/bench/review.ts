@@ -17,20 +17,12 @@ import { readIdCard } from '../../server/review/idCardReader.js';
 import { OcrPool } from '../../server/review/ocrPool.js';
 import type { ApiClient} from '../support/api.js';
 import { registerParty, sampleFiles, seedAndLoginClerk } from '../support/api.js';
-import { idCardPng, idNumberFor, imagePdf, rasterize, textPdf } from '../support/reviewDocs.js';
+import { COURT_SENTENCES as SENTENCES, idCardPng, idNumberFor, imagePdf, rasterize, textPdf } from '../support/reviewDocs.js';
 import { startTestServer } from '../support/server.js';
 import { percentile, progress, round, type BenchReport } from './common.js';
 
 const run = promisify(execFile);
 
-const SENTENCES = [
-  '原告与被告于二〇二三年签订借款合同', '被告应当按照约定的期限返还借款', '人民法院依法组成合议庭公开开庭审理',
-  '当事人对自己提出的主张有责任提供证据', '本案争议的焦点在于合同是否有效', '被告辩称其已经履行了全部还款义务',
-  '证人出庭作证并接受了双方的询问', '原告提交的银行转账凭证真实合法', '双方当事人在法庭主持下自愿达成协议',
-  '诉讼费用由败诉方负担', '判决书送达后十五日内可以提起上诉', '劳动者有权依法获得劳动报酬',
-  '用人单位应当支付拖欠的工资及经济补偿', '房屋租赁合同约定每月租金三千元', '物业服务企业应当履行维修义务',
-  '交通事故造成的损失由保险公司赔偿', '被告未按期支付货款构成违约', '请求判令解除双方之间的买卖合同',
-];
 
 function pageText(seed: number): string[] {
   const lines: string[] = [];

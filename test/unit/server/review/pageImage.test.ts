@@ -11,16 +11,12 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BLANK_INK } from '../../../../server/review/documentReader.js';
 import { dHash, inkRatio, measurePage, parsePgm, type GreyImage } from '../../../../server/review/pageImage.js';
-import { textPdf } from '../../../support/reviewDocs.js';
+import { COURT_SENTENCES, textPdf } from '../../../support/reviewDocs.js';
 
 const run = promisify(execFile);
 
-const LINES = [
-  '原告与被告于二〇二三年签订借款合同', '被告应当按照约定的期限返还借款', '人民法院依法组成合议庭公开开庭审理',
-  '当事人对自己提出的主张有责任提供证据', '本案争议的焦点在于合同是否有效', '被告辩称其已经履行了全部还款义务',
-  '证人出庭作证并接受了双方的询问', '原告提交的银行转账凭证真实合法', '双方当事人在法庭主持下自愿达成协议',
-  '诉讼费用由败诉方负担', '判决书送达后十五日内可以提起上诉', '劳动者有权依法获得劳动报酬',
-];
+// The first twelve, as these pages were first drawn.
+const LINES = COURT_SENTENCES.slice(0, 12);
 
 /** Sheets of one layout: ten lines each, in a different order. */
 const sheet = (seed: number) => Array.from({ length: 10 }, (_, i) => LINES[(seed * 5 + i * 7) % LINES.length]!);
