@@ -3,6 +3,7 @@
  * server/hearings/hearingRoutes.ts declares this as the return type of its view.
  */
 import type { HearingKind, HearingRole, SessionState, Side } from '../state-machines/hearing/hearingTypes.js';
+import type { CauseOfActionView, PartyView } from './caseViews.js';
 
 /** Someone summoned to the hearing, as scheduled. */
 export interface HearingParticipantRecord {
@@ -21,4 +22,16 @@ export interface HearingRecord {
   state: SessionState;
   participants: HearingParticipantRecord[];
   createdAt: string;
+  /**
+   * What the case is, for the room's header: only on GET /api/hearings/:id, where
+   * everyone summoned may read it even without access to the case file itself.
+   */
+  case?: HearingCaseHeader;
+}
+
+/** The case a hearing belongs to, as the hearing room names it. */
+export interface HearingCaseHeader {
+  caseNumber?: string;
+  causeOfAction?: CauseOfActionView;
+  parties: PartyView[];
 }

@@ -8,6 +8,7 @@ import { errors } from '../errors.js';
 import type { PaymentDoc, PaymentProvider } from '../payments/paymentProvider.js';
 import type { PersonalDataCipher } from '../privacy/personalData.js';
 import type { CourtView, RepresentativeView } from '../../protocol/caseViews.js';
+import type { HearingCaseHeader } from '../../protocol/hearingViews.js';
 import { findCourt } from '../courts/courtModel.js';
 import { CaseAccess } from './caseAccess.js';
 import { CaseList, type CasePage, type ListQuery } from './caseList.js';
@@ -20,7 +21,7 @@ import type { CaseParts } from './caseParts.js';
 import { CasePayments } from './casePayments.js';
 import { CaseScheduling } from './caseScheduling.js';
 import type { CaseStore } from './caseStore.js';
-import { caseView, visibleDocuments, type CaseViewer } from './caseView.js';
+import { caseView, causeView, partiesOf, visibleDocuments, type CaseViewer } from './caseView.js';
 import { DeadlineSweep } from './deadlineSweep.js';
 import { FeeRelief, type ReliefApplication, type ReliefDecision } from './feeRelief.js';
 import { FilingReview, type FilingInput, type ReadingReviewQueue, type ReviewDecision } from './filingReview.js';
@@ -111,6 +112,21 @@ export class CaseService {
       ...(court ? { court } : {}),
       representatives,
     });
+  }
+
+  /**
+   * The case as a hearing room names it (number, cause, parties), for someone the
+   * hearing service found summoned: a representative or witness may not see the case file.
+   */
+  async hearingHeader(caseId: string): Promise<HearingCaseHeader | undefined> {
+    const doc = await this.parts.store.get(caseId);
+    if (!doc) return undefined;
+    const names = await this.names([doc]);
+    return {
+      ...(doc.caseNumber ? { caseNumber: doc.caseNumber } : {}),
+      ...(doc.causeOfAction ? { causeOfAction: causeView(doc.causeOfAction) } : {}),
+      parties: partiesOf(doc, names),
+    };
   }
 
   /** A page of the cases the user may see, filtered, searched and sorted (caseList.ts). */

@@ -72,10 +72,11 @@ export function hearingRoutes(ctx: AppContext, service: HearingService, sessions
     res.json({ hearings: hearings.map((h) => hearingView(h, sessions.stateOf(h._id))) });
   });
 
-  ctx.api.add({ method: 'get', path: '/api/hearings/:id', summary: 'One hearing', tags, auth: true, responses: { 200: { description: 'The hearing' }, 404: { description: 'Not visible to you' } } });
+  ctx.api.add({ method: 'get', path: '/api/hearings/:id', summary: 'One hearing, with its case named for the room (case: caseNumber, causeOfAction, parties)', tags, auth: true, responses: { 200: { description: 'The hearing and `case`' }, 404: { description: 'Not visible to you' } } });
   router.get('/api/hearings/:id', auth, async (req, res) => {
     const hearing = await service.get(currentUser(req), String(req.params.id));
-    res.json(hearingView(hearing, sessions.stateOf(hearing._id)));
+    const header = await service.caseHeader(hearing);
+    res.json({ ...hearingView(hearing, sessions.stateOf(hearing._id)), ...(header ? { case: header } : {}) });
   });
 
   ctx.api.add({ method: 'patch', path: '/api/hearings/:id', summary: 'Move a hearing that has not opened to a new time (clerk, judge or mediator); every participant is notified', tags, auth: true, body: rescheduleSchema, responses: { 200: { description: 'The hearing' }, 403: { description: 'Not staff of this court' }, 409: { description: 'The hearing has already opened (HEARING_ALREADY_OPEN)' } } });

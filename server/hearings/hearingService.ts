@@ -142,6 +142,11 @@ export class HearingService {
     return hearing;
   }
 
+  /** The case of a hearing the user may see (get() checked), named for its room's header. */
+  caseHeader(hearing: HearingDoc) {
+    return this.cases.hearingHeader(hearing.caseId);
+  }
+
   async load(hearingId: string): Promise<HearingDoc | null> {
     return this.hearings.findById(hearingId).lean<HearingDoc>().exec();
   }

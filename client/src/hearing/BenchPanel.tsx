@@ -3,6 +3,7 @@ import type { ParticipantView } from '../../../protocol/hearing.js';
 import { hasKey, useI18n } from '../i18n/i18n.js';
 import { CaucusPanel } from './CaucusPanel.js';
 import type { HearingClient, HearingSnapshot } from './hearingClient.js';
+import { roomWords } from './roomWords.js';
 
 type SessionAction = 'start' | 'pause' | 'resume' | 'suspend' | 'close';
 
@@ -19,13 +20,46 @@ function PersonLine({ p }: { p: ParticipantView }) {
   return (
     <span>
       <strong>{p.name}</strong> <span className="muted">{hasKey(roleKey) ? t(roleKey) : p.role}</span>
+      {p.side && <span className="muted"> · {t(`side.${p.side}`)}</span>}
     </span>
+  );
+}
+
+/** The present come first; then who is waiting; those not yet arrived last. */
+const PRESENCE_ORDER = ['admitted', 'inCaucus', 'waiting', 'disconnected', 'absent'];
+
+/**
+ * Everyone summoned (the parties and their representatives, and the staff), arrived
+ * or not, with where they are: the host sees at a glance who is still missing.
+ */
+function SummonedList({ snap, w }: { snap: HearingSnapshot; w: (key: string, vars?: Record<string, string | number>) => string }) {
+  const { t } = useI18n();
+  const people = [...snap.participants].sort((a, b) => PRESENCE_ORDER.indexOf(a.status) - PRESENCE_ORDER.indexOf(b.status));
+  return (
+    <section aria-labelledby="bench-summoned">
+      <h3 id="bench-summoned">{t('bench.summoned', { n: people.length })}</h3>
+      <ul className="people" data-testid="summoned-list">
+        {people.map((p) => (
+          <li key={p.userId} data-user-id={p.userId} data-presence={p.status}>
+            {p.userId === snap.me?.userId ? (
+              <span>
+                <strong>{t('room.you', { name: p.name })}</strong>
+              </span>
+            ) : (
+              <PersonLine p={p} />
+            )}
+            <span className={`badge presence-${p.status}`}>{w(`presence.${p.status}`)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
 /** The judge's (or mediator's) controls: the session, recording, the waiting room and the people in the room. */
 export function BenchPanel({ client, snap }: { client: HearingClient; snap: HearingSnapshot }) {
   const { t } = useI18n();
+  const w = roomWords(t, snap.hearing?.kind === 'mediation');
   const [confirmClose, setConfirmClose] = useState(false);
   const state = snap.hearing?.state ?? 'open';
   const others = snap.participants.filter((p) => !p.isHost);
@@ -35,21 +69,21 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
 
   return (
     <aside className="bench" aria-labelledby="bench-title" data-testid="bench">
-      <h2 id="bench-title">{snap.hearing?.kind === 'mediation' ? t('bench.titleMediation') : t('bench.title')}</h2>
+      <h2 id="bench-title">{w('bench.title')}</h2>
 
       <section aria-labelledby="bench-session">
-        <h3 id="bench-session">{t('bench.session')}</h3>
+        <h3 id="bench-session">{w('bench.session')}</h3>
         <div className="button-row">
           {(ACTIONS_BY_STATE[state] ?? []).map((a) => (
             <button key={a} type="button" className={a === 'start' || a === 'resume' ? 'primary' : undefined} onClick={() => void client.runSession(a)} data-testid={`session-${a}`}>
-              {t(`bench.${a}`)}
+              {w(`bench.${a}`)}
             </button>
           ))}
           {state !== 'closed' &&
             (confirmClose ? (
               <>
                 <button type="button" className="danger" onClick={() => void client.runSession('close')}>
-                  {t('bench.closeConfirm')}
+                  {w('bench.closeConfirm')}
                 </button>
                 <button type="button" onClick={() => setConfirmClose(false)}>
                   {t('common.cancel')}
@@ -57,7 +91,7 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
               </>
             ) : (
               <button type="button" onClick={() => setConfirmClose(true)}>
-                {t('bench.close')}
+                {w('bench.close')}
               </button>
             ))}
         </div>
@@ -83,15 +117,17 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
         )}
       </section>
 
+      <SummonedList snap={snap} w={w} />
+
       <section aria-labelledby="bench-waiting">
-        <h3 id="bench-waiting">{t('bench.waiting', { n: waiting.length })}</h3>
-        {waiting.length === 0 && <p className="muted">{t('bench.nobodyWaiting')}</p>}
+        <h3 id="bench-waiting">{w('bench.waiting', { n: waiting.length })}</h3>
+        {waiting.length === 0 && <p className="muted">{w('bench.nobodyWaiting')}</p>}
         <ul className="people" data-testid="waiting-list">
           {waiting.map((p) => (
             <li key={p.userId} data-user-id={p.userId}>
               <PersonLine p={p} />
-              <button type="button" className="primary" onClick={() => void client.host('admit', p.userId)} aria-label={t('bench.admitNamed', { name: p.name })}>
-                {t('bench.admit')}
+              <button type="button" className="primary" onClick={() => void client.host('admit', p.userId)} aria-label={w('bench.admitNamed', { name: p.name })}>
+                {w('bench.admit')}
               </button>
             </li>
           ))}
@@ -115,7 +151,7 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
       </section>
 
       <section aria-labelledby="bench-room">
-        <h3 id="bench-room">{t('bench.inRoom', { n: inRoom.length })}</h3>
+        <h3 id="bench-room">{w('bench.inRoom', { n: inRoom.length })}</h3>
         <ul className="people">
           {inRoom.map((p) => (
             <li key={p.userId} data-user-id={p.userId}>
@@ -134,10 +170,10 @@ export function BenchPanel({ client, snap }: { client: HearingClient; snap: Hear
                     {t('bench.muteLock')}
                   </button>
                 )}
-                <button type="button" onClick={() => void client.host('dismiss', p.userId)} aria-label={t('bench.dismissNamed', { name: p.name })}>
-                  {t('bench.dismiss')}
+                <button type="button" onClick={() => void client.host('dismiss', p.userId)} aria-label={w('bench.dismissNamed', { name: p.name })}>
+                  {w('bench.dismiss')}
                 </button>
-                <button type="button" className="danger" onClick={() => void client.host('remove', p.userId)} aria-label={t('bench.removeNamed', { name: p.name })}>
+                <button type="button" className="danger" onClick={() => void client.host('remove', p.userId)} aria-label={w('bench.removeNamed', { name: p.name })}>
                   {t('bench.remove')}
                 </button>
               </div>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useI18n, type MessageKey } from '../i18n/i18n.js';
+import { roomWords } from './roomWords.js';
 
 export interface ChosenMedia {
   stream: MediaStream;
@@ -66,7 +67,7 @@ const PROBLEM_KEYS: Record<DeviceProblem, MessageKey> = {
 };
 
 /** Before joining: see yourself, hear that the microphone works, pick devices. */
-export function DeviceCheck({ onJoin }: { onJoin: (media: ChosenMedia) => void }) {
+export function DeviceCheck({ onJoin, mediation = false }: { onJoin: (media: ChosenMedia) => void; mediation?: boolean }) {
   const { t } = useI18n();
   const ids = { cam: useId(), mic: useId(), meter: useId() };
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
@@ -136,7 +137,7 @@ export function DeviceCheck({ onJoin }: { onJoin: (media: ChosenMedia) => void }
   const mics = devices.filter((d) => d.kind === 'audioinput');
   return (
     <section className="device-check card" aria-labelledby="device-title">
-      <h2 id="device-title">{t('device.title')}</h2>
+      <h2 id="device-title">{roomWords(t, mediation)('device.title')}</h2>
       <div className="device-grid">
         <div className="preview">
           <video ref={videoRef} autoPlay playsInline muted aria-label={t('device.preview')} data-testid="preview" />

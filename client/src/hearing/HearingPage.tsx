@@ -21,7 +21,7 @@ export function HearingPage({ hearingId }: { hearingId: string }) {
           <time dateTime={hearing.startsAt}>{dateTime(hearing.startsAt)}</time> · <Link href={`/cases/${hearing.caseId}`}>{t('room.backToCase')}</Link>
         </p>
       </div>
-      {media ? <HearingRoom hearingId={hearingId} caseId={hearing.caseId} media={media} /> : <DeviceCheck onJoin={setMedia} />}
+      {media ? <HearingRoom hearingId={hearingId} caseId={hearing.caseId} media={media} header={hearing.case} /> : <DeviceCheck onJoin={setMedia} mediation={hearing.kind === 'mediation'} />}
     </div>
   );
 }

@@ -12,6 +12,8 @@ export interface TileProps {
   speaking: boolean;
   handRaised: boolean;
   local?: boolean;
+  /** Shown as a small self-view: nobody else is on screen, so one's own picture must not fill it. */
+  small?: boolean;
   /** Called when the browser refused to start sound without a click. */
   onAudioBlocked?: () => void;
   /** Bumped by the "enable sound" button so blocked audio retries. */
@@ -42,7 +44,7 @@ export function VideoTile(p: TileProps) {
   const roleKey = `role.${p.role}`;
   const showVideo = !!p.video && !p.videoOff;
   return (
-    <figure className={`tile${p.speaking ? ' speaking' : ''}${p.local ? ' local' : ''}`} data-user-id={p.userId} data-speaking={p.speaking || undefined}>
+    <figure className={`tile${p.speaking ? ' speaking' : ''}${p.local ? ' local' : ''}${p.small ? ' self-view' : ''}`} data-user-id={p.userId} data-speaking={p.speaking || undefined}>
       <video
         ref={videoRef}
         autoPlay

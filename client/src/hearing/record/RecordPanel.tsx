@@ -166,7 +166,7 @@ export function RecordPanel({ client, snap, hearingId }: { client: HearingClient
         {list.map((p, i) => (
           <li key={p.id} className={`record-paragraph${p.conflict ? ' conflict' : ''}`} data-testid="record-paragraph" data-paragraph-id={p.id}>
             <div className="record-meta">
-              <span className="record-time" title={t('record.hearingTime')}>
+              <span className="record-time" title={snap.hearing?.kind === 'mediation' ? t('record.hearingTimeMediation') : t('record.hearingTime')}>
                 {clock(p.at)}
               </span>
               {p.recording && (
