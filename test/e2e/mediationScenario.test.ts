@@ -4,7 +4,7 @@ import { registerParty, sampleFiles } from '../support/api.js';
 import { browserSuite, screenshot, type RolePage } from '../support/browser.js';
 import type { TestServer } from '../support/server.js';
 import { consentInbox, feeSettledCase, serve, type ServiceCase } from '../integration/service/fixture.js';
-import { expectRemoteVideoPlaying, loginUi, PASSWORD, visibleTexts } from './steps.js';
+import { controlsOverlap, courtWordsShown, expectRemoteVideoPlaying, loginUi, PASSWORD, visibleTexts } from './steps.js';
 
 const DEMO_PASSWORD = 'demo-password-1';
 const MEDIATOR_PHONE = '13800000003';
@@ -162,6 +162,21 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await session.getByRole('link', { name: '进入调解室' }).click();
       await m.getByTestId('join-now').click();
 
+      // --- The room names the case and everyone summoned, arrived or not -----------------------
+      const header = m.getByTestId('case-header');
+      await header.getByText(c.caseNumber).waitFor();
+      await header.locator('li[data-side="plaintiff"]').getByText('原告甲').waitFor();
+      await header.locator('li[data-side="defendant"]').getByText('被告乙').waitFor();
+      const summoned = (userId: string) => m.getByTestId('summoned-list').locator(`li[data-user-id="${userId}"]`);
+      for (const id of [c.ids.plaintiff, c.ids.defendant]) {
+        await expect.poll(() => summoned(id).getAttribute('data-presence')).toBe('absent');
+        await summoned(id).getByText('未到').waitFor();
+      }
+      await m.getByTestId('alone-message').getByText('其他参加人员尚未进入。').waitFor();
+      // Mediation words from the first moment: the status badge is no longer 候庭中.
+      await m.getByTestId('session-state').getByText('调解室已开放，待开始').waitFor();
+      expect(await courtWordsShown(m)).toEqual([]);
+
       // --- Both parties join and are admitted; recording waits for every party's consent ------
       await loginUi(p, PLAINTIFF_PHONE, PASSWORD);
       await p.goto(`/cases/${c.caseId}`);
@@ -177,10 +192,20 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       for (const page of [p, d]) {
         await page.getByTestId('join-now').click();
         await page.getByTestId('waiting-room').getByText('请稍候，调解员准许后您将进入调解室。').waitFor();
+        await page.getByTestId('waiting-room').getByRole('heading', { name: '等候进入调解室' }).waitFor();
+        // Waiting alone, one's own picture is a small self-view, not the whole screen under the controls.
+        const own = await page.locator('.tile.local').boundingBox();
+        expect(own?.width ?? 0).toBeLessThanOrEqual(300);
+        expect(await courtWordsShown(page)).toEqual([]);
       }
-      await m.getByTestId('waiting-list').getByRole('button', { name: '准许原告甲入庭' }).click();
-      await m.getByTestId('waiting-list').getByRole('button', { name: '准许被告乙入庭' }).click();
+      await expect.poll(() => summoned(c.ids.plaintiff).getAttribute('data-presence')).toBe('waiting');
+      await m.getByTestId('waiting-list').getByRole('button', { name: '准许原告甲进入调解室' }).click();
+      await m.getByTestId('waiting-list').getByRole('button', { name: '准许被告乙进入调解室' }).click();
       for (const page of [p, d]) await page.getByTestId('my-room').getByText('联合调解室').waitFor();
+      await expect.poll(() => summoned(c.ids.defendant).getAttribute('data-presence')).toBe('admitted');
+      await summoned(c.ids.defendant).getByText('在调解室').waitFor();
+      await p.getByTestId('case-header').getByText(c.caseNumber).waitFor();
+      for (const page of [m, p, d]) expect(await courtWordsShown(page)).toEqual([]);
       await expectRemoteVideoPlaying(m);
       await d.getByTestId('recording-consent').getByRole('button', { name: '同意录制' }).click();
       await d.getByText('您已同意录制。').waitFor();
@@ -194,15 +219,32 @@ describe('mediation, served documents and notifications, end to end in Chromium'
         // Once recording runs the question is answered; the prompt goes.
         await page.getByTestId('recording-consent').waitFor({ state: 'detached' });
       }
-      await m.getByTestId('recording-stop').click();
-      await p.getByTestId('recording-indicator').waitFor({ state: 'detached' });
 
-      // --- Into the plaintiff's caucus and back ------------------------------------------------
+      // --- Into the plaintiff's caucus while the joint room is recorded ------------------------
       const caucus = m.getByTestId('caucus-panel');
       const plaintiffRow = caucus.locator(`li[data-user-id="${c.ids.plaintiff}"]`);
       await caucus.getByRole('button', { name: '将原告甲移入原告方单独会谈室' }).click();
       await p.getByTestId('my-room').getByText('原告方单独会谈室').waitFor();
       await expect.poll(() => plaintiffRow.getAttribute('data-room')).toBe('caucus:plaintiff');
+      // The caucus is never recorded (the server records the joint room only), and the room says so.
+      await p.getByTestId('not-recorded').getByText('本室不录音录像').waitFor();
+      await p.getByTestId('caucus-not-recorded').waitFor();
+      await p.getByTestId('recording-indicator').waitFor({ state: 'detached' });
+      const plaintiffText = await p.locator('body').innerText();
+      expect(plaintiffText).not.toContain('正在录像');
+      expect(plaintiffText).not.toContain('同步录音录像');
+      await d.getByTestId('recording-indicator').waitFor();
+      // And in English.
+      await p.getByTestId('lang-switch').click();
+      await p.getByTestId('not-recorded').getByText('This room is not recorded').waitFor();
+      await p.getByTestId('session-state').getByText('Mediation room open, not started').waitFor();
+      await p.getByTestId('lang-switch').click();
+      await p.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      await expect.poll(() => summoned(c.ids.plaintiff).getAttribute('data-presence')).toBe('inCaucus');
+      // Alone in the caucus, the plaintiff is told the mediator will come.
+      await p.getByTestId('alone-message').getByText(/调解员稍后会来这里与您单独会谈/).waitFor();
+      await m.getByTestId('recording-stop').click();
+      await d.getByTestId('recording-indicator').waitFor({ state: 'detached' });
       // Apart: in the joint room the mediator and the defendant no longer see the plaintiff.
       const plaintiffTile = (page: Page) => page.locator(`.tile[data-user-id="${c.ids.plaintiff}"]`).count();
       await expect.poll(() => plaintiffTile(m)).toBe(0);
@@ -212,7 +254,27 @@ describe('mediation, served documents and notifications, end to end in Chromium'
       await m.getByTestId('my-room').getByText('原告方单独会谈室').waitFor();
       await expectRemoteVideoPlaying(p);
       await expect.poll(() => d.locator('.tile:not(.local)').count()).toBe(0);
+      // The defendant, left alone in the joint room, is told what is happening.
+      await d.getByTestId('alone-message').getByText(/调解员正在与对方单独会谈/).waitFor();
+      const defendantTile = await d.locator('.tile.local').boundingBox();
+      expect(defendantTile?.width ?? 0).toBeLessThanOrEqual(300);
+      await p.getByTestId('alone-message').waitFor({ state: 'detached' });
       await screenshot(m, 'mediator-caucus');
+      await screenshot(p, 'mediation-caucus-room');
+      for (const page of [m, p, d]) expect(await courtWordsShown(page)).toEqual([]);
+
+      // --- The control bar covers nothing: not the caucus list, not any other control ----------
+      for (const [name, page] of [['mediator', m], ['plaintiff', p]] as const) {
+        for (const width of [1280, 1024, 768]) {
+          for (const fontSize of ['', '200%']) {
+            await page.setViewportSize({ width, height: 860 });
+            await page.evaluate((size) => (document.documentElement.style.fontSize = size), fontSize);
+            expect(await controlsOverlap(page), `${name} at ${width}px, root font-size ${fontSize || '100%'}`).toEqual([]);
+          }
+        }
+        await page.evaluate(() => (document.documentElement.style.fontSize = ''));
+        await page.setViewportSize({ width: 1280, height: 860 });
+      }
       await caucus.getByRole('button', { name: '请原告甲回到联合调解室' }).click();
       await caucus.getByRole('button', { name: '我回到联合调解室' }).click();
       await p.getByTestId('my-room').getByText('联合调解室').waitFor();

@@ -112,3 +112,43 @@ export async function expectRemoteVideoPlaying(page: Page, timeoutMs = 20_000): 
   }
   throw new Error(`the remote video did not play: last 1.5 s showed ${last.frames} frames, ${last.advancedBy.toFixed(2)} s`);
 }
+
+/**
+ * Every visible interactive element of the page (buttons, links, fields) whose box
+ * meets the box of the hearing room's control bar, described for the failure
+ * message. Checked at the top of the page and scrolled to the bottom: a bar that
+ * floats over the page would meet something in one of the two.
+ */
+export async function controlsOverlap(page: Page): Promise<string[]> {
+  const check = () =>
+    page.evaluate(() => {
+      const bar = document.querySelector('[data-testid="room-controls"]');
+      if (!bar) return ['no control bar on the page'];
+      const b = bar.getBoundingClientRect();
+      const hits: string[] = [];
+      for (const el of document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')) {
+        if (bar.contains(el) || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const overlapX = Math.min(r.right, b.right) - Math.max(r.left, b.left);
+        const overlapY = Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top);
+        if (overlapX > 0 && overlapY > 0) hits.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 40)}"`);
+      }
+      return hits;
+    });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const atTop = await check();
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const atBottom = await check();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return [...new Set([...atTop, ...atBottom])];
+}
+
+/** The words of a trial that a mediation must never show (issue #18). */
+export const COURT_WORDS = ['开庭', '闭庭', '候庭室', '庭内人员', '候庭中'];
+
+/** The court words found in the page's visible text. */
+export async function courtWordsShown(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  return COURT_WORDS.filter((word) => text.includes(word));
+}

@@ -101,7 +101,8 @@ function aloneMessage(snap: HearingSnapshot, others: ParticipantView[], w: Words
   if (me.isHost) return others.length === 0 ? w('room.aloneHostNobody') : undefined;
   if (others.some((p) => p.isHost)) return undefined;
   const host = snap.participants.find((p) => p.isHost && (p.status === 'admitted' || p.status === 'inCaucus'));
-  if (host && snap.hearing?.kind === 'mediation') return w('room.aloneMediatorInCaucus');
+  // In a mediation the mediator is then in another room: the other side's caucus, or the joint room while I wait in mine.
+  if (host && snap.hearing?.kind === 'mediation') return w(host.room === 'joint' ? 'room.aloneInCaucus' : 'room.aloneMediatorInCaucus');
   if (!host) return w('room.aloneNoHost');
   return others.length === 0 ? w('room.aloneNobody') : undefined;
 }
@@ -202,7 +203,8 @@ export function HearingRoom({ hearingId, caseId, media, header }: { hearingId: s
           {t('caucus.youAreIn', { room: t(`caucus.room.${me.room ?? 'joint'}`) })}
         </p>
       )}
-      {mediation && (me?.role === 'party' || me?.role === 'representative') && !snap.recording.active && <RecordingConsent client={client} snap={snap} />}
+      {/* The question is about the joint room; a caucus is never recorded. */}
+      {mediation && (me?.role === 'party' || me?.role === 'representative') && !snap.recording.active && !caucus && <RecordingConsent client={client} snap={snap} />}
       {snap.mutedByHost && !snap.micOn && (
         <p className="notice warn" role="status">
           {mediation && !self?.locked ? t('room.mutedByMediator') : w(self?.locked ? 'room.mutedLocked' : 'room.mutedByHost')}
