@@ -1,8 +1,10 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JoinResult, ParticipantView } from '../../../protocol/hearing.js';
+import type { HearingRecord } from '../../../protocol/hearingViews.js';
 import { signJoinToken } from '../../../server/hearings/joinTokens.js';
 import { ask, joinToken, nextEvent, openSocket, scheduledHearing, type HearingFixture, type HearingSocket } from '../../support/hearing.js';
+import { registerParty } from '../../support/api.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 const statusOf = (list: ParticipantView[], userId: string) => list.find((p) => p.userId === userId)?.status;
@@ -35,6 +37,22 @@ describe('hearing signalling: access, waiting room and courtroom controls', () =
     expect(view.body.timeline.filter((e) => e.type === 'SCHEDULE_HEARING')).toHaveLength(1);
     const byParty = await fx.plaintiff.post(`/api/cases/${fx.caseId}/hearings`, { kind: 'hearing', startsAt: new Date(Date.now() + 3_600_000).toISOString(), participants: [] });
     expect(byParty.status).toBe(400);
+  });
+
+  it('the hearing names its case for the room: case number and parties with sides, for everyone summoned', async () => {
+    const caseView = await fx.plaintiff.get<{ caseNumber: string }>(`/api/cases/${fx.caseId}`);
+    for (const who of [fx.plaintiff, fx.defendant, fx.judge]) {
+      const res = await who.get<HearingRecord>(`/api/hearings/${fx.hearingId}`);
+      expect(res.status).toBe(200);
+      expect(res.body.case?.caseNumber).toBe(caseView.body.caseNumber);
+      expect(res.body.case?.parties).toEqual([
+        { name: '原告甲', side: 'plaintiff' },
+        { name: '被告乙', side: 'defendant' },
+      ]);
+    }
+    // Not summoned and not staff of the court: neither the hearing nor its case.
+    const outsider = await registerParty(server, '13529990001', 399, '旁人');
+    expect((await outsider.get(`/api/hearings/${fx.hearingId}`)).status).toBe(404);
   });
 
   it('refuses join tokens to non-participants and refuses forged, expired and foreign tokens', async () => {
