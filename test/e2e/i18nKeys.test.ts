@@ -21,4 +21,17 @@ describe('the client catalogues (zh.json, en.json)', () => {
       expect(placeholders(text), key).toEqual(placeholders(zhTexts[key] ?? ''));
     }
   });
+
+  it('give every mediation wording (key + "Mediation", used by client/src/hearing/roomWords.ts) a base text, and no court words', () => {
+    const zhTexts = zh as Record<string, string>;
+    const enTexts = en as Record<string, string>;
+    // The room's namespaces; elsewhere a key may end so as a word of its own (status.inMediation).
+    const variants = Object.keys(zhTexts).filter((k) => /^(room|bench|sessionState|presence|device|record|error)\./.test(k) && k.endsWith('Mediation'));
+    expect(variants.length).toBeGreaterThan(20);
+    for (const key of variants) {
+      expect(zhTexts[key.slice(0, -'Mediation'.length)], `${key} has no base text`).toBeDefined();
+      for (const word of ['开庭', '闭庭', '候庭', '庭内', '庭审']) expect(zhTexts[key], key).not.toContain(word);
+      expect(enTexts[key], key).not.toMatch(/\b(hearing|judge|court)\b/i);
+    }
+  });
 });

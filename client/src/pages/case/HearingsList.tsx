@@ -3,7 +3,8 @@ import { get, patch } from '../../api/http.js';
 import { useSession } from '../../api/session.js';
 import type { Hearing } from '../../api/types.js';
 import { ErrorBox, TextField, useAction, useLoad } from '../../components/common.js';
-import { hasKey, useI18n } from '../../i18n/i18n.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { roomWords } from '../../hearing/roomWords.js';
 import { Link } from '../../router.js';
 import { toInstant, toLocalInput } from './ScheduleHearing.js';
 
@@ -75,7 +76,7 @@ export function HearingsList({ caseId, version = 0 }: { caseId?: string; version
             <li key={h.id} className="card">
               <p>
                 <strong>{t(`hearingKind.${h.kind}`)}</strong> · <time dateTime={h.startsAt}>{dateTime(h.startsAt)}</time> ·{' '}
-                <span className="badge">{hasKey(stateKey) ? t(stateKey) : h.state}</span>
+                <span className="badge">{roomWords(t, h.kind === 'mediation')(stateKey)}</span>
               </p>
               <p className="muted">{t('hearings.who', { names: h.participants.map((p) => p.name).join(t('common.listSeparator')) })}</p>
               {me && h.state !== 'closed' && (

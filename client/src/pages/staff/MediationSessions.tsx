@@ -3,7 +3,8 @@ import { useSession } from '../../api/session.js';
 import type { CaseSummary, Hearing } from '../../api/types.js';
 import { CaseRow } from '../../components/caseBits.js';
 import { ErrorBox, Loading, useLoad } from '../../components/common.js';
-import { hasKey, useI18n } from '../../i18n/i18n.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { roomWords } from '../../hearing/roomWords.js';
 import { Link } from '../../router.js';
 import { OPEN_FOR_MEDIATION } from '../case/MediationPanel.js';
 
@@ -65,7 +66,7 @@ export function MediationSessions() {
                     <Link href={`/cases/${h.caseId}`} className="case-link">
                       {h.caseNumber ?? t('case.noNumberYet')}
                     </Link>{' '}
-                    · <time dateTime={h.startsAt}>{dateTime(h.startsAt)}</time> · <span className="badge">{hasKey(stateKey) ? t(stateKey) : h.state}</span>
+                    · <time dateTime={h.startsAt}>{dateTime(h.startsAt)}</time> · <span className="badge">{roomWords(t, true)(stateKey)}</span>
                   </p>
                   <p className="muted">{t('hearings.who', { names: h.participants.map((p) => p.name).join(t('common.listSeparator')) })}</p>
                   <Link href={`/hearings/${h.id}`} className="button primary">
