@@ -155,6 +155,12 @@ describe('the web client, end to end in Chromium', () => {
       await j.getByTestId('join-now').click();
       await j.getByTestId('waiting-list').getByRole('button', { name: `准许${PARTY.name}入庭` }).click();
       await p.getByTestId('waiting-room').waitFor({ state: 'detached' });
+      // The room names the case; the bench lists everyone summoned, the defendant who has not come included.
+      for (const page of [j, p]) await page.getByTestId('case-header').getByText(caseNumber).waitFor();
+      const summoned = j.getByTestId('summoned-list');
+      await summoned.locator('li[data-presence="absent"]').getByText('被告代表').waitFor();
+      await summoned.locator('li[data-presence="absent"]').getByText('未到').waitFor();
+      await summoned.locator('li[data-presence="admitted"]').getByText(PARTY.name).waitFor();
 
       // --- Each sees the other's video playing --------------------------------------------------
       for (const page of [j, p]) await expectRemoteVideoPlaying(page);
