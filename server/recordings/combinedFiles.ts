@@ -28,6 +28,8 @@ export interface CombinedFilesDeps {
 const MAX_ATTEMPTS = 2;
 const POLL_MS = 5_000;
 const PROGRESS_WRITE_MS = 1_000;
+/** A build that takes longer than this is stuck (a niced single thread needs about 1 s per session second under heavy load). */
+const timeoutMs = (seconds: number) => 600_000 + seconds * 10_000;
 
 export function combinedJobView(job: CombinedJobDoc): CombinedFileJobView {
   return {
@@ -180,6 +182,11 @@ export class CombinedFiles {
         }
       }
       let stderr = '';
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs(seconds));
       let lastWrite = 0;
       let pending = '';
       child.stdout.on('data', (chunk: Buffer) => {
@@ -200,7 +207,12 @@ export class CombinedFiles {
       });
       child.on('error', (err) => reject(err));
       child.on('close', (code, signal) => {
+        clearTimeout(timer);
         this.child = undefined;
+        if (timedOut) {
+          reject(new Error(`ffmpeg took longer than ${Math.round(timeoutMs(seconds) / 1000)} s`));
+          return;
+        }
         if (code !== 0) {
           reject(new Error(`ffmpeg ${signal ? `was killed by ${signal}` : `exited with ${String(code)}`}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
           return;

@@ -10,7 +10,7 @@ import { parseInput } from '../http/validate.js';
 import { combinedJobView, type CombinedFiles } from './combinedFiles.js';
 import type { CombinedJobDoc } from './combinedJobModel.js';
 import { accessible, type HearingLookup } from './recordingAccess.js';
-import { mediaAccess, sendRecordingFile, verifyRecordingFile } from './recordingFile.js';
+import { mediaAccess, privateMedia, sendRecordingFile, verifyRecordingFile } from './recordingFile.js';
 import { signStreamToken, STREAM_TOKEN_TTL_SECONDS } from './streamTokens.js';
 
 const idSchema = z.string().min(1).max(100);
@@ -83,6 +83,7 @@ export function combinedRoutes(ctx: AppContext, cases: CaseService, hearings: He
   router.get(`${base}/:jobId/media`, mediaAccess(auth, ctx.config.jwtSecret, 'jobId'), async (req, res, next) => {
     const hearingId = String(req.params.id);
     if (req.user) await hearingFor(currentUser(req), hearingId);
+    privateMedia(res);
     const job = finished(await jobFor(hearingId, String(req.params.jobId)));
     sendRecordingFile(res, next, path.join(ctx.config.recordingsDir, job.file), job);
   });

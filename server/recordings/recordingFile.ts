@@ -22,11 +22,15 @@ export function mediaAccess(auth: RequestHandler, jwtSecret: string, param = 'id
   };
 }
 
-/** Streams a stored recording file with HTTP Range, so players can seek. */
-export function sendRecordingFile(res: Response, next: NextFunction, file: string, stored: { sha256?: string; size?: number }): void {
-  // The URL may carry a credential: keep it out of shared caches and referrers.
+/** The media URL may carry a credential: keep its answers (errors too) out of shared caches and referrers. */
+export function privateMedia(res: Response): void {
   res.setHeader('cache-control', 'private, no-store');
   res.setHeader('referrer-policy', 'no-referrer');
+}
+
+/** Streams a stored recording file with HTTP Range, so players can seek. */
+export function sendRecordingFile(res: Response, next: NextFunction, file: string, stored: { sha256?: string; size?: number }): void {
+  privateMedia(res);
   res.setHeader('x-content-sha256', stored.sha256 ?? '');
   res.sendFile(file, { acceptRanges: true, headers: { 'content-type': 'video/webm' } }, (err) => {
     if (!err || res.headersSent) return;

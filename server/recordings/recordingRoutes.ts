@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { accessible, type HearingLookup } from './recordingAccess.js';
 import { recordingModel, type RecordingDoc } from './recordingModel.js';
-import { mediaAccess, sendRecordingFile, verifyRecordingFile } from './recordingFile.js';
+import { mediaAccess, privateMedia, sendRecordingFile, verifyRecordingFile } from './recordingFile.js';
 import { signStreamToken, STREAM_TOKEN_TTL_SECONDS } from './streamTokens.js';
 
 function view(rec: RecordingDoc) {
@@ -67,6 +67,7 @@ export function recordingRoutes(ctx: AppContext, cases: CaseService, hearings: H
     const id = String(req.params.id);
     const rec = req.user ? await load(currentUser(req), id) : await recordings.findById(id).lean<RecordingDoc>().exec();
     if (!rec) throw errors.notFound('The recording', 'RECORDING_NOT_FOUND');
+    privateMedia(res);
     if (rec.status !== 'finalised') throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
     sendRecordingFile(res, next, path.join(ctx.config.recordingsDir, rec.file), rec);
   });
