@@ -46,15 +46,13 @@ export function Recordings({ caseId, version }: { caseId: string; version: numbe
   return (
     <section aria-labelledby="recordings-title" data-testid="recordings">
       <h2 id="recordings-title">{t('recordings.title')}</h2>
-      <ul className="playback-links">
-        {[...new Set(data.recordings.map((r) => r.hearingId))].map((hearingId) => (
-          <li key={hearingId}>
-            <Link href={`/hearings/${hearingId}/playback`} data-testid="playback-link">
-              {t('recordings.playTogether', { at: dateTime(data.recordings.find((r) => r.hearingId === hearingId)?.startedAt ?? '') })}
-            </Link>
-          </li>
-        ))}
-      </ul>
+      {[...new Set(data.recordings.map((r) => r.hearingId))].map((hearingId) => (
+        <p key={hearingId} className="playback-link">
+          <Link href={`/hearings/${hearingId}/playback`} data-testid="playback-link">
+            {t('recordings.playTogether', { at: dateTime(data.recordings.find((r) => r.hearingId === hearingId)?.startedAt ?? '') })}
+          </Link>
+        </p>
+      ))}
       <ul className="recording-list">
         {data.recordings.map((r) => (
           <li key={r.id} className="card">
