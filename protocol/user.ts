@@ -1,4 +1,5 @@
 import type { NotificationView } from './notificationViews.js';
+import type { CombinedFileJobView } from './playbackViews.js';
 import type { ReviewProgress } from './review.js';
 
 /**
@@ -9,6 +10,8 @@ export interface UserServerToClient {
   'notification:new': (notification: NotificationView) => void;
   /** The reading review of a filing moved on (to its filer and the court's clerks). */
   'review:progress': (progress: ReviewProgress) => void;
+  /** A combined file the user asked for moved on (queued, progress, done or failed). */
+  'recording:combined': (job: CombinedFileJobView) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- push only: reading and marking go through REST

@@ -33,6 +33,8 @@ import { representativesOf } from './hearings/hearingModel.js';
 import { HearingService } from './hearings/hearingService.js';
 import { HearingSessions } from './hearings/hearingSessions.js';
 import { hearingRoutes } from './hearings/hearingRoutes.js';
+import { CombinedFiles } from './recordings/combinedFiles.js';
+import { combinedRoutes } from './recordings/combinedRoutes.js';
 import { recordingRoutes } from './recordings/recordingRoutes.js';
 import type { WorkerPool } from '../media/workerPool.js';
 import type { HearingPlacement } from './cluster/placement.js';
@@ -96,6 +98,8 @@ export interface Services {
   signing: CourtSigning;
   /** The one SMS channel: service of documents and one-time codes both go through it. */
   sms: SmsProvider;
+  /** Combined files of hearings' recordings, built in the background; `start()` resumes unfinished jobs. */
+  combinedRecordings: CombinedFiles;
   /** The judge's review of signed mediation agreements and the 调解书's receipts. */
   courtSettlement: CourtSettlement;
   /** The reading review of filed papers (OCR), when READING_REVIEW is on; server.ts starts and stops it. */
@@ -163,7 +167,8 @@ export function createServices(context: AppContext, pool: WorkerPool, cluster: {
   });
   const recordSigning = new RecordSigning({ connection: context.connection, records: recordService, cases, filing: electronicService.filing, documents, logger: context.logger, jwtSecret: context.config.jwtSecret, now, publicUrl: () => context.publicUrl(), seal });
   const records = { service: recordService, signing: recordSigning };
-  return { now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement, review, ocrPool, documents, records };
+  const combinedRecordings = new CombinedFiles({ connection: context.connection, logger: context.logger, dir: context.config.recordingsDir, now, push: (userId, job) => userPush.push(userId, 'recording:combined', job) });
+  return { combinedRecordings, now, cases, caseStore, defendants, hearings, sessions, notifications, caseNotifier, reminders, userPush, agreements, electronicService, calendar, signing, sms, courtSettlement, review, ocrPool, documents, records };
 }
 
 /** Every router, in mount order: the health check, the OpenAPI document and every folder's API routes. */
@@ -184,6 +189,7 @@ export function routers(context: AppContext, services: Services, health: HealthD
     procedureRoutes(context, services.cases),
     hearingRoutes(context, services.hearings, services.sessions),
     recordingRoutes(context, services.cases, services.hearings),
+    combinedRoutes(context, services.cases, services.hearings, services.combinedRecordings),
     notificationRoutes(context, services.notifications),
     agreementRoutes(context, services.agreements),
     mediationRoutes(context, services.cases),

@@ -121,6 +121,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       await review.start();
       cleanups.push(() => review.stop());
     } else cleanups.push(() => services.ocrPool.close());
+    // Combined recording files a stop interrupted are built again.
+    await services.combinedRecordings.start();
+    cleanups.push(() => services.combinedRecordings.stop());
     if (config.sweepIntervalSeconds > 0) {
       const periodMs = config.sweepIntervalSeconds * 1000;
       // With several nodes each period's sweep runs on one of them (a key per period in Redis).

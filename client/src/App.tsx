@@ -15,6 +15,7 @@ import { CourtAdmin, PlatformCourts } from './pages/admin/CourtAdmin.js';
 import { Loading } from './components/common.js';
 import { MediationSessions } from './pages/staff/MediationSessions.js';
 import { AgreementPage } from './pages/agreement/AgreementPage.js';
+import { PlaybackPage } from './pages/playback/PlaybackPage.js';
 import { RecordPage } from './pages/record/RecordPage.js';
 import { Inbox, InboxItemPage } from './pages/inbox/Inbox.js';
 import { LinkPage, VerifyPage } from './pages/service/PublicPages.js';
@@ -165,6 +166,8 @@ function Routes(): ReactNode {
   if (caseRoute?.id) return <CaseDetail key={caseRoute.id} caseId={caseRoute.id} />;
   const recordRoute = match('/hearings/:id/record', path);
   if (recordRoute?.id) return <RecordPage key={recordRoute.id} hearingId={recordRoute.id} />;
+  const playbackRoute = match('/hearings/:id/playback', path);
+  if (playbackRoute?.id) return <PlaybackPage key={playbackRoute.id} hearingId={playbackRoute.id} />;
   const hearingRoute = match('/hearings/:id', path);
   if (hearingRoute?.id) {
     return (

@@ -1,34 +1,14 @@
 import path from 'node:path';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { authenticate, currentUser } from '../auth/middleware.js';
 import type { AuthUser } from '../auth/tokens.js';
 import type { CaseService } from '../cases/caseService.js';
 import type { AppContext } from '../context.js';
-import { AppError, errors } from '../errors.js';
-import { sha256File } from './probe.js';
+import { errors } from '../errors.js';
+import { accessible, type HearingLookup } from './recordingAccess.js';
 import { recordingModel, type RecordingDoc } from './recordingModel.js';
-import { signStreamToken, STREAM_TOKEN_TTL_SECONDS, verifyStreamToken } from './streamTokens.js';
-
-const HEARING_ROLES_THAT_MAY_PLAY = new Set(['judge', 'clerk', 'mediator', 'party', 'representative']);
-const COURT_ROLES_THAT_MAY_PLAY = ['judge', 'clerk'] as const;
-
-/**
- * Recordings are for the judge and the clerk of the court, the parties of the
- * case and the people who took part in that hearing (e.g. its mediator);
- * anyone else gets 404, so whether a recording exists is not disclosed either.
- */
-async function accessible(hearings: HearingLookup, cases: CaseService, user: AuthUser, rec: RecordingDoc): Promise<boolean> {
-  const hearing = await hearings.load(rec.hearingId);
-  if (!hearing) return false;
-  if (hearing.participants.some((p) => p.userId === user.id && HEARING_ROLES_THAT_MAY_PLAY.has(p.role))) return true;
-  if (user.courtId === hearing.courtId && COURT_ROLES_THAT_MAY_PLAY.some((r) => user.roles.includes(r))) return true;
-  try {
-    return (await cases.get(user, rec.caseId)).filerId === user.id;
-  } catch (err) {
-    if (err instanceof AppError && err.kind === 'notFound') return false;
-    throw err;
-  }
-}
+import { mediaAccess, privateMedia, sendRecordingFile, verifyRecordingFile } from './recordingFile.js';
+import { signStreamToken, STREAM_TOKEN_TTL_SECONDS } from './streamTokens.js';
 
 function view(rec: RecordingDoc) {
   return {
@@ -47,14 +27,6 @@ function view(rec: RecordingDoc) {
     codecs: rec.codecs,
     clean: rec.clean,
   };
-}
-
-/**
- * Who took part in a hearing, read through the hearing service (hearings/hearingService.ts)
- * that app.ts hands in: hearings/ records through recordings/, so recordings/ does not import it.
- */
-export interface HearingLookup {
-  load(hearingId: string): Promise<{ courtId: string; participants: { userId: string; role: string }[] } | null>;
 }
 
 export function recordingRoutes(ctx: AppContext, cases: CaseService, hearings: HearingLookup): Router {
@@ -89,52 +61,22 @@ export function recordingRoutes(ctx: AppContext, cases: CaseService, hearings: H
     res.json({ url: `/api/recordings/${encodeURIComponent(rec._id)}/media?access=${token}`, expiresIn: STREAM_TOKEN_TTL_SECONDS });
   });
 
-  // Either the login token (header) or a playback token from stream-url (query `access`, checked when it was issued).
-  const mediaAccess: RequestHandler = (req, res, next) => {
-    if (typeof req.query.access !== 'string') {
-      auth(req, res, next);
-      return;
-    }
-    try {
-      verifyStreamToken(req.query.access, String(req.params.id), ctx.config.jwtSecret);
-      next();
-    } catch (err) {
-      next(err);
-    }
-  };
+  const playback = mediaAccess(auth, ctx.config.jwtSecret);
   ctx.api.add({ method: 'get', path: '/api/recordings/:id/media', summary: 'The WebM file; supports HTTP Range so players can seek. Authorised by the login token or ?access= from stream-url', tags, auth: true, responses: { 200: { description: 'video/webm' }, 206: { description: 'A byte range' } } });
-  router.get('/api/recordings/:id/media', mediaAccess, async (req, res, next) => {
+  router.get('/api/recordings/:id/media', playback, async (req, res, next) => {
     const id = String(req.params.id);
     const rec = req.user ? await load(currentUser(req), id) : await recordings.findById(id).lean<RecordingDoc>().exec();
     if (!rec) throw errors.notFound('The recording', 'RECORDING_NOT_FOUND');
-    // The URL carries a credential: keep it out of shared caches and referrers.
-    res.setHeader('cache-control', 'private, no-store');
-    res.setHeader('referrer-policy', 'no-referrer');
+    privateMedia(res);
     if (rec.status !== 'finalised') throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
-    res.setHeader('x-content-sha256', rec.sha256 ?? '');
-    res.sendFile(path.join(ctx.config.recordingsDir, rec.file), { acceptRanges: true, headers: { 'content-type': 'video/webm' } }, (err) => {
-      if (!err || res.headersSent) return;
-      // send() reports an unsatisfiable Range as status 416; only a missing file is a 404.
-      if ((err as { status?: number }).status === 416) {
-        res.setHeader('content-range', `bytes */${rec.size ?? '*'}`);
-        return next(errors.rangeNotSatisfiable('The requested byte range is outside the recording.'));
-      }
-      next(errors.notFound('The recording file', 'RECORDING_FILE_MISSING'));
-    });
+    sendRecordingFile(res, next, path.join(ctx.config.recordingsDir, rec.file), rec);
   });
 
   ctx.api.add({ method: 'get', path: '/api/recordings/:id/verify', summary: 'Re-hash the file and compare with the stored SHA-256', tags, auth: true, responses: { 200: { description: '{ valid, sha256, storedSha256 }' } } });
   router.get('/api/recordings/:id/verify', auth, async (req, res) => {
     const rec = await load(currentUser(req), String(req.params.id));
     if (rec.status !== 'finalised' || !rec.sha256) throw errors.invalidState('This recording is still being written.', 'RECORDING_IN_PROGRESS');
-    const actual = await sha256File(path.join(ctx.config.recordingsDir, rec.file)).catch(() => undefined);
-    res.json({
-      valid: actual?.sha256 === rec.sha256 && actual?.size === rec.size,
-      storedSha256: rec.sha256,
-      sha256: actual?.sha256 ?? null,
-      size: actual?.size ?? null,
-      storedSize: rec.size,
-    });
+    res.json(await verifyRecordingFile(path.join(ctx.config.recordingsDir, rec.file), { sha256: rec.sha256, ...(rec.size !== undefined ? { size: rec.size } : {}) }));
   });
   return router;
 }

@@ -3,6 +3,7 @@ import { get, post } from '../../api/http.js';
 import type { Recording } from '../../api/types.js';
 import { ErrorBox, formatBytes, useLoad } from '../../components/common.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { Link } from '../../router.js';
 
 /**
  * A <video src> cannot carry the Authorization header, and a long recording
@@ -45,6 +46,13 @@ export function Recordings({ caseId, version }: { caseId: string; version: numbe
   return (
     <section aria-labelledby="recordings-title" data-testid="recordings">
       <h2 id="recordings-title">{t('recordings.title')}</h2>
+      {[...new Set(data.recordings.map((r) => r.hearingId))].map((hearingId) => (
+        <p key={hearingId} className="playback-link">
+          <Link href={`/hearings/${hearingId}/playback`} data-testid="playback-link">
+            {t('recordings.playTogether', { at: dateTime(data.recordings.find((r) => r.hearingId === hearingId)?.startedAt ?? '') })}
+          </Link>
+        </p>
+      ))}
       <ul className="recording-list">
         {data.recordings.map((r) => (
           <li key={r.id} className="card">
