@@ -3,25 +3,20 @@
  *  - OCR throughput: pages per minute on one core (a pool of one child, image-only pages at 200 dpi);
  *  - filing acknowledgement p50/p95 while 4 filings of 10 scanned pages are being reviewed;
  *  - character accuracy on 50 generated pages of printed Chinese, scanned with noise, a rotation
- *    of 1-3 degrees and JPEG compression (ffmpeg);
+ *    of 1-3 degrees and JPEG compression (ffmpeg, reviewDocs.rescan);
  *  - field accuracy (name, ID number, validity) on 20 synthetic ID cards with valid check digits.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { readDocument } from '../../server/review/documentReader.js';
 import { readIdCard } from '../../server/review/idCardReader.js';
 import { OcrPool } from '../../server/review/ocrPool.js';
 import type { ApiClient} from '../support/api.js';
 import { registerParty, sampleFiles, seedAndLoginClerk } from '../support/api.js';
-import { COURT_SENTENCES as SENTENCES, idCardPng, idNumberFor, imagePdf, rasterize, textPdf } from '../support/reviewDocs.js';
+import { COURT_SENTENCES as SENTENCES, idCardPng, idNumberFor, imagePdf, rasterize, rescan, textPdf } from '../support/reviewDocs.js';
 import { startTestServer } from '../support/server.js';
 import { percentile, progress, round, type BenchReport } from './common.js';
 
-const run = promisify(execFile);
 
 
 function pageText(seed: number): string[] {
@@ -44,18 +39,6 @@ function editDistance(a: string, b: string): number {
 
 const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}]/gu, '');
 
-/** A scan: rotated by `degrees`, grain noise, JPEG at quality scale 8 (ffmpeg's 2-31, lower is better). */
-async function degrade(png: Buffer, degrees: number): Promise<Buffer> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'microcourt-bench-'));
-  try {
-    await fs.writeFile(path.join(dir, 'in.png'), png);
-    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in.png'), '-vf', `rotate=${degrees}*PI/180:fillcolor=white,noise=alls=20:allf=u`, '-q:v', '8', path.join(dir, 'out.jpg')]);
-    return await fs.readFile(path.join(dir, 'out.jpg'));
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function throughput(pool: OcrPool, pages: Buffer): Promise<{ pages: number; seconds: number }> {
   const started = Date.now();
   const reading = await readDocument(pool, pages, 'application/pdf', { maxPages: 100 });
@@ -69,7 +52,7 @@ async function characterAccuracy(pool: OcrPool, count: number): Promise<{ accura
   for (let i = 0; i < count; i++) {
     const truth = pageText(i);
     const [png] = await rasterize(await textPdf([truth], 14), 200);
-    const scan = await degrade(png!, 1 + (i % 3) * (i % 2 === 0 ? 1 : -1));
+    const scan = await rescan(png!, { degrees: 1 + (i % 3) * (i % 2 === 0 ? 1 : -1) });
     const read = await readDocument(pool, scan, 'image/jpeg', { maxPages: 1 });
     const want = plain(truth.join(''));
     const got = plain(read.pages[0]?.text ?? '');
