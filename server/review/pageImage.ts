@@ -153,7 +153,11 @@ export function pageHash(img: GreyImage): string {
   const { w, h } = workingSize(region);
   const m = new RegionMeasure(img, region, w, h);
   m.addRows(region.height);
-  return signatureOf(m.cells(), w, h, paperLevel(m.histogram));
+  const steps = signatureOf(m.cells(), w, h, paperLevel(m.histogram));
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /** The ink cells of the page: position and weight. */
@@ -163,7 +167,12 @@ interface Ink {
   weight: Float64Array;
 }
 
-function signatureOf(cells: Float64Array, w: number, h: number, paper: number): string {
+/**
+ * The signature in steps of a few milliseconds each: it runs in the server's process, so
+ * measurePage() lets the event loop turn between steps (a filing waiting is answered), and
+ * pageHash() runs them straight through. One computation either way.
+ */
+function* signatureOf(cells: Float64Array, w: number, h: number, paper: number): Generator<void, string> {
   let n = 0;
   for (const c of cells) if (paper - c > INK_FLOOR) n++;
   const ink: Ink = { x: new Float64Array(n), y: new Float64Array(n), weight: new Float64Array(n) };
@@ -178,7 +187,12 @@ function signatureOf(cells: Float64Array, w: number, h: number, paper: number): 
       }
     }
   }
-  const angle = skewOf(ink, w, h);
+  yield;
+  const skew = new SkewSearch(ink, w, h);
+  const coarse = skew.best(-SKEW_MAX, SKEW_MAX, SKEW_COARSE);
+  yield;
+  const angle = (skew.best(coarse - SKEW_COARSE, coarse + SKEW_COARSE, SKEW_STEP) * Math.PI) / 180;
+  yield;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   // Turned back: along a line of print, v is constant.
@@ -186,6 +200,7 @@ function signatureOf(cells: Float64Array, w: number, h: number, paper: number): 
   const v = ink.y.map((y, k) => y * cos - ink.x[k]! * sin);
   const [u0, u1] = massRange(u, ink.weight);
   const [v0, v1] = massRange(v, ink.weight);
+  yield;
   const grid = new Float64Array(GRID * GRID);
   for (let k = 0; k < n; k++) {
     splat(grid, ((u[k]! - u0) / Math.max(1e-9, u1 - u0)) * (GRID - 1), ((v[k]! - v0) / Math.max(1e-9, v1 - v0)) * (GRID - 1), ink.weight[k]!);
@@ -203,35 +218,46 @@ function signatureOf(cells: Float64Array, w: number, h: number, paper: number): 
 }
 
 /**
- * The angle (radians) whose rows of ink pile up most sharply: the sum of squares of the row
- * profile is largest. Searched coarsely (SKEW_COARSE steps) and then finely around the best, as
- * the peak of a page of print is a degree or two wide.
+ * The skew of the print: the angle whose rows of ink pile up most sharply (the sum of squares of
+ * the row profile is largest). Searched coarsely (SKEW_COARSE steps) and then finely around the
+ * best, as the peak of a page of print is a degree or two wide.
  */
-function skewOf(ink: Ink, w: number, h: number): number {
-  const offset = Math.ceil(w * Math.tan(((SKEW_MAX + SKEW_COARSE) * Math.PI) / 180)) + 1;
-  const profile = new Float64Array(h + 2 * offset + 1);
-  const sharpness = (degrees: number): number => {
-    const slope = Math.tan((degrees * Math.PI) / 180);
-    profile.fill(0);
-    for (let k = 0; k < ink.x.length; k++) profile[Math.round(ink.y[k]! - ink.x[k]! * slope) + offset]! += ink.weight[k]!;
-    let score = 0;
-    for (const p of profile) score += p * p;
-    return score;
-  };
-  const bestOf = (from: number, to: number, step: number): number => {
+class SkewSearch {
+  private readonly offset: number;
+  private readonly profile: Float64Array;
+
+  constructor(
+    private readonly ink: Ink,
+    w: number,
+    h: number,
+  ) {
+    this.offset = Math.ceil(w * Math.tan(((SKEW_MAX + SKEW_COARSE) * Math.PI) / 180)) + 1;
+    this.profile = new Float64Array(h + 2 * this.offset + 1);
+  }
+
+  /** The sharpest angle (degrees) from `from` to `to` by `step`. */
+  best(from: number, to: number, step: number): number {
     let best = from;
     let bestScore = -1;
     for (let i = 0; from + i * step <= to + 1e-9; i++) {
-      const score = sharpness(from + i * step);
+      const score = this.sharpness(from + i * step);
       if (score > bestScore) {
         bestScore = score;
         best = from + i * step;
       }
     }
     return best;
-  };
-  const coarse = bestOf(-SKEW_MAX, SKEW_MAX, SKEW_COARSE);
-  return (bestOf(coarse - SKEW_COARSE, coarse + SKEW_COARSE, SKEW_STEP) * Math.PI) / 180;
+  }
+
+  private sharpness(degrees: number): number {
+    const { ink, profile, offset } = this;
+    const slope = Math.tan((degrees * Math.PI) / 180);
+    profile.fill(0);
+    for (let k = 0; k < ink.x.length; k++) profile[Math.round(ink.y[k]! - ink.x[k]! * slope) + offset]! += ink.weight[k]!;
+    let score = 0;
+    for (const p of profile) score += p * p;
+    return score;
+  }
 }
 
 /** Where the ink starts and ends along one axis, MASS_TRIM of it left out at each end. */
@@ -337,7 +363,7 @@ const PIXELS_PER_BAND = 250_000;
 
 /**
  * The page's hash and ink in one pass, a band of rows at a time with a turn of the event loop
- * between bands, so a request that arrives while a page is measured (a filing) is answered within
+ * between bands and between the signature's steps, so a request that arrives while a page is measured (a filing) is answered within
  * a band's few milliseconds, not after the whole page.
  */
 export async function measurePage(img: GreyImage): Promise<{ hash: string; ink: number }> {
@@ -347,10 +373,20 @@ export async function measurePage(img: GreyImage): Promise<{ hash: string; ink: 
   const rows = Math.max(1, Math.floor(PIXELS_PER_BAND / m.region.width));
   for (;;) {
     m.addRows(rows);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turn();
     if (m.done) break;
   }
-  return { hash: signatureOf(m.cells(), w, h, paperLevel(m.histogram)), ink: inkOf(m.histogram) };
+  const steps = signatureOf(m.cells(), w, h, paperLevel(m.histogram));
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return { hash: step.value, ink: inkOf(m.histogram) };
+    await turn();
+  }
+}
+
+/** One turn of the event loop: what waits (a request) goes first. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The image without `margin` (a share of each side) at each edge, as a region of it. */
