@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import PDFDocument from 'pdfkit';
 import { renderPdf } from '../../server/documents/pdf.js';
+import { parsePgm, type GreyImage } from '../../server/review/pageImage.js';
 import { idCheckCharacter } from '../../state-machines/rules/idNumber.js';
 
 const run = promisify(execFile);
@@ -116,6 +117,25 @@ export function rescan(png: Buffer, how: Rescan): Promise<Buffer> {
     const filters = [`rotate=${how.degrees}*PI/180:fillcolor=white`, `pad=iw+${dx}:ih+${dy}:${dx}:${dy}:white`, `crop=iw-${dx}:ih-${dy}:0:0`, 'noise=alls=20:allf=u'];
     await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in.png'), '-vf', filters.join(','), '-q:v', '8', path.join(dir, 'out.jpg')]);
     return fs.readFile(path.join(dir, 'out.jpg'));
+  });
+}
+
+/** Every page of a PDF as a grey image at `dpi`, as the review renders a page (pdftoppm). */
+export function greyPages(pdf: Buffer, dpi: number): Promise<GreyImage[]> {
+  return inTemp(async (dir) => {
+    await fs.writeFile(path.join(dir, 'in.pdf'), pdf);
+    await run('pdftoppm', ['-r', String(dpi), '-gray', path.join(dir, 'in.pdf'), path.join(dir, 'p')]);
+    const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.pgm')).sort();
+    return Promise.all(names.map(async (n) => parsePgm(await fs.readFile(path.join(dir, n)))!));
+  });
+}
+
+/** A photo or scan turned grey the way the review opens one (ffmpeg, no side over 2400 px). */
+export function greyImage(photo: Buffer): Promise<GreyImage> {
+  return inTemp(async (dir) => {
+    await fs.writeFile(path.join(dir, 'in'), photo);
+    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in'), '-frames:v', '1', '-vf', "scale='min(2400,iw)':-2:flags=area,format=gray", '-c:v', 'pgm', path.join(dir, 'out.pgm')]);
+    return parsePgm(await fs.readFile(path.join(dir, 'out.pgm')))!;
   });
 }
 

@@ -5,19 +5,12 @@
  * one; and a sheet scanned again (askew, shifted, grainy, JPEG) is found as the same page while
  * twenty-one different pages of one layout are not.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PageReading } from '../../../../protocol/review.js';
 import { BLANK_INK } from '../../../../server/review/documentReader.js';
 import { NEAR_BITS, readEvidence, type ReadDocument } from '../../../../server/review/evidenceReader.js';
-import { hammingDistance, inkRatio, measurePage, pageHash, parsePgm, type GreyImage } from '../../../../server/review/pageImage.js';
-import { COURT_SENTENCES, layoutPage, rasterize, rescan, textPdf } from '../../../support/reviewDocs.js';
-
-const run = promisify(execFile);
+import { hammingDistance, inkRatio, measurePage, pageHash, type GreyImage } from '../../../../server/review/pageImage.js';
+import { COURT_SENTENCES, greyImage, greyPages, layoutPage, rasterize, rescan, textPdf } from '../../../support/reviewDocs.js';
 
 // The first twelve, as these pages were first drawn.
 const LINES = COURT_SENTENCES.slice(0, 12);
@@ -25,41 +18,13 @@ const LINES = COURT_SENTENCES.slice(0, 12);
 /** Sheets of one layout: ten lines each, in a different order. */
 const sheet = (seed: number) => Array.from({ length: 10 }, (_, i) => LINES[(seed * 5 + i * 7) % LINES.length]!);
 
-async function inTemp<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'microcourt-hash-'));
-  try {
-    return await work(dir);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Every page of the PDF as a grey image at `dpi`, as the review renders pages. */
-function render(pdf: Buffer, dpi: number): Promise<GreyImage[]> {
-  return inTemp(async (dir) => {
-    await fs.writeFile(path.join(dir, 'in.pdf'), pdf);
-    await run('pdftoppm', ['-r', String(dpi), '-gray', path.join(dir, 'in.pdf'), path.join(dir, 'p')]);
-    const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.pgm')).sort();
-    return Promise.all(names.map(async (n) => parsePgm(await fs.readFile(path.join(dir, n)))!));
-  });
-}
-
-/** A photo or scan turned grey the way the review opens one (ffmpeg, no side over 2400 px). */
-function grey(jpeg: Buffer): Promise<GreyImage> {
-  return inTemp(async (dir) => {
-    await fs.writeFile(path.join(dir, 'in.jpg'), jpeg);
-    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in.jpg'), '-frames:v', '1', '-vf', "scale='min(2400,iw)':-2:flags=area,format=gray", '-c:v', 'pgm', path.join(dir, 'out.pgm')]);
-    return parsePgm(await fs.readFile(path.join(dir, 'out.pgm')))!;
-  });
-}
-
 describe('the ink and the hash of a page', () => {
   let sheets: GreyImage[];
   let blank: GreyImage;
 
   beforeAll(async () => {
-    sheets = await render(await textPdf([sheet(0), sheet(1), sheet(2), sheet(3)], 14), 100);
-    blank = (await render(await textPdf([[' ']]), 100))[0]!;
+    sheets = await greyPages(await textPdf([sheet(0), sheet(1), sheet(2), sheet(3)], 14), 100);
+    blank = (await greyPages(await textPdf([[' ']]), 100))[0]!;
   }, 60_000);
 
   it('finds almost no ink on a blank sheet and plenty on a printed one', () => {
@@ -68,7 +33,7 @@ describe('the ink and the hash of a page', () => {
   });
 
   it('measures band by band exactly as in one go', async () => {
-    const [big] = await render(await textPdf([sheet(5)], 14), 200);
+    const [big] = await greyPages(await textPdf([sheet(5)], 14), 200);
     const m = await measurePage(big!);
     expect(m.hash).toBe(pageHash(big!));
     expect(m.ink).toBe(inkRatio(big!));
@@ -89,10 +54,10 @@ describe('a page scanned again is the same page; different pages of one layout a
   beforeAll(async () => {
     const pdf = await textPdf(Array.from({ length: PAGES }, (_, i) => layoutPage(i)), 14);
     const pngs = await rasterize(pdf, 150);
-    printed = (await render(pdf, 150)).map(pageHash);
-    layer = (await render(pdf, 40)).map(pageHash);
+    printed = (await greyPages(pdf, 150)).map(pageHash);
+    layer = (await greyPages(pdf, 40)).map(pageHash);
     rescanned = [];
-    for (let i = 0; i < PAGES; i++) rescanned.push(pageHash(await grey(await rescan(pngs[i]!, rescanOf(i)))));
+    for (let i = 0; i < PAGES; i++) rescanned.push(pageHash(await greyImage(await rescan(pngs[i]!, rescanOf(i)))));
   }, 240_000);
 
   it('keeps a re-scan within NEAR_BITS of its page, whichever way the page was read', () => {
