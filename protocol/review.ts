@@ -17,7 +17,7 @@ export interface PageReading {
   text: string;
   /** OCR word confidence 0-100 (null for a text layer or a page with nothing on it). */
   confidence: number | null;
-  /** Perceptual hash (dHash, 256 bits as hex) of the page image; null when it could not be rendered. */
+  /** Perceptual hash of the page's print (deskewed, cropped to the ink, low DCT frequencies: 256 bits as hex); null when it could not be rendered. */
   hash: string | null;
   /** Share of the page that is ink; a blank page has almost none. */
   ink: number | null;

@@ -3,25 +3,25 @@
  *  - OCR throughput: pages per minute on one core (a pool of one child, image-only pages at 200 dpi);
  *  - filing acknowledgement p50/p95 while 4 filings of 10 scanned pages are being reviewed;
  *  - character accuracy on 50 generated pages of printed Chinese, scanned with noise, a rotation
- *    of 1-3 degrees and JPEG compression (ffmpeg);
- *  - field accuracy (name, ID number, validity) on 20 synthetic ID cards with valid check digits.
+ *    of 1-3 degrees and JPEG compression (ffmpeg, reviewDocs.rescan);
+ *  - field accuracy (name, ID number, validity) on 20 synthetic ID cards with valid check digits;
+ *  - near duplicates: the page-hash distance of 24 pages to their re-scans (1-3 degrees, shifted,
+ *    grain, JPEG; from a 200 dpi image and from a 40 dpi text-layer rendering) and between different
+ *    pages of one layout, against the duplicate line (NEAR_BITS).
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { readDocument } from '../../server/review/documentReader.js';
+import { NEAR_BITS } from '../../server/review/evidenceReader.js';
 import { readIdCard } from '../../server/review/idCardReader.js';
 import { OcrPool } from '../../server/review/ocrPool.js';
+import { hammingDistance, measurePage } from '../../server/review/pageImage.js';
 import type { ApiClient} from '../support/api.js';
 import { registerParty, sampleFiles, seedAndLoginClerk } from '../support/api.js';
-import { COURT_SENTENCES as SENTENCES, idCardPng, idNumberFor, imagePdf, rasterize, textPdf } from '../support/reviewDocs.js';
+import { COURT_SENTENCES as SENTENCES, greyImage, greyPages, idCardPng, idNumberFor, imagePdf, layoutPage, rasterize, rescan, textPdf } from '../support/reviewDocs.js';
 import { startTestServer } from '../support/server.js';
 import { percentile, progress, round, type BenchReport } from './common.js';
 
-const run = promisify(execFile);
 
 
 function pageText(seed: number): string[] {
@@ -44,18 +44,6 @@ function editDistance(a: string, b: string): number {
 
 const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}]/gu, '');
 
-/** A scan: rotated by `degrees`, grain noise, JPEG at quality scale 8 (ffmpeg's 2-31, lower is better). */
-async function degrade(png: Buffer, degrees: number): Promise<Buffer> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'microcourt-bench-'));
-  try {
-    await fs.writeFile(path.join(dir, 'in.png'), png);
-    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in.png'), '-vf', `rotate=${degrees}*PI/180:fillcolor=white,noise=alls=20:allf=u`, '-q:v', '8', path.join(dir, 'out.jpg')]);
-    return await fs.readFile(path.join(dir, 'out.jpg'));
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function throughput(pool: OcrPool, pages: Buffer): Promise<{ pages: number; seconds: number }> {
   const started = Date.now();
   const reading = await readDocument(pool, pages, 'application/pdf', { maxPages: 100 });
@@ -69,7 +57,7 @@ async function characterAccuracy(pool: OcrPool, count: number): Promise<{ accura
   for (let i = 0; i < count; i++) {
     const truth = pageText(i);
     const [png] = await rasterize(await textPdf([truth], 14), 200);
-    const scan = await degrade(png!, 1 + (i % 3) * (i % 2 === 0 ? 1 : -1));
+    const scan = await rescan(png!, { degrees: 1 + (i % 3) * (i % 2 === 0 ? 1 : -1) });
     const read = await readDocument(pool, scan, 'image/jpeg', { maxPages: 1 });
     const want = plain(truth.join(''));
     const got = plain(read.pages[0]?.text ?? '');
@@ -97,6 +85,46 @@ async function idCardAccuracy(pool: OcrPool, count: number): Promise<{ name: num
     if (card.validUntil?.value === validUntil.replace(/\./g, '-')) ok.validity++;
   }
   return { name: ok.name / count, number: ok.number / count, validity: ok.validity / count };
+}
+
+interface Spread {
+  n: number;
+  min: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+const spread = (values: number[]): Spread => ({ n: values.length, min: Math.min(...values), p50: percentile(values, 50) ?? 0, p95: percentile(values, 95) ?? 0, max: Math.max(...values) });
+
+/** Hash distances: each page to its re-scan (same), and every two different pages (different). */
+async function duplicateDistances(count: number): Promise<{ same: Spread; different: Spread; hashMs: number }> {
+  const pdf = await textPdf(Array.from({ length: count }, (_, i) => layoutPage(i)), 14);
+  const pngs = await rasterize(pdf, 200);
+  let hashing = 0;
+  const hash = async (img: Parameters<typeof measurePage>[0]) => {
+    const t0 = performance.now();
+    const { hash: h } = await measurePage(img);
+    hashing += performance.now() - t0;
+    return h;
+  };
+  const printed: string[] = [];
+  for (const img of await greyPages(pdf, 200)) printed.push(await hash(img));
+  const layer: string[] = [];
+  for (const img of await greyPages(pdf, 40)) layer.push(await hash(img));
+  const again: string[] = [];
+  for (let i = 0; i < count; i++) {
+    again.push(await hash(await greyImage(await rescan(pngs[i]!, { degrees: [1, -2, 3, -1.5, 2.5, -3][i % 6]!, shiftX: 10 + (i % 4) * 10, shiftY: 5 + (i % 3) * 12 }))));
+  }
+  const same = again.flatMap((h, i) => [hammingDistance(printed[i]!, h), hammingDistance(layer[i]!, h)]);
+  const different: number[] = [];
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < count; j++) {
+      if (i !== j) different.push(hammingDistance(again[i]!, printed[j]!));
+      if (i < j) different.push(hammingDistance(printed[i]!, printed[j]!));
+    }
+  }
+  return { same: spread(same), different: spread(different), hashMs: hashing / (3 * count) };
 }
 
 interface AckFigures {
@@ -177,10 +205,14 @@ export async function reviewBench(): Promise<BenchReport> {
     progress(`review: character accuracy ${round(acc.accuracy * 100, 2)} %, worst page ${round(acc.worst * 100, 1)} %`);
     progress('review: ID card fields on 20 synthetic cards');
     const id = await idCardAccuracy(pool, 20);
+    progress('review: page-hash distances on 24 pages of one layout and their re-scans');
+    const dup = await duplicateDistances(24);
+    const show = (d: Spread) => `min ${d.min}, p50 ${d.p50}, p95 ${d.p95}, max ${d.max} (n ${d.n})`;
+    progress(`review: re-scan ${show(dup.same)}; different pages ${show(dup.different)}; duplicate line ${NEAR_BITS} bits; ${round(dup.hashMs)} ms a page`);
     const perMinute = (t.pages / t.seconds) * 60;
     return {
       name: 'review',
-      data: { pagesPerMinutePerCore: round(perMinute), ackP50Ms: round(ack.p50), ackP95Ms: round(ack.p95), ackMaxMs: round(ack.max), ackQuietP95Ms: round(ack.quietP95), loopDelayP95Ms: round(ack.loopDelayP95), loopDelayMaxMs: round(ack.loopDelayMax), loadAverage: round(ack.loadAverage, 2), reviewSeconds: round(ack.reviewSeconds), characterAccuracy: round(acc.accuracy * 100, 2), worstPage: round(acc.worst * 100, 1), idCard: id },
+      data: { pagesPerMinutePerCore: round(perMinute), ackP50Ms: round(ack.p50), ackP95Ms: round(ack.p95), ackMaxMs: round(ack.max), ackQuietP95Ms: round(ack.quietP95), loopDelayP95Ms: round(ack.loopDelayP95), loopDelayMaxMs: round(ack.loopDelayMax), loadAverage: round(ack.loadAverage, 2), reviewSeconds: round(ack.reviewSeconds), duplicates: { ...dup, nearBits: NEAR_BITS }, characterAccuracy: round(acc.accuracy * 100, 2), worstPage: round(acc.worst * 100, 1), idCard: id },
       tables: [
         { title: 'OCR (tesseract 5 chi_sim, one child process)', columns: ['pages', 'seconds', 'pages/min/core'], rows: [[t.pages, round(t.seconds) ?? 0, round(perMinute) ?? 0]] },
         { title: 'Filing acknowledgement while 4 x 10 pages are reviewed', columns: ['p50 ms', 'p95 ms', 'max ms', 'all reviews done (s)'], rows: [[round(ack.p50) ?? 0, round(ack.p95) ?? 0, round(ack.max) ?? 0, round(ack.reviewSeconds) ?? 0]] },
@@ -188,6 +220,14 @@ export async function reviewBench(): Promise<BenchReport> {
           title: 'Where the ack time goes',
           columns: ['quiet ack p50 ms', 'quiet ack p95 ms', 'event-loop delay p95 ms', 'event-loop delay max ms', 'load average (1 min)'],
           rows: [[round(ack.quietP50) ?? 0, round(ack.quietP95) ?? 0, round(ack.loopDelayP95) ?? 0, round(ack.loopDelayMax) ?? 0, round(ack.loadAverage, 2) ?? 0]],
+        },
+        {
+          title: `Page-hash distance (bits of 256; a duplicate at <= ${NEAR_BITS})`,
+          columns: ['pairs', 'n', 'min', 'p50', 'p95', 'max'],
+          rows: [
+            ['page and its re-scan', dup.same.n, dup.same.min, dup.same.p50, dup.same.p95, dup.same.max],
+            ['different pages, one layout', dup.different.n, dup.different.min, dup.different.p50, dup.different.p95, dup.different.max],
+          ],
         },
         { title: 'Accuracy', columns: ['characters (50 pages)', 'worst page', 'ID name', 'ID number', 'ID validity'], rows: [[`${round(acc.accuracy * 100, 2)} %`, `${round(acc.worst * 100, 1)} %`, `${id.name * 100} %`, `${id.number * 100} %`, `${id.validity * 100} %`]] },
       ],

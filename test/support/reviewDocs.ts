@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import PDFDocument from 'pdfkit';
 import { renderPdf } from '../../server/documents/pdf.js';
+import { parsePgm, type GreyImage } from '../../server/review/pageImage.js';
 import { idCheckCharacter } from '../../state-machines/rules/idNumber.js';
 
 const run = promisify(execFile);
@@ -52,6 +53,21 @@ export const COURT_SENTENCES = [
   '交通事故造成的损失由保险公司赔偿', '被告未按期支付货款构成违约', '请求判令解除双方之间的买卖合同',
 ];
 
+/**
+ * Ten of the court sentences in an order drawn from `seed`: pages of one layout (a title, nine
+ * lines) whose print differs, as the pages of a bundle of evidence do.
+ */
+export function layoutPage(seed: number): string[] {
+  const lines = [...COURT_SENTENCES];
+  let x = (seed * 2654435761 + 12345) % 2147483648;
+  for (let i = lines.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const j = x % (i + 1);
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  return lines.slice(0, 10);
+}
+
 /** A PDF with one page per entry of `pages`, each a list of lines; big print so a scan of it reads well. */
 export function textPdf(pages: string[][], size = 16): Promise<Buffer> {
   return renderPdf({ title: 'test', createdAt: '2026-01-05T00:00:00.000Z' }, (doc) => {
@@ -78,6 +94,48 @@ export function rasterize(pdf: Buffer, dpi = 150): Promise<Buffer[]> {
     await run('pdftoppm', ['-r', String(dpi), '-png', path.join(dir, 'in.pdf'), path.join(dir, 'p')]);
     const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.png')).sort();
     return Promise.all(names.map((n) => fs.readFile(path.join(dir, n))));
+  });
+}
+
+export interface Rescan {
+  /** Rotation, in degrees (a sheet laid slightly askew on the glass). */
+  degrees: number;
+  /** Where the sheet lies on the glass, in pixels right and down. */
+  shiftX?: number;
+  shiftY?: number;
+}
+
+/**
+ * The same sheet scanned again, as a JPEG: rotated, shifted, with grain noise and JPEG at quality
+ * scale 8 (ffmpeg's 2-31, lower is better).
+ */
+export function rescan(png: Buffer, how: Rescan): Promise<Buffer> {
+  return inTemp(async (dir) => {
+    await fs.writeFile(path.join(dir, 'in.png'), png);
+    const dx = Math.max(0, Math.round(how.shiftX ?? 0));
+    const dy = Math.max(0, Math.round(how.shiftY ?? 0));
+    const filters = [`rotate=${how.degrees}*PI/180:fillcolor=white`, `pad=iw+${dx}:ih+${dy}:${dx}:${dy}:white`, `crop=iw-${dx}:ih-${dy}:0:0`, 'noise=alls=20:allf=u'];
+    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in.png'), '-vf', filters.join(','), '-q:v', '8', path.join(dir, 'out.jpg')]);
+    return fs.readFile(path.join(dir, 'out.jpg'));
+  });
+}
+
+/** Every page of a PDF as a grey image at `dpi`, as the review renders a page (pdftoppm). */
+export function greyPages(pdf: Buffer, dpi: number): Promise<GreyImage[]> {
+  return inTemp(async (dir) => {
+    await fs.writeFile(path.join(dir, 'in.pdf'), pdf);
+    await run('pdftoppm', ['-r', String(dpi), '-gray', path.join(dir, 'in.pdf'), path.join(dir, 'p')]);
+    const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.pgm')).sort();
+    return Promise.all(names.map(async (n) => parsePgm(await fs.readFile(path.join(dir, n)))!));
+  });
+}
+
+/** A photo or scan turned grey the way the review opens one (ffmpeg, no side over 2400 px). */
+export function greyImage(photo: Buffer): Promise<GreyImage> {
+  return inTemp(async (dir) => {
+    await fs.writeFile(path.join(dir, 'in'), photo);
+    await run('ffmpeg', ['-v', 'error', '-i', path.join(dir, 'in'), '-frames:v', '1', '-vf', "scale='min(2400,iw)':-2:flags=area,format=gray", '-c:v', 'pgm', path.join(dir, 'out.pgm')]);
+    return parsePgm(await fs.readFile(path.join(dir, 'out.pgm')))!;
   });
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewView } from '../../../protocol/review.js';
 import { DEMO_PASSWORD } from '../../../server/seedData.js';
 import { ApiClient, login, registerParty, seedAndLoginClerk, validIdNumber } from '../../support/api.js';
-import { complaintLines, idCardPng, imagePdf, rasterize, textPdf } from '../../support/reviewDocs.js';
+import { complaintLines, idCardPng, imagePdf, layoutPage, rasterize, rescan, textPdf } from '../../support/reviewDocs.js';
 import { restartTestServer, startTestServer, type TestServer } from '../../support/server.js';
 
 interface CaseBody {
@@ -121,6 +121,21 @@ describe('the reading review reads the papers', () => {
     const image = await clerk.raw(`/api/cases/${res.body.id}/review/pages/${review.documents[2]!.documentId}/2`);
     expect(image.status).toBe(200);
     expect(image.headers.get('content-type')).toBe('image/png');
+  }, 200_000);
+
+  it('reports a page filed again as a fresh scan (askew, shifted, grainy, JPEG) as a duplicate, and not a different page of the same layout', async () => {
+    const [first, second] = await rasterize(await textPdf([layoutPage(1), layoutPage(2)], 14), 150);
+    const again = await rescan(first!, { degrees: 2, shiftX: 30, shiftY: 20 });
+    const res = await party.postForm<{ id: string }>('/api/cases', filing('12345.60'), [
+      { field: 'complaint', filename: '起诉状.pdf', bytes: await textPdf([complaintLines({ plaintiff: '张三', defendants: ['李四'], amount: '12,345.60' })]) },
+      { field: 'idProof', filename: '身份证.png', bytes: await idCardPng({ name: '张三', idNumber: validIdNumber(101) }) },
+      { field: 'evidence', filename: '证据一.pdf', bytes: await imagePdf([first!, second!]) },
+      { field: 'evidence', filename: '证据二.jpg', bytes: again },
+    ]);
+    expect(res.status).toBe(201);
+    const review = await reviewOf(party, res.body.id);
+    expect(review.findings.map((f) => [f.code, f.location?.filename, f.location?.page])).toEqual([['EVIDENCE_DUPLICATE_PAGE', '证据二.jpg', 1]]);
+    expect(review.findings[0]?.message).toContain('证据一.pdf');
   }, 200_000);
 
   it('dockets a clean filing at once where the court turned automatic docketing on, and lets staff reverse it', async () => {
