@@ -20,6 +20,7 @@ import type {
   RoomName,
   TransportInfo,
 } from '../../protocol/hearing.js';
+import { KeyFrameCache, TrackFeed } from './keyFrames.js';
 import {
   WeriftRecvTransport,
   WeriftSendTransport,
@@ -40,6 +41,8 @@ export interface RtpSource {
   readonly kind: MediaKind;
   subscribe(onPacket: (packet: Buffer) => void): () => void;
   stop(): Promise<void>;
+  /** Video: the packets of the latest complete key frame, re-sent when a receiver asks for one. */
+  keyFrame?(): Buffer[] | undefined;
 }
 
 export interface FfmpegRtpSourceOptions {
@@ -78,6 +81,7 @@ export class FfmpegRtpSource implements RtpSource {
   private stderr = '';
   /** RTP packets received from ffmpeg so far. */
   packets = 0;
+  private readonly keyFrames = new KeyFrameCache();
 
   private constructor(
     readonly kind: MediaKind,
@@ -134,7 +138,12 @@ export class FfmpegRtpSource implements RtpSource {
     const pt = msg[1]!;
     if (pt >= 192 && pt <= 223) return; // RTCP (SR/RR/SDES/BYE/APP)
     this.packets++;
+    if (this.kind === 'video') this.keyFrames.add(msg);
     for (const s of this.subscribers) s(msg);
+  }
+
+  keyFrame(): Buffer[] | undefined {
+    return this.kind === 'video' ? this.keyFrames.keyFrame() : undefined;
   }
 
   private firstPacket(timeoutMs: number): Promise<void> {
@@ -257,6 +266,10 @@ export interface ProducerPackets {
   bytes: number;
 }
 
+/** RTCP payload-specific feedback (PT 206) that asks the sender for a key frame: PLI (FMT 1, RFC 4585) and FIR (FMT 4, RFC 5104). */
+const PAYLOAD_SPECIFIC_FEEDBACK = 206;
+const KEY_FRAME_REQUESTS = new Set([1, 4]);
+
 const MEDIA_STATUSES = new Set<ParticipantView['status']>(['admitted', 'inCaucus']);
 
 function toRemote(info: TransportInfo): RemoteTransportParams {
@@ -293,6 +306,8 @@ export class WeriftParticipant {
   private readonly myProducerIds = new Set<string>();
   private readonly stats = new Map<string, ProducerPackets>();
   private closing: Promise<void> | undefined;
+  /** Key-frame requests (PLI/FIR) from the SFU answered by re-sending the latest key frame. */
+  keyFramesAnswered = 0;
   /**
    * performance.now() of the steps of the latest media setup, for the join benchmark's
    * breakdown: setup (transports known), sendConnected / recvConnected (ICE+DTLS up),
@@ -637,9 +652,24 @@ export class WeriftParticipant {
       rtpParameters: local.rtpParameters,
     });
     this.myProducerIds.add(producerId);
-    const unsubscribe = source.subscribe((packet) => {
+    const write = (packet: Buffer) => {
       if (!local.track.stopped) local.track.writeRtp(packet);
-    });
+    };
+    let unsubscribe: () => void;
+    if (source.keyFrame) {
+      // Like a browser's encoder: a key-frame request (PLI or FIR) is answered at once with a key frame.
+      const feed = new TrackFeed(write, () => source.keyFrame?.(), () => this.keyFramesAnswered++);
+      const unsubscribeSource = source.subscribe((packet) => feed.push(packet));
+      const rtcp = local.transceiver.sender.onRtcp.subscribe((packet) => {
+        if (packet.type === PAYLOAD_SPECIFIC_FEEDBACK && KEY_FRAME_REQUESTS.has(packet.feedback.count)) feed.request();
+      });
+      unsubscribe = () => {
+        unsubscribeSource();
+        rtcp.unSubscribe();
+      };
+    } else {
+      unsubscribe = source.subscribe(write);
+    }
     session.producers.set(kind, { producerId, local, unsubscribe });
   }
 

@@ -59,6 +59,7 @@ describe('fast join: one setup request, consumers in batches', () => {
 
   it('once admitted, one media:setup and one media:consumeMany bring both sides\' audio and video', async () => {
     await admit(judge, plaintiff, fx.ids.plaintiff);
+    const answeredBefore = judge.keyFramesAnswered;
     await plaintiff.joinMedia();
     expect(plaintiff.mediaRoom).toBe('joint');
     // The plaintiff asked for setup, produce and a batch; never a transport or a consumer one by one.
@@ -66,6 +67,8 @@ describe('fast join: one setup request, consumers in batches', () => {
     await flowing(plaintiff, fx.ids.judge, 'video');
     await flowing(judge, fx.ids.plaintiff, 'audio');
     await flowing(judge, fx.ids.plaintiff, 'video');
+    // Resuming the plaintiff's video consumer asked the judge's sender for a key frame, and it answered at once.
+    expect(judge.keyFramesAnswered).toBeGreaterThan(answeredBefore);
   });
 
   it('a participant on the older messages and one on the new ones see each other', async () => {
