@@ -853,7 +853,8 @@ export async function capacityBench(): Promise<BenchReport> {
         cap?.cpuUsPerPacket ?? 0,
         cap?.lossPct ?? 0,
         r.stopReason,
-        `${r.consumersAtLimit}${r.limitedBy === 'cpu' ? ' (interpolated)' : r.limitedBy === 'extrapolated' ? ' (extrapolated)' : ''}`,
+        // No clean step at all (every reading lossy or off pace): nothing to interpolate or extrapolate from.
+        cap ? `${r.consumersAtLimit}${r.limitedBy === 'cpu' ? ' (interpolated)' : r.limitedBy === 'extrapolated' ? ' (extrapolated)' : ''}` : 'not measured',
         r.fit?.consumersAtLimit ?? '-',
         `${r.creation.perS} (${r.creation.lastStepPerS})`,
       ];
