@@ -124,6 +124,21 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     };
   }
 
+  /**
+   * Both transports of a joining peer at once (media:setup): created in parallel,
+   * so a join costs one worker round trip instead of two. All or nothing: if
+   * one fails, the other is closed again.
+   */
+  async createTransportPair(peerId: string): Promise<{ send: TransportParams; recv: TransportParams }> {
+    if (this.peer(peerId).transports.size + 2 > PEER_MEDIA_LIMITS.transports) {
+      throw new MediaRoomError('TOO_MANY_TRANSPORTS', `At most ${PEER_MEDIA_LIMITS.transports} media connections per participant; set up media again instead.`);
+    }
+    const [send, recv] = await Promise.allSettled([this.createTransport(peerId, 'send'), this.createTransport(peerId, 'recv')]);
+    if (send.status === 'fulfilled' && recv.status === 'fulfilled') return { send: send.value, recv: recv.value };
+    for (const r of [send, recv]) if (r.status === 'fulfilled') this.peers.get(peerId)?.transports.get(r.value.id)?.close();
+    throw send.status === 'rejected' ? send.reason : (recv as PromiseRejectedResult).reason;
+  }
+
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     await this.transport(peerId, transportId).connect({ dtlsParameters });
   }
@@ -173,6 +188,63 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       this.emit('consumerClosed', peerId, consumer.id);
     });
     return consumer;
+  }
+
+  /**
+   * Consumers of many producers in one go (media:consumeMany), created in
+   * parallel. `producerIds` omitted means every producer of the room but the
+   * peer's own. A producer this peer already consumes is not consumed twice, so
+   * the request can be repeated safely. A producer that went away meanwhile, or
+   * one the device cannot play, is reported in `skipped` rather than failing
+   * the join; any other failure closes what this call created.
+   */
+  async consumeMany(
+    peerId: string,
+    transportId: string,
+    producerIds: string[] | undefined,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<{ consumers: types.Consumer[]; skipped: { producerId: string; code: MediaRoomError['code'] }[] }> {
+    this.transport(peerId, transportId);
+    const media = this.peer(peerId);
+    const already = new Set([...media.consumers.values()].map((c) => c.producerId));
+    const wanted = [...new Set(producerIds ?? this.producers().filter((p) => p.peerId !== peerId).map((p) => p.producerId))].filter((id) => !already.has(id));
+    if (media.consumers.size + wanted.length > PEER_MEDIA_LIMITS.consumers) {
+      throw new MediaRoomError('TOO_MANY_CONSUMERS', `At most ${PEER_MEDIA_LIMITS.consumers} incoming streams per participant.`);
+    }
+    const results = await Promise.allSettled(wanted.map((producerId) => this.consume(peerId, transportId, producerId, rtpCapabilities)));
+    const consumers: types.Consumer[] = [];
+    const skipped: { producerId: string; code: MediaRoomError['code'] }[] = [];
+    let failure: unknown;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') consumers.push(r.value);
+      else if (r.reason instanceof MediaRoomError && (r.reason.code === 'PRODUCER_NOT_FOUND' || r.reason.code === 'CANNOT_CONSUME')) {
+        skipped.push({ producerId: wanted[i]!, code: r.reason.code });
+      } else failure ??= r.reason;
+    });
+    if (failure !== undefined) {
+      for (const c of consumers) c.close();
+      throw failure;
+    }
+    return { consumers, skipped };
+  }
+
+  /**
+   * Resumes many consumers at once (media:resumeConsumers), each video one with
+   * a key frame request. Every id is checked first: an unknown one resumes none.
+   */
+  async resumeConsumers(peerId: string, consumerIds: string[]): Promise<void> {
+    const own = this.peers.get(peerId)?.consumers;
+    const consumers = consumerIds.map((id) => {
+      const consumer = own?.get(id);
+      if (!consumer) throw new MediaRoomError('CONSUMER_NOT_FOUND', 'That media stream is not being received.');
+      return consumer;
+    });
+    await Promise.all(
+      consumers.map(async (consumer) => {
+        await consumer.resume();
+        if (consumer.kind === 'video') await consumer.requestKeyFrame().catch(() => undefined);
+      }),
+    );
   }
 
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {

@@ -67,6 +67,20 @@ export interface ConsumerInfo {
   rtpParameters: unknown;
 }
 
+/** The reply of media:setup: all a client needs to load its device and build both transports. */
+export interface MediaSetup {
+  rtpCapabilities: unknown;
+  room: RoomName;
+  send: TransportInfo;
+  recv: TransportInfo;
+}
+
+/** A producer media:consumeMany did not consume: PRODUCER_NOT_FOUND (it went away) or CANNOT_CONSUME (no common codec). */
+export interface SkippedProducer {
+  producerId: string;
+  code: string;
+}
+
 export interface ProducerAnnouncement {
   producerId: string;
   participantId: string;
@@ -83,6 +97,8 @@ const consumerRef = z.object({ consumerId: id }).strict();
 const producerRef = z.object({ producerId: id }).strict();
 // Bounded in depth and size by the server's check of the room's codecs (HearingSession.produce).
 const rtpParameters = z.record(z.string(), z.unknown());
+/** The most streams one batched request may name: a participant's consumer limit (media/mediaRoom.ts PEER_MEDIA_LIMITS). */
+export const MAX_BATCH = 120;
 const layer = z.number().int().min(0).max(3);
 
 const requestSchemas = {
@@ -94,6 +110,21 @@ const requestSchemas = {
   /** The consumer is created paused; the client resumes it once it is ready (media:resumeConsumer). */
   'media:consume': z.object({ transportId: id, producerId: id, rtpCapabilities: rtpCapabilitiesSchema }).strict(),
   'media:resumeConsumer': consumerRef,
+  /**
+   * The fast join, one request instead of three: the router's capabilities and
+   * both transports (send and receive), created in parallel.
+   */
+  'media:setup': empty,
+  /**
+   * Consumers of many producers at once (default: every producer of my room I do
+   * not consume yet), created paused like media:consume; resume them with
+   * media:resumeConsumers.
+   */
+  'media:consumeMany': z
+    .object({ transportId: id, rtpCapabilities: rtpCapabilitiesSchema, producerIds: z.array(id).min(1).max(MAX_BATCH).optional() })
+    .strict(),
+  /** Resumes many consumers at once; video ones start with a fresh key frame. */
+  'media:resumeConsumers': z.object({ consumerIds: z.array(id).min(1).max(MAX_BATCH) }).strict(),
   'media:pauseProducer': producerRef,
   'media:resumeProducer': producerRef,
   'media:setPreferredLayers': z.object({ consumerId: id, spatialLayer: layer, temporalLayer: layer.optional() }).strict(),
@@ -138,6 +169,9 @@ export interface HearingReplies {
   'media:produce': { producerId: string };
   'media:consume': ConsumerInfo;
   'media:resumeConsumer': Empty;
+  'media:setup': MediaSetup;
+  'media:consumeMany': { consumers: ConsumerInfo[]; skipped: SkippedProducer[] };
+  'media:resumeConsumers': Empty;
   'media:pauseProducer': Empty;
   'media:resumeProducer': Empty;
   'media:setPreferredLayers': Empty;

@@ -111,6 +111,23 @@ export function attachHearingNamespace(io: Server, sessions: HearingSessions, jw
         const consumer = await (await joined().mediaRoom(userId)).consume(userId, transportId, producerId, rtpCapabilities as unknown as types.RtpCapabilities);
         return { consumerId: consumer.id, producerId, participantId: String(consumer.appData.producerPeerId), kind: consumer.kind, rtpParameters: consumer.rtpParameters };
       },
+      'media:setup': async () => {
+        const room = await joined().mediaRoom(userId);
+        const { send, recv } = await room.createTransportPair(userId);
+        return { rtpCapabilities: room.rtpCapabilities, room: roomOf(room.name), send, recv };
+      },
+      'media:consumeMany': async ({ transportId, producerIds, rtpCapabilities }) => {
+        const room = await joined().mediaRoom(userId);
+        const { consumers, skipped } = await room.consumeMany(userId, transportId, producerIds, rtpCapabilities as unknown as types.RtpCapabilities);
+        return {
+          consumers: consumers.map((c) => ({ consumerId: c.id, producerId: c.producerId, participantId: String(c.appData.producerPeerId), kind: c.kind, rtpParameters: c.rtpParameters })),
+          skipped,
+        };
+      },
+      'media:resumeConsumers': async ({ consumerIds }) => {
+        await (await joined().mediaRoom(userId)).resumeConsumers(userId, consumerIds);
+        return {};
+      },
       'media:resumeConsumer': async ({ consumerId }) => {
         await (await joined().mediaRoom(userId)).resumeConsumer(userId, consumerId);
         return {};

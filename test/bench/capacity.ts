@@ -41,8 +41,23 @@ const MIN_STEP_RECEIVERS = 4;
 const MAX_RECEIVERS = 700;
 const SETTLE_MS = 2_000;
 const MEASURE_MS = 3_000;
-/** Stepping stops after this long in each of the four runs. */
+/** Stepping stops after this long in each of the four runs (less when the whole budget is short). */
 const RUN_BUDGET_MS = 45_000;
+/**
+ * The whole benchmark ends within this many seconds on any machine (default 10 min,
+ * BENCH_CAPACITY_BUDGET_S to change): every wait on the worker is bounded, each
+ * step's size is bounded by the consumer-creation rate measured so far, and the
+ * phases get shares of what is left.
+ */
+const DEFAULT_BUDGET_S = 600;
+/** The largest step: at most this many new receivers, whatever the CPU estimate says. */
+const MAX_STEP_RECEIVERS = 60;
+/** A step may spend at most this long creating its consumers (at the creation rate measured so far). */
+const STEP_CREATE_MS = 8_000;
+/** A worker request (stats, a transport, a consumer) not answered by then counts as an unresponsive worker. */
+const WORKER_ANSWER_MS = 5_000;
+/** Kept back from every phase's deadline for closing rigs (ffmpeg, workers). */
+const CLOSE_RESERVE_MS = 8_000;
 /** Past 60 % CPU the next step aims straight at this, so that one step lands above the limit to interpolate. */
 const OVERSHOOT_PCT = 92;
 /** The equal-load comparison: ours and bare alternately, this many fresh workers each, at this share of the bare capacity. */
@@ -291,6 +306,8 @@ interface Reading {
   /** Kernel UDP receive-buffer drops over the window (machine-wide). */
   udpRcvbufErrors: number;
   load1: number;
+  /** Consumers created per second while adding this step's receivers (0 for a repeated reading). */
+  createdPerS: number;
 }
 
 function udpRcvbufErrors(): number {
@@ -315,6 +332,10 @@ interface Run {
   consumersAtLimit: number;
   limitedBy: 'cpu' | 'loss' | 'extrapolated';
   fit: CpuFit | undefined;
+  /** Consumer creation over the whole run, and in its last step (the most loaded one). */
+  creation: { consumers: number; seconds: number; perS: number; lastStepPerS: number };
+  /** How long this run was allowed to step (RUN_BUDGET_MS or the share of the budget left). */
+  budgetMs: number;
 }
 
 /** Least-squares line through the steps without loss: worker CPU % = fixedPct + perConsumerPct x consumers. */
@@ -348,6 +369,32 @@ function fitCpu(readings: Reading[]): CpuFit | undefined {
 const atCpuLimit = (r: Reading) => Math.round((r.consumers * CPU_LIMIT_PCT) / Math.max(r.cpuPct, 1));
 
 const pct = (part: number, whole: number) => (whole > 0 ? Math.max(0, (part / whole) * 100) : 0);
+
+/** A worker that stopped answering in time: the step (or the run) ends there instead of waiting on it. */
+class WorkerTimeout extends Error {}
+
+/**
+ * Waits for a worker request at most until `deadline` (and WORKER_ANSWER_MS): a
+ * saturated worker may take minutes to answer, and the benchmark must end on
+ * time. A request left behind completes or fails on its own; closing the rig
+ * closes the worker.
+ */
+function bounded<T>(what: string, request: Promise<T>, deadline = Number.POSITIVE_INFINITY): Promise<T> {
+  const ms = Math.max(0, Math.min(WORKER_ANSWER_MS, deadline - performance.now()));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WorkerTimeout(`${what}: no answer from the worker in ${Math.round(ms)} ms`)), ms);
+  });
+  request.catch(() => undefined);
+  return Promise.race([request, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Consumers created per second of creating them. */
+interface CreationRate {
+  consumers: number;
+  ms: number;
+}
+const ratePerS = (r: CreationRate) => (r.ms > 0 ? r.consumers / (r.ms / 1000) : 0);
 
 /** One SFU under load: its ffmpeg speakers, its receivers and their sinks. */
 class Rig {
@@ -398,7 +445,7 @@ class Rig {
     let audio = 0;
     await Promise.all(
       this.producers.map(async (p) => {
-        for (const s of await p.getStats()) {
+        for (const s of await bounded('producer stats', p.getStats())) {
           packets += s.packetCount;
           lost += Math.max(0, s.packetsLost);
           // Sent, as far as the worker can tell: what arrived plus the gaps (a saturated worker loses packets, which is loss, not a slow sender).
@@ -413,28 +460,47 @@ class Rig {
   private async addReceiver(deadline: number): Promise<void> {
     // Taken before the first await: receivers are added 8 at a time.
     const index = this.nextReceiver++;
-    const transport = await this.sfu.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: this.srtp });
+    const transport = await bounded(
+      'createPlainTransport',
+      this.sfu.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: this.srtp }),
+      deadline,
+    );
     this.receivers.push(transport);
     const sink = this.sinks[index % SINKS]!;
-    await transport.connect({ ip: '127.0.0.1', port: sink.port, ...(this.srtp ? { srtpParameters: { cryptoSuite: SRTP_SUITE, keyBase64: srtpKey() } } : {}) });
+    await bounded('connect', transport.connect({ ip: '127.0.0.1', port: sink.port, ...(this.srtp ? { srtpParameters: { cryptoSuite: SRTP_SUITE, keyBase64: srtpKey() } } : {}) }), deadline);
     const own = index % SPEAKERS;
     for (const [s, speaker] of this.speakers.entries()) {
       if (s === own) continue;
       for (const producer of Object.values(speaker.producers)) {
         if (performance.now() > deadline) return;
-        await transport.consume({ producerId: producer.id, rtpCapabilities: this.sfu.router.rtpCapabilities });
+        await bounded('consume', transport.consume({ producerId: producer.id, rtpCapabilities: this.sfu.router.rtpCapabilities }), deadline);
         this.consumers++;
       }
     }
   }
 
-  /** False when `deadline` passed before all were added (a starved worker answers slowly). */
-  async addReceivers(count: number, deadline: number): Promise<boolean> {
-    for (let i = 0; i < count; i += 8) {
-      await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => this.addReceiver(deadline)));
-      if (performance.now() > deadline) return false;
+  /**
+   * Adds receivers until `count` are added or `deadline` passes (a starved worker
+   * answers slowly, or not at all). Returns whether all were added and how fast
+   * consumers were created.
+   */
+  async addReceivers(count: number, deadline: number): Promise<{ complete: boolean; rate: CreationRate }> {
+    const before = this.consumers;
+    const started = performance.now();
+    let complete = true;
+    try {
+      for (let i = 0; i < count; i += 8) {
+        await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => this.addReceiver(deadline)));
+        if (performance.now() > deadline) {
+          complete = false;
+          break;
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof WorkerTimeout)) throw err;
+      complete = false;
     }
-    return true;
+    return { complete, rate: { consumers: this.consumers - before, ms: performance.now() - started } };
   }
 
   async measure(): Promise<Reading> {
@@ -474,6 +540,7 @@ class Rig {
       sinkCpuPct: round(sinkCpuPct, 1) ?? 0,
       udpRcvbufErrors: b.drops - a.drops,
       load1: loadAverage()[0],
+      createdPerS: 0,
     };
   }
 
@@ -489,30 +556,61 @@ const describe = (r: Reading) =>
   `${r.consumers} consumers, worker CPU ${r.cpuPct}%, ${r.forwardedPps} pkt/s, ${r.cpuUsPerPacket} us/pkt, loss ${r.lossPct}% (in ${r.ingressLossPct}, out ${r.egressLossPct}${r.sinkLimited ? ', sinks saturated' : ''}), ` +
   `senders ${r.generatorRate}x, sinks CPU ${r.sinkCpuPct}%, load ${r.load1}`;
 
+/**
+ * Receivers the next step may add: at most MAX_STEP_RECEIVERS, and no more than
+ * the consumers the worker was last seen to create in STEP_CREATE_MS (or in the
+ * time left before the run must measure), so that no step can sit for minutes
+ * creating consumers on a saturated worker.
+ */
+function boundedStep(wanted: number, lastRate: CreationRate | undefined, runEnd: number): number {
+  let step = Math.min(wanted, MAX_STEP_RECEIVERS);
+  if (lastRate && lastRate.consumers > 0) {
+    const ms = Math.min(STEP_CREATE_MS, runEnd - performance.now() - SETTLE_MS - MEASURE_MS);
+    step = Math.min(step, Math.floor((ratePerS(lastRate) * Math.max(0, ms)) / 1000 / CONSUMERS_PER_RECEIVER));
+  }
+  return Math.max(MIN_STEP_RECEIVERS, step);
+}
+
 /** Add receivers step by step until the worker's CPU or the loss passes its limit (or time is up). */
-async function ramp(flavour: Flavour, srtp: boolean, clip: string): Promise<Run> {
+async function ramp(flavour: Flavour, srtp: boolean, clip: string, budgetMs: number): Promise<Run> {
   const rig = await Rig.start(flavour, srtp, clip);
   try {
     const readings: Reading[] = [];
-    const runEnd = performance.now() + RUN_BUDGET_MS;
+    const runEnd = performance.now() + budgetMs;
     let target = START_RECEIVERS;
     let stopReason = 'time budget';
     let lossy = 0;
+    const total: CreationRate = { consumers: 0, ms: 0 };
+    let lastRate: CreationRate | undefined;
     for (;;) {
-      if (!(await rig.addReceivers(target - rig.receiverCount, runEnd))) {
-        stopReason = 'time budget (adding consumers was slow)';
+      // A step creates its consumers before the run's last measurement must start, and within twice its creation allowance.
+      const stepDeadline = Math.min(runEnd - SETTLE_MS - MEASURE_MS, performance.now() + 2 * STEP_CREATE_MS);
+      const added = await rig.addReceivers(target - rig.receiverCount, stepDeadline);
+      total.consumers += added.rate.consumers;
+      total.ms += added.rate.ms;
+      lastRate = added.rate;
+      if (!added.complete) {
+        stopReason = `time budget (adding consumers was slow: ${round(ratePerS(added.rate), 1)} consumers/s)`;
         break;
       }
       await sleep(SETTLE_MS);
-      let r = await rig.measure();
-      // ffmpeg that was starved of CPU sends in bursts to catch up: measure such a step again (twice at most).
-      for (let retry = 0; retry < 2 && !r.generatorOk && performance.now() + MEASURE_MS < runEnd; retry++) {
-        progress(`capacity ${rig.label}: senders off pace (${r.generatorRate}x real time), measuring again`);
-        readings.push(r);
+      let r: Reading;
+      try {
         r = await rig.measure();
+        // ffmpeg that was starved of CPU sends in bursts to catch up: measure such a step again (twice at most).
+        for (let retry = 0; retry < 2 && !r.generatorOk && performance.now() + MEASURE_MS < runEnd; retry++) {
+          progress(`capacity ${rig.label}: senders off pace (${r.generatorRate}x real time), measuring again`);
+          readings.push(r);
+          r = await rig.measure();
+        }
+      } catch (err) {
+        if (!(err instanceof WorkerTimeout)) throw err;
+        stopReason = `worker unresponsive (${err.message})`;
+        break;
       }
+      r.createdPerS = round(ratePerS(added.rate), 1) ?? 0;
       readings.push(r);
-      progress(`capacity ${rig.label}: ${describe(r)}`);
+      progress(`capacity ${rig.label}: ${describe(r)}, created ${r.createdPerS} consumers/s`);
       if (r.generatorOk) lossy = r.sfuLossPct > LOSS_LIMIT * 100 ? lossy + 1 : 0;
       if (r.generatorOk && r.cpuPct > CPU_LIMIT_PCT) {
         stopReason = `worker CPU above ${CPU_LIMIT_PCT}%`;
@@ -538,7 +636,7 @@ async function ramp(flavour: Flavour, srtp: boolean, clip: string): Promise<Run>
         // 70 % of the way to the estimated limit, at most doubling.
         step = Math.min(n, Math.round((n * CPU_LIMIT_PCT) / Math.max(r.cpuPct, 1) - n) * 0.7);
       }
-      target = Math.min(MAX_RECEIVERS, n + Math.max(MIN_STEP_RECEIVERS, Math.round(step)));
+      target = Math.min(MAX_RECEIVERS, n + boundedStep(Math.round(step), lastRate, runEnd));
     }
     const good = readings.filter((r) => r.generatorOk && r.sfuLossPct <= LOSS_LIMIT * 100 && r.cpuPct <= CPU_LIMIT_PCT);
     const capacity = good.reduce<Reading | undefined>((best, r) => (!best || r.consumers > best.consumers ? r : best), undefined);
@@ -555,7 +653,13 @@ async function ramp(flavour: Flavour, srtp: boolean, clip: string): Promise<Run>
     } else if (capacity) {
       consumersAtLimit = limitedBy === 'loss' ? capacity.consumers : (fit?.consumersAtLimit ?? atCpuLimit(capacity));
     }
-    return { flavour, srtp, readings, stopReason, capacity, consumersAtLimit, limitedBy, fit };
+    const creation = {
+      consumers: total.consumers,
+      seconds: round(total.ms / 1000, 1) ?? 0,
+      perS: round(ratePerS(total), 1) ?? 0,
+      lastStepPerS: round(lastRate ? ratePerS(lastRate) : 0, 1) ?? 0,
+    };
+    return { flavour, srtp, readings, stopReason, capacity, consumersAtLimit, limitedBy, fit, creation, budgetMs: Math.round(budgetMs) };
   } finally {
     await rig.close();
   }
@@ -565,6 +669,8 @@ interface Comparison {
   srtp: boolean;
   consumers: number;
   rounds: number;
+  /** Why fewer rounds or consumers than planned, if so (the budget). */
+  note?: string;
   ours: Reading[];
   bare: Reading[];
   oursUsPerPacket: number | null;
@@ -579,18 +685,55 @@ interface Comparison {
  * to the next (and drifts with background load), more than between ours and
  * bare, so one ramp each cannot tell them apart.
  */
-async function compare(srtp: boolean, clip: string, consumers: number): Promise<Comparison> {
-  const receivers = Math.max(START_RECEIVERS, Math.floor(consumers / CONSUMERS_PER_RECEIVER));
+/** Starting a rig (ffmpeg senders, their first packets) and closing it, roughly: counted when fitting rounds into a budget. */
+const RIG_OVERHEAD_MS = 6_000;
+
+async function compare(srtp: boolean, clip: string, consumers: number, budgetMs: number, rampCreationPerS: number): Promise<Comparison> {
+  // Corrected by every rig: consumers are created more slowly under the heavier load than in a ramp's first steps.
+  let creationPerS = rampCreationPerS;
+  let lowered = false;
+  const end = performance.now() + budgetMs;
+  let receivers = Math.max(START_RECEIVERS, Math.floor(consumers / CONSUMERS_PER_RECEIVER));
+  // One rig: start, create the consumers at the rate the ramps saw, settle, measure, close.
+  const rigMs = (n: number) => RIG_OVERHEAD_MS + (creationPerS > 0 ? ((n * CONSUMERS_PER_RECEIVER) / creationPerS) * 1000 : 0) + SETTLE_MS + MEASURE_MS;
+  let rounds = AB_ROUNDS;
+  while (rounds > 1 && 2 * rounds * rigMs(receivers) > budgetMs) rounds--;
+  const notes: string[] = [];
+  if (rounds < AB_ROUNDS) notes.push(`${rounds} round(s) instead of ${AB_ROUNDS}`);
+  // Still too long with one round: a lighter equal load, the same for both.
+  while (receivers > START_RECEIVERS && 2 * rigMs(receivers) > budgetMs) receivers = Math.max(START_RECEIVERS, Math.floor(receivers * 0.8));
+  if (receivers * CONSUMERS_PER_RECEIVER < consumers * 0.99) notes.push(`${receivers * CONSUMERS_PER_RECEIVER} consumers instead of ${Math.round(consumers)}`);
   const readings: Record<Flavour, Reading[]> = { ours: [], bare: [] };
-  for (let round = 0; round < AB_ROUNDS; round++) {
-    for (const flavour of round % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const)) {
+  for (let pass = 0; pass < rounds; pass++) {
+    for (const flavour of pass % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const)) {
+      // A round only runs whole, so that ours and bare keep the same number of readings.
+      if (flavour === (pass % 2 === 0 ? 'ours' : 'bare') && performance.now() + 2 * rigMs(receivers) > end) {
+        notes.push(`stopped after ${pass} round(s): budget`);
+        pass = rounds;
+        break;
+      }
       const rig = await Rig.start(flavour, srtp, clip);
       try {
-        if (!(await rig.addReceivers(receivers, performance.now() + 30_000))) throw new Error(`${rig.label}: adding ${receivers} receivers took over 30 s`);
+        const added = await rig.addReceivers(receivers, Math.min(end - SETTLE_MS - MEASURE_MS, performance.now() + 30_000));
+        if (added.rate.consumers > 0) creationPerS = ratePerS(added.rate);
+        if (!added.complete) {
+          // Lighter from now on, for both sides alike: what this worker managed in the time. This reading is not kept.
+          const fits = Math.floor(rig.consumers / CONSUMERS_PER_RECEIVER);
+          if (lowered || pass > 0 || flavour !== 'ours' || fits < START_RECEIVERS) {
+            throw new Error(`${rig.label}: adding ${receivers} receivers did not finish in time (${round(creationPerS, 1)} consumers/s)`);
+          }
+          notes.push(`load lowered to ${fits * CONSUMERS_PER_RECEIVER} consumers (creating ${receivers * CONSUMERS_PER_RECEIVER} took too long at ${round(creationPerS, 1)}/s)`);
+          receivers = fits;
+          lowered = true;
+          progress(`capacity compare ${rig.label}: ${notes.at(-1)}`);
+          pass--;
+          break;
+        }
         await sleep(SETTLE_MS);
         const r = await rig.measure();
+        r.createdPerS = round(ratePerS(added.rate), 1) ?? 0;
         readings[flavour].push(r);
-        progress(`capacity compare ${rig.label}: ${describe(r)}`);
+        progress(`capacity compare ${rig.label}: ${describe(r)}, created ${r.createdPerS} consumers/s`);
       } finally {
         await rig.close();
       }
@@ -602,10 +745,15 @@ async function compare(srtp: boolean, clip: string, consumers: number): Promise<
   };
   const ours = usPerPacket(readings.ours);
   const bare = usPerPacket(readings.bare);
+  // A round cut short leaves one side with a reading more: compare equal numbers.
+  const pairs = Math.min(readings.ours.length, readings.bare.length);
+  readings.ours.length = pairs;
+  readings.bare.length = pairs;
   return {
     srtp,
     consumers: receivers * CONSUMERS_PER_RECEIVER,
-    rounds: AB_ROUNDS,
+    rounds: pairs,
+    ...(notes.length ? { note: notes.join('; ') } : {}),
     ours: readings.ours,
     bare: readings.bare,
     oursUsPerPacket: ours,
@@ -614,7 +762,22 @@ async function compare(srtp: boolean, clip: string, consumers: number): Promise<
   };
 }
 
+/** BENCH_CAPACITY_BUDGET_S, or the default; a malformed value is refused rather than guessed at. */
+function budgetSeconds(): number {
+  const raw = process.env.BENCH_CAPACITY_BUDGET_S;
+  if (raw === undefined || raw === '') return DEFAULT_BUDGET_S;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 60) throw new Error(`BENCH_CAPACITY_BUDGET_S must be a number of seconds >= 60, not "${raw}"`);
+  return s;
+}
+
+/** Weights of the phases in the budget: the equal-load comparison starts and fills six rigs. */
+const PHASE_WEIGHT = { ramp: 1, compare: 1.5 } as const;
+
 export async function capacityBench(): Promise<BenchReport> {
+  const budgetS = budgetSeconds();
+  const started = performance.now();
+  const budgetEnd = started + budgetS * 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-'));
   // Also when run.ts exits at once on Ctrl-C, without running this function's finally.
   const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
@@ -629,17 +792,35 @@ export async function capacityBench(): Promise<BenchReport> {
     const clip = await encodeClip(dir);
     const runs: Run[] = [];
     const comparisons: Comparison[] = [];
+    // Each phase gets its weight's share of the time left, so an overrun early shortens the later phases instead of the end.
+    let unitsLeft = 2 * (2 * PHASE_WEIGHT.ramp + PHASE_WEIGHT.compare);
+    const share = (weight: number) => {
+      const ms = ((budgetEnd - performance.now()) * weight) / unitsLeft;
+      unitsLeft -= weight;
+      return ms;
+    };
     for (const srtp of [false, true]) {
-      for (const flavour of ['ours', 'bare'] as const) runs.push(await ramp(flavour, srtp, clip));
-      const base = runs.at(-1)!.consumersAtLimit || runs.at(-2)!.consumersAtLimit;
-      if (base > 0) {
+      for (const flavour of ['ours', 'bare'] as const) {
+        const stepping = Math.min(RUN_BUDGET_MS, share(PHASE_WEIGHT.ramp) - RIG_OVERHEAD_MS - CLOSE_RESERVE_MS);
+        progress(`capacity ${flavour}/${srtp ? 'srtp' : 'rtp'}: stepping for at most ${Math.round(Math.max(0, stepping) / 1000)} s`);
+        runs.push(await ramp(flavour, srtp, clip, Math.max(0, stepping)));
+      }
+      const compareMs = share(PHASE_WEIGHT.compare) - CLOSE_RESERVE_MS;
+      const pair = runs.slice(-2);
+      const base = pair[1]!.consumersAtLimit || pair[0]!.consumersAtLimit;
+      // The slower of the two ramps' creation rates: the comparison must fit at either.
+      const creationPerS = Math.min(...pair.map((r) => r.creation.lastStepPerS || r.creation.perS));
+      if (base > 0 && compareMs > 2 * (RIG_OVERHEAD_MS + SETTLE_MS + MEASURE_MS)) {
         try {
-          comparisons.push(await compare(srtp, clip, base * AB_LOAD));
+          comparisons.push(await compare(srtp, clip, base * AB_LOAD, compareMs, creationPerS));
         } catch (err) {
           progress(`capacity: equal-load comparison (${srtp ? 'SRTP' : 'RTP'}) skipped: ${(err as Error).message}`);
         }
+      } else {
+        progress(`capacity: equal-load comparison (${srtp ? 'SRTP' : 'RTP'}) skipped: ${base > 0 ? 'no budget left' : 'no capacity measured'}`);
       }
     }
+    const elapsedS = round((performance.now() - started) / 1000, 1) ?? 0;
     const find = (flavour: Flavour, srtp: boolean) => runs.find((r) => r.flavour === flavour && r.srtp === srtp)!;
     const ratio = (srtp: boolean) => {
       const ours = find('ours', srtp);
@@ -672,8 +853,10 @@ export async function capacityBench(): Promise<BenchReport> {
         cap?.cpuUsPerPacket ?? 0,
         cap?.lossPct ?? 0,
         r.stopReason,
-        `${r.consumersAtLimit}${r.limitedBy === 'cpu' ? ' (interpolated)' : r.limitedBy === 'extrapolated' ? ' (extrapolated)' : ''}`,
+        // No clean step at all (every reading lossy or off pace): nothing to interpolate or extrapolate from.
+        cap ? `${r.consumersAtLimit}${r.limitedBy === 'cpu' ? ' (interpolated)' : r.limitedBy === 'extrapolated' ? ' (extrapolated)' : ''}` : 'not measured',
         r.fit?.consumersAtLimit ?? '-',
+        `${r.creation.perS} (${r.creation.lastStepPerS})`,
       ];
     });
     const rr = ratio(false);
@@ -695,6 +878,7 @@ export async function capacityBench(): Promise<BenchReport> {
           cpuLimitPct: CPU_LIMIT_PCT,
           pinned,
         },
+        budget: { seconds: budgetS, elapsedS, within: elapsedS <= budgetS, maxStepReceivers: MAX_STEP_RECEIVERS, stepCreateMs: STEP_CREATE_MS, workerAnswerMs: WORKER_ANSWER_MS },
         runs,
         comparisons,
         ratio: { rtp: rr, srtp: rs, target: 0.9 },
@@ -703,13 +887,13 @@ export async function capacityBench(): Promise<BenchReport> {
       tables: [
         {
           title: `capacity: one mediasoup worker${pinned ? ' (pinned to CPU 0)' : ''}; the largest step with loss <= 1 % and worker CPU <= ${CPU_LIMIT_PCT} %, and the consumers at the limit`,
-          columns: ['room', 'transport', 'consumers', 'forwarded pkt/s', 'worker CPU %', 'CPU us/pkt', 'loss %', 'stopped because', `consumers at ${CPU_LIMIT_PCT} %`, 'from CPU fit'],
+          columns: ['room', 'transport', 'consumers', 'forwarded pkt/s', 'worker CPU %', 'CPU us/pkt', 'loss %', 'stopped because', `consumers at ${CPU_LIMIT_PCT} %`, 'from CPU fit', 'consumers created/s (last step)'],
           rows,
         },
         {
           title: `capacity: ours and bare alternately at the same load (${AB_ROUNDS} fresh workers each), worker CPU per forwarded packet`,
-          columns: ['transport', 'consumers', 'ours us/pkt', 'ours range', 'bare us/pkt', 'bare range', 'ours/bare'],
-          rows: comparisons.map((c) => [c.srtp ? 'SRTP' : 'RTP', c.consumers, c.oursUsPerPacket ?? '-', spread(c.ours), c.bareUsPerPacket ?? '-', spread(c.bare), c.ratio ?? '-']),
+          columns: ['transport', 'consumers', 'rounds', 'ours us/pkt', 'ours range', 'bare us/pkt', 'bare range', 'ours/bare', 'cut by the budget'],
+          rows: comparisons.map((c) => [c.srtp ? 'SRTP' : 'RTP', c.consumers, c.rounds, c.oursUsPerPacket ?? '-', spread(c.ours), c.bareUsPerPacket ?? '-', spread(c.bare), c.ratio ?? '-', c.note ?? '']),
         },
         {
           title: 'capacity: derived',
@@ -722,6 +906,9 @@ export async function capacityBench(): Promise<BenchReport> {
             [`SRTP consumers per core (ours, ${oursSrtp.limitedBy === 'cpu' ? `interpolated to ${CPU_LIMIT_PCT} % CPU` : oursSrtp.limitedBy === 'loss' ? 'limited by loss' : `extrapolated to ${CPU_LIMIT_PCT} % CPU`})`, perCore],
             [`8-party full-video hearings (${CONSUMERS_PER_HEARING} consumers) per core`, hearings.perCore],
             [`8-party full-video hearings on this ${cores}-core machine (one worker per core)`, hearings.machine],
+            ['consumer creation rate, consumers/s over each ramp (ours SRTP; lowest of the four)', `${oursSrtp.creation.perS}; ${Math.min(...runs.map((r) => r.creation.perS))}`],
+            ['consumer creation rate in the last (most loaded) step, consumers/s (ours SRTP; lowest of the four)', `${oursSrtp.creation.lastStepPerS}; ${Math.min(...runs.map((r) => r.creation.lastStepPerS))}`],
+            [`time taken / budget (BENCH_CAPACITY_BUDGET_S), s`, `${elapsedS} / ${budgetS}`],
           ],
         },
       ],
@@ -733,6 +920,8 @@ export async function capacityBench(): Promise<BenchReport> {
         'Worker CPU is utime+stime from /proc/<pid>/stat over the measuring window; a step whose ffmpeg senders were off real time by more than 10 % (starved, then bursting) is measured again and never counts as capacity.',
         'PlainTransports have no ICE, DTLS, RTCP feedback or congestion control, so a WebRTC consumer costs somewhat more than measured here; the machine figure also leaves no CPU for the Node process.',
         'Goal: ours/bare >= 0.9 and >= 12 eight-party hearings on 2 cores.',
+        `Budget: the whole benchmark ends within BENCH_CAPACITY_BUDGET_S (${budgetS} s here; default ${DEFAULT_BUDGET_S}). Each phase gets its share of the time left; a step adds at most ${MAX_STEP_RECEIVERS} receivers and no more consumers than the worker was last seen to create in ${STEP_CREATE_MS / 1000} s; no wait on the worker lasts over ${WORKER_ANSWER_MS / 1000} s (an unanswered request ends the step, or the run). The equal-load comparison gets fewer rounds or a lighter load when its share is short (see "cut by the budget").`,
+        'Consumer creation rate: consumers created per second while adding a step\'s receivers (8 receivers in parallel, each consuming one stream after the other); near saturation it falls, which is what once kept a step busy for minutes.',
       ],
     };
   } finally {

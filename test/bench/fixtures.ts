@@ -47,7 +47,7 @@ export async function extraParties(server: TestServer, count: number): Promise<B
  * order (issue 12) so that it may open: the complaint copy served on the fixture's
  * defendant, the start after the answer period, the summons served on both parties.
  */
-export async function hearingOnNewCase(fx: HearingFixture, participants: Pick<BenchUser, 'userId' | 'role'>[]): Promise<string> {
+export async function hearingOnNewCase(fx: HearingFixture, participants: Pick<BenchUser, 'userId' | 'role' | 'client'>[]): Promise<string> {
   const filed = await fx.plaintiff.postForm<{ id: string }>(
     '/api/cases',
     { court: 'bj-chaoyang', caseType: 'labour', claims: ['支付工资'], facts: '拖欠工资（基准测试）', defendants: [{ name: '被告乙' }] },
@@ -70,9 +70,12 @@ export async function hearingOnNewCase(fx: HearingFixture, participants: Pick<Be
     participants: participants.map((p) => ({ userId: p.userId, role: p.role })),
   });
   expectStatus('scheduling', scheduled, 201);
+  // Every party summoned to the hearing must have been served (hearingProcedure.ts), the extra ones too.
+  const extra = participants.filter((p) => p.role === 'party' && p.userId !== fx.ids.plaintiff && p.userId !== fx.ids.defendant);
   await serveSummons(fx.clerk, caseId, scheduled.body.id, [
     { client: fx.plaintiff, userId: fx.ids.plaintiff, side: 'plaintiff' },
     { ...defendant, side: 'defendant' },
+    ...extra.map((p) => ({ client: p.client, userId: p.userId, side: 'plaintiff' as const })),
   ]);
   return scheduled.body.id;
 }

@@ -20,6 +20,7 @@ import type {
   RoomName,
   TransportInfo,
 } from '../../protocol/hearing.js';
+import { KeyFrameCache, TrackFeed } from './keyFrames.js';
 import {
   WeriftRecvTransport,
   WeriftSendTransport,
@@ -40,6 +41,8 @@ export interface RtpSource {
   readonly kind: MediaKind;
   subscribe(onPacket: (packet: Buffer) => void): () => void;
   stop(): Promise<void>;
+  /** Video: the packets of the latest complete key frame, re-sent when a receiver asks for one. */
+  keyFrame?(): Buffer[] | undefined;
 }
 
 export interface FfmpegRtpSourceOptions {
@@ -78,6 +81,7 @@ export class FfmpegRtpSource implements RtpSource {
   private stderr = '';
   /** RTP packets received from ffmpeg so far. */
   packets = 0;
+  private readonly keyFrames = new KeyFrameCache();
 
   private constructor(
     readonly kind: MediaKind,
@@ -134,7 +138,12 @@ export class FfmpegRtpSource implements RtpSource {
     const pt = msg[1]!;
     if (pt >= 192 && pt <= 223) return; // RTCP (SR/RR/SDES/BYE/APP)
     this.packets++;
+    if (this.kind === 'video') this.keyFrames.add(msg);
     for (const s of this.subscribers) s(msg);
+  }
+
+  keyFrame(): Buffer[] | undefined {
+    return this.kind === 'video' ? this.keyFrames.keyFrame() : undefined;
   }
 
   private firstPacket(timeoutMs: number): Promise<void> {
@@ -214,6 +223,11 @@ export interface WeriftParticipantOptions {
   iceAddresses?: string[];
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * The fast join (default): media:setup, media:consumeMany and media:resumeConsumers.
+   * false: the older messages, one request per transport and per consumer.
+   */
+  fastJoin?: boolean;
   /** socket.io reconnection; off by default so that a closed server cannot keep timers alive. */
   reconnection?: boolean;
 }
@@ -252,6 +266,10 @@ export interface ProducerPackets {
   bytes: number;
 }
 
+/** RTCP payload-specific feedback (PT 206) that asks the sender for a key frame: PLI (FMT 1, RFC 4585) and FIR (FMT 4, RFC 5104). */
+const PAYLOAD_SPECIFIC_FEEDBACK = 206;
+const KEY_FRAME_REQUESTS = new Set([1, 4]);
+
 const MEDIA_STATUSES = new Set<ParticipantView['status']>(['admitted', 'inCaucus']);
 
 function toRemote(info: TransportInfo): RemoteTransportParams {
@@ -288,6 +306,14 @@ export class WeriftParticipant {
   private readonly myProducerIds = new Set<string>();
   private readonly stats = new Map<string, ProducerPackets>();
   private closing: Promise<void> | undefined;
+  /** Key-frame requests (PLI/FIR) from the SFU answered by re-sending the latest key frame. */
+  keyFramesAnswered = 0;
+  /**
+   * performance.now() of the steps of the latest media setup, for the join benchmark's
+   * breakdown: setup (transports known), sendConnected / recvConnected (ICE+DTLS up),
+   * produced, consumed (consumers known), resumed.
+   */
+  readonly marks: Partial<Record<'setup' | 'sendConnected' | 'recvConnected' | 'produced' | 'consumed' | 'resumed', number>> = {};
 
   private constructor(
     readonly socket: Socket<HearingServerToClient, HearingClientToServer>,
@@ -478,6 +504,19 @@ export class WeriftParticipant {
     return this.enqueue(() => this.build(seq));
   }
 
+  /**
+   * Everything a joining participant does at once: set up media, send `kinds`
+   * and consume everyone, with producing and consuming in parallel (they use
+   * different transports).
+   */
+  joinMedia(kinds: MediaKind[] = ['audio', 'video']): Promise<void> {
+    this.wantMedia = true;
+    this.wantConsume = true;
+    for (const k of kinds) this.wantKinds.add(k);
+    const seq = this.stateSeq;
+    return this.enqueue(() => this.build(seq));
+  }
+
   /** Starts sending real RTP for each kind (once per kind) and returns the producer ids. */
   async produce(kinds: MediaKind[] = ['audio', 'video']): Promise<Partial<Record<MediaKind, string>>> {
     for (const k of kinds) this.wantKinds.add(k);
@@ -512,10 +551,24 @@ export class WeriftParticipant {
   private async build(seq: number): Promise<void> {
     await this.teardown();
     if (this.closing) return;
-    const { rtpCapabilities, room } = await this.call('media:getRouterRtpCapabilities', {});
-    const routerRtpCapabilities = rtpCapabilities as types.RtpCapabilities;
-    const sendInfo = toRemote(await this.call('media:createTransport', { direction: 'send' }));
-    const recvInfo = toRemote(await this.call('media:createTransport', { direction: 'recv' }));
+    let room: RoomName;
+    let routerRtpCapabilities: types.RtpCapabilities;
+    let sendInfo: RemoteTransportParams;
+    let recvInfo: RemoteTransportParams;
+    if (this.fast) {
+      const setup = await this.call('media:setup', {});
+      room = setup.room;
+      routerRtpCapabilities = setup.rtpCapabilities as types.RtpCapabilities;
+      sendInfo = toRemote(setup.send);
+      recvInfo = toRemote(setup.recv);
+    } else {
+      const caps = await this.call('media:getRouterRtpCapabilities', {});
+      room = caps.room;
+      routerRtpCapabilities = caps.rtpCapabilities as types.RtpCapabilities;
+      sendInfo = toRemote(await this.call('media:createTransport', { direction: 'send' }));
+      recvInfo = toRemote(await this.call('media:createTransport', { direction: 'recv' }));
+    }
+    this.marks.setup = performance.now();
     const connect = (transportId: string) => async (dtlsParameters: types.DtlsParameters) => {
       await this.call('media:connectTransport', { transportId, dtlsParameters });
     };
@@ -540,9 +593,31 @@ export class WeriftParticipant {
         s.bytes += bytes;
       }
     };
+    for (const [direction, transport] of [['send', session.send], ['recv', session.recv]] as const) {
+      const sub = transport.pc.connectionStateChange.subscribe((state) => {
+        if (state !== 'connected') return;
+        this.marks[`${direction}Connected`] = performance.now();
+        sub.unSubscribe();
+      });
+    }
     this.session = session;
-    for (const kind of this.wantKinds) await this.produceOne(session, kind);
-    if (this.wantConsume) await this.consumeExisting(session);
+    if (this.fast) {
+      // Different transports: sending and receiving need not wait for each other.
+      await Promise.all([
+        Promise.all([...this.wantKinds].map((kind) => this.produceOne(session, kind))).then(() => {
+          this.marks.produced = performance.now();
+        }),
+        this.wantConsume ? this.consumeExisting(session) : undefined,
+      ]);
+    } else {
+      for (const kind of this.wantKinds) await this.produceOne(session, kind);
+      this.marks.produced = performance.now();
+      if (this.wantConsume) await this.consumeExisting(session);
+    }
+  }
+
+  private get fast(): boolean {
+    return this.opts.fastJoin ?? true;
   }
 
   private async teardown(): Promise<void> {
@@ -577,18 +652,51 @@ export class WeriftParticipant {
       rtpParameters: local.rtpParameters,
     });
     this.myProducerIds.add(producerId);
-    const unsubscribe = source.subscribe((packet) => {
+    const write = (packet: Buffer) => {
       if (!local.track.stopped) local.track.writeRtp(packet);
-    });
+    };
+    let unsubscribe: () => void;
+    if (source.keyFrame) {
+      // Like a browser's encoder: a key-frame request (PLI or FIR) is answered at once with a key frame.
+      const feed = new TrackFeed(write, () => source.keyFrame?.(), () => this.keyFramesAnswered++);
+      const unsubscribeSource = source.subscribe((packet) => feed.push(packet));
+      const rtcp = local.transceiver.sender.onRtcp.subscribe((packet) => {
+        if (packet.type === PAYLOAD_SPECIFIC_FEEDBACK && KEY_FRAME_REQUESTS.has(packet.feedback.count)) feed.request();
+      });
+      unsubscribe = () => {
+        unsubscribeSource();
+        rtcp.unSubscribe();
+      };
+    } else {
+      unsubscribe = source.subscribe(write);
+    }
     session.producers.set(kind, { producerId, local, unsubscribe });
   }
 
   private async consumeExisting(session: MediaSession): Promise<void> {
+    if (this.fast) return this.consumeAllAtOnce(session);
     const { producers } = await this.call('media:listProducers', {});
     for (const ann of producers) {
       this.noteOwner(ann.producerId, ann.participantId, ann.kind);
       await this.consumeOne(ann, session);
     }
+  }
+
+  /** media:consumeMany for every producer not consumed yet, one renegotiation, then media:resumeConsumers. */
+  private async consumeAllAtOnce(session: MediaSession): Promise<void> {
+    if (session !== this.session) return;
+    const { consumers } = await this.call('media:consumeMany', { transportId: session.recv.id, rtpCapabilities: session.recvRtpCapabilities });
+    const fresh = consumers.filter((c) => !session.consumedProducers.has(c.producerId) && !this.myProducerIds.has(c.producerId));
+    for (const info of fresh) {
+      session.consumedProducers.add(info.producerId);
+      this.noteOwner(info.producerId, info.participantId, info.kind);
+      session.consumers.set(info.consumerId, { consumerId: info.consumerId, producerId: info.producerId, participantId: info.participantId, kind: info.kind });
+    }
+    this.marks.consumed = performance.now();
+    if (fresh.length === 0) return;
+    await session.recv.consumeMany(fresh.map((info) => ({ consumerId: info.consumerId, kind: info.kind, rtpParameters: info.rtpParameters as types.RtpParameters })));
+    await this.call('media:resumeConsumers', { consumerIds: fresh.map((c) => c.consumerId) });
+    this.marks.resumed = performance.now();
   }
 
   private async consumeOne(ann: ProducerAnnouncement, session = this.session): Promise<void> {

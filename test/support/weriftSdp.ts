@@ -437,6 +437,30 @@ export class WeriftRecvTransport extends WeriftTransport {
     });
   }
 
+  /** Adds the m-sections of many consumers and renegotiates once (after media:consumeMany). */
+  consumeMany(consumers: RemoteConsumer[]): Promise<void> {
+    return this.queue.run(async () => {
+      this.assertOpen();
+      if (consumers.length === 0) return;
+      for (const consumer of consumers) {
+        const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+        if (ssrc === undefined) throw new Error(`consumer ${consumer.consumerId} has no SSRC`);
+        const mid = consumer.rtpParameters.mid ?? `r${this.nextMid++}`;
+        if (this.sections.some((s) => s.mid === mid)) throw new Error(`duplicate MID ${mid}`);
+        this.sections.push({
+          mid,
+          kind: consumer.kind,
+          rtpParameters: consumer.rtpParameters,
+          active: true,
+          streamId: `stream-${consumer.consumerId}`,
+          consumerId: consumer.consumerId,
+        });
+        this.consumerBySsrc.set(ssrc, consumer.consumerId);
+      }
+      await this.negotiate();
+    });
+  }
+
   /** Marks the consumer's m-section inactive (its MID is never reused). */
   closeConsumer(consumerId: string): Promise<void> {
     return this.queue.run(async () => {

@@ -231,10 +231,14 @@ export class HearingClient {
       return;
     }
     this.session = session;
-    if (this.local.audio) await session.produce(this.local.audio, !this.state.micOn || this.state.mutedByHost);
-    if (this.local.video) await session.produce(this.local.video, !this.state.camOn || this.state.audioOnly);
+    // Before consuming: an audio-only participant's video consumers start held back.
     if (this.state.audioOnly) await session.setAudioOnly(true);
-    await session.consumeExisting();
+    // Sending and receiving use different transports: neither waits for the other.
+    await Promise.all([
+      this.local.audio ? session.produce(this.local.audio, !this.state.micOn || this.state.mutedByHost) : undefined,
+      this.local.video ? session.produce(this.local.video, !this.state.camOn || this.state.audioOnly) : undefined,
+      session.consumeExisting(),
+    ]);
     this.set({ media: 'live', remote: session.remote() });
   }
 

@@ -59,17 +59,13 @@ export class MediaSession {
   }
 
   static async open(ask: Requester, events: MediaSessionEvents): Promise<MediaSession> {
-    const { rtpCapabilities, room } = await ask('media:getRouterRtpCapabilities', {});
+    // One request: the router's capabilities and both transports, created in parallel on the server.
+    const { rtpCapabilities, room, send, recv } = await ask('media:setup', {});
     const device = new Device();
     await device.load({ routerRtpCapabilities: rtpCapabilities as types.RtpCapabilities });
     const session = new MediaSession(ask, events, room, device);
-    try {
-      session.send = session.transport('send', await ask('media:createTransport', { direction: 'send' }));
-      session.recv = session.transport('recv', await ask('media:createTransport', { direction: 'recv' }));
-    } catch (err) {
-      session.close();
-      throw err;
-    }
+    session.send = session.transport('send', send);
+    session.recv = session.transport('recv', recv);
     return session;
   }
 
@@ -138,9 +134,31 @@ export class MediaSession {
     this.producers.get(kind)?.pause();
   }
 
+  /**
+   * Everyone already in the room, in three steps whatever their number: one
+   * request creates all the consumers, the receive transport takes them in
+   * parallel, one request resumes them all (video with a fresh key frame).
+   */
   async consumeExisting(): Promise<void> {
-    const { producers } = await this.ask('media:listProducers', {});
-    for (const ann of producers) await this.consume(ann);
+    const recv = this.recv;
+    if (!recv || this.closed) return;
+    const { consumers } = await this.ask('media:consumeMany', { transportId: recv.id, rtpCapabilities: this.device.recvRtpCapabilities });
+    const fresh = consumers.filter((info) => !this.consuming.has(info.producerId));
+    for (const info of fresh) this.consuming.add(info.producerId);
+    if (this.closed || fresh.length === 0) return;
+    const made = await Promise.all(
+      fresh.map(async (info) => {
+        const consumer = await recv.consume({ id: info.consumerId, producerId: info.producerId, kind: info.kind, rtpParameters: info.rtpParameters as types.RtpParameters });
+        this.consumers.set(consumer.id, { consumer, participantId: info.participantId, producerId: info.producerId, kind: info.kind });
+        if (info.kind === 'video' && this.audioOnly) {
+          consumer.pause();
+          await this.ask('media:setPreferredLayers', { consumerId: consumer.id, spatialLayer: 0, temporalLayer: 0 }).catch(() => undefined);
+        }
+        return consumer.id;
+      }),
+    );
+    await this.ask('media:resumeConsumers', { consumerIds: made });
+    this.events.changed();
   }
 
   /** Consumers start paused on the server; resume once the track is wired up. */
