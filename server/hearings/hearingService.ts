@@ -7,7 +7,7 @@ import { dateTimeZh } from '../documents/pdf.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import type { HearingKind, HearingRole, SessionState, Side } from '../../protocol/hearing.js';
 import { userModel } from '../users/userModel.js';
-import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
+import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant, type LiveState } from './hearingModel.js';
 import type { HearingProcedure } from './hearingProcedure.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
 import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
@@ -159,12 +159,15 @@ export class HearingService {
     return { ...token, signallingUrl: (await this.deps.placement.place(hearingId)).url };
   }
 
-  /** The live session's changes of state and its audit events. */
-  /** Append audit events (one or a batch, in order) and optionally the new session state, in one write. */
-  async record(hearingId: string, events: HearingEvent | HearingEvent[], state?: HearingDoc['state']): Promise<void> {
+  /**
+   * Append audit events (one or a batch, in order), and optionally the new session state and
+   * the live state another node would carry on from, in one write.
+   */
+  async record(hearingId: string, events: HearingEvent | HearingEvent[], state?: HearingDoc['state'], live?: LiveState): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
+    const set = { ...(state ? { state } : {}), ...(live ? { live } : {}) };
     await this.hearings
-      .updateOne({ _id: hearingId }, { $push: { events: { $each: list } }, ...(state ? { $set: { state } } : {}) })
+      .updateOne({ _id: hearingId }, { ...(list.length > 0 ? { $push: { events: { $each: list } } } : {}), ...(Object.keys(set).length > 0 ? { $set: set } : {}) })
       .exec();
   }
 

@@ -119,6 +119,11 @@ export function HearingRoom({ hearingId, caseId, media }: { hearingId: string; c
         </p>
       )}
       {snap.connection === 'connecting' && <p role="status">{t('room.connecting')}</p>}
+      {snap.connection === 'connected' && snap.placeCarriedOver && (
+        <p className="notice" role="status" data-testid="place-carried-over">
+          {t('room.placeCarriedOver')}
+        </p>
+      )}
       {snap.recording.active && !me?.isHost && <p className="notice">{t('room.recordingNotice')}</p>}
       {mediation && me && !waiting && (
         <p className="notice" role="status" data-testid="my-room">

@@ -30,6 +30,8 @@ export interface HearingSnapshot {
   alerts: string[];
   /** A party's answer to recording a mediation, once given in this session (the server keeps no other copy for us). */
   recordingConsent?: boolean;
+  /** The hearing moved to another server while we were away, and we got our place back there. */
+  placeCarriedOver?: boolean;
 }
 
 const MEDIA_STATUSES = new Set(['admitted', 'inCaucus']);
@@ -151,6 +153,7 @@ export class HearingClient {
         participants: result.participants,
         recording: result.recording,
         mutedByHost: result.me.audioMutedByHost,
+        placeCarriedOver: result.placeCarriedOver === true,
         // The server starts a host-muted participant's microphone paused; follow it.
         ...(result.me.audioMutedByHost ? { micOn: false } : {}),
         quality: 'unknown',
