@@ -176,7 +176,7 @@ describe('two nodes on one database and one Redis', () => {
     const onA = (await segmentsOf())[0]!;
     expect(onA).toMatchObject({ segment: 1, status: 'recording' });
     // Let node A write some media into it.
-    await waitUntil(async () => (await fs.stat(path.join(env.RECORDINGS_DIR!, onA.file)).catch(() => undefined))?.size! > 20_000, 15_000);
+    await waitUntil(async () => ((await fs.stat(path.join(env.RECORDINGS_DIR!, onA.file)).catch(() => undefined))?.size ?? 0) > 20_000, 15_000);
 
     // The machine of node A dies: node A and what it ran (its mediasoup worker, its ffmpeg writing the segment).
     const childrenOfA = execFileSync('pgrep', ['-P', String(a.proc.child.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
