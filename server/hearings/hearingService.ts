@@ -15,6 +15,7 @@ import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
 /** Where a hearing's live session runs (the node's signalling URL), placing it when it is nowhere yet. */
 export interface HearingPlacementPort {
   place(hearingId: string): Promise<{ url: string }>;
+  galleryNode(hearingId: string): Promise<{ url: string }>;
 }
 
 export interface HearingServiceDeps {
@@ -147,7 +148,7 @@ export class HearingService {
   }
 
   /** A short-lived token for this hearing and the caller's role in it. */
-  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole; signallingUrl?: string }> {
+  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole; signallingUrl?: string; galleryUrl?: string }> {
     const hearing = await this.hearings.findById(hearingId).lean<HearingDoc>().exec();
     if (!hearing) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
     const me = hearing.participants.find((p) => p.userId === user.id);
@@ -156,7 +157,10 @@ export class HearingService {
     const token = { token: signJoinToken({ userId: user.id, hearingId, role: me.role }, this.jwtSecret), expiresIn: JOIN_TOKEN_TTL_SECONDS, role: me.role };
     // With several nodes any node answers here, and names the one whose signalling holds the hearing.
     if (!this.deps.placement) return token;
-    return { ...token, signallingUrl: (await this.deps.placement.place(hearingId)).url };
+    // galleryUrl: where to only watch (the /gallery socket), away from the hearing's node.
+    const placed = await this.deps.placement.place(hearingId);
+    const gallery = await this.deps.placement.galleryNode(hearingId);
+    return { ...token, signallingUrl: placed.url, galleryUrl: gallery.url };
   }
 
   /**

@@ -129,6 +129,16 @@ export class HearingSession {
     return this.media.consumableProducers(userId);
   }
 
+  /**
+   * The joint room for the public gallery on other nodes (server/cluster/gallery.ts), once
+   * someone has opened it: watching never opens a room nor reaches a caucus.
+   */
+  async galleryRoom(): Promise<MediaRoom | undefined> {
+    if (this.core.closed) return undefined;
+    const room = await this.media.existingRoom('joint');
+    return room && !room.isClosed ? room : undefined;
+  }
+
   /** Close every room and tell everyone (session closed, or server shutting down). Safe twice. */
   async shutdown(reason: string): Promise<void> {
     if (this.core.closed) return;

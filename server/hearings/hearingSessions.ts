@@ -60,6 +60,11 @@ export class HearingSessions {
     this.namespace.to(userIds.map((u) => userChannel(hearingId, u))).emit(event, ...args);
   }
 
+  /** The session if it is live in this process, without opening it. */
+  liveSession(hearingId: string): HearingSession | undefined {
+    return this.live.get(hearingId);
+  }
+
   stateOf(hearingId: string): HearingSession['state'] | undefined {
     return this.live.get(hearingId)?.state;
   }

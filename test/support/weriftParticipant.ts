@@ -254,7 +254,7 @@ export interface ProducerPackets {
 
 const MEDIA_STATUSES = new Set<ParticipantView['status']>(['admitted', 'inCaucus']);
 
-function toRemote(info: TransportInfo): RemoteTransportParams {
+export function toRemote(info: TransportInfo): RemoteTransportParams {
   return {
     id: info.id,
     iceParameters: info.iceParameters as types.IceParameters,

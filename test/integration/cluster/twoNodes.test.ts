@@ -10,6 +10,7 @@ import type { UserServerToClient } from '../../../protocol/user.js';
 import { ApiClient } from '../../support/api.js';
 import { testEnv } from '../../support/env.js';
 import { ask, openSocket, scheduledHearing, type HearingFixture } from '../../support/hearing.js';
+import { GalleryViewer } from '../../support/galleryViewer.js';
 import { spawnMain, type Spawned } from '../../support/process.js';
 import type { TestServer } from '../../support/server.js';
 import { recordingModel, type RecordingDoc } from '../../../server/recordings/recordingModel.js';
@@ -65,6 +66,8 @@ describe('two nodes on one database and one Redis', () => {
   let fx: HearingFixture;
   const sockets: Socket[] = [];
   const people: WeriftParticipant[] = [];
+  const viewers: GalleryViewer[] = [];
+  let mediationId: string;
   let sources: Record<'audio' | 'video', RtpSource> | undefined;
 
   beforeAll(async () => {
@@ -77,6 +80,7 @@ describe('two nodes on one database and one Redis', () => {
 
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
+    for (const v of viewers) await v.close().catch(() => undefined);
     for (const p of people) await p.close();
     await sources?.audio.stop();
     await sources?.video.stop();
@@ -128,6 +132,7 @@ describe('two nodes on one database and one Redis', () => {
       ],
     });
     expect(scheduled.status).toBe(201);
+    mediationId = (scheduled.body as { id: string }).id;
     const notice = await Promise.race([arrived, new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('no notification on node B')), 10_000))]);
     expect(notice).toBeTruthy();
   });
@@ -143,18 +148,53 @@ describe('two nodes on one database and one Redis', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  const tokenVia = async (client: ApiClient, hearingId = fx.hearingId) => {
+    const res = await new ApiClient(b.url, client.token).post<{ token: string; signallingUrl: string; galleryUrl?: string }>(`/api/hearings/${hearingId}/join-token`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const enter = async (_client: ApiClient, at: { token: string; signallingUrl: string }) => {
+    const p = await WeriftParticipant.connect({ url: at.signallingUrl, token: at.token, sources });
+    people.push(p);
+    return p;
+  };
+
+  it('an observer on node B receives the media of a hearing held on node A, through one pipe between the nodes', async () => {
+    sources ??= { audio: await FfmpegRtpSource.start('audio'), video: await FfmpegRtpSource.start('video') };
+    // Not live yet (nobody opened the mediation): refused with a stable code, nothing piped.
+    const early = await GalleryViewer.connect(b.url, (await tokenVia(fx.plaintiff, mediationId)).token);
+    viewers.push(early);
+    expect(await early.watch()).toMatchObject({ ok: false, error: { code: 'HEARING_NOT_LIVE' } });
+
+    const judgeAt = await tokenVia(fx.judge);
+    expect(judgeAt.signallingUrl).toBe(a.url);
+    const judge = await enter(fx.judge, judgeAt);
+    await judge.join();
+    await judge.setupMedia();
+    await judge.produce(['audio', 'video']);
+
+    // The observer's join token sends it to watch on node B; three watch there at once.
+    const watchAt = await tokenVia(fx.defendant);
+    expect(watchAt).toMatchObject({ signallingUrl: a.url, galleryUrl: b.url });
+    const three = await Promise.all([0, 1, 2].map(() => GalleryViewer.connect(watchAt.galleryUrl!, watchAt.token)));
+    viewers.push(...three);
+    for (const v of three) expect(await v.watch()).toMatchObject({ ok: true });
+    for (const v of three) {
+      await v.waitForPackets(() => v.packetsFromUser(fx.ids.judge, 'audio') >= 10 && v.packetsFromUser(fx.ids.judge, 'video') >= 5, 15_000);
+    }
+    // Node A carries one pipe to node B, whatever the number of viewers there.
+    expect([...a.proc.output().matchAll(/gallery pipe opened to another node/g)]).toHaveLength(1);
+
+    // A request a node did not sign is refused by node A.
+    const forged = await fetch(`${a.url}/internal/gallery/${fx.hearingId}/pipe`, { method: 'POST', headers: { authorization: `Bearer ${watchAt.token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(forged.status).toBe(401);
+
+    for (const v of [early, ...three]) await v.close();
+    await judge.close();
+  });
+
   it('after kill -9 of node A, the hearing moves to node B and its participants are media-connected again', async () => {
-    sources = { audio: await FfmpegRtpSource.start('audio'), video: await FfmpegRtpSource.start('video') };
-    const tokenVia = async (client: ApiClient) => {
-      const res = await new ApiClient(b.url, client.token).post<{ token: string; signallingUrl: string }>(`/api/hearings/${fx.hearingId}/join-token`);
-      expect(res.status).toBe(200);
-      return res.body;
-    };
-    const enter = async (client: ApiClient, at: { token: string; signallingUrl: string }) => {
-      const p = await WeriftParticipant.connect({ url: at.signallingUrl, token: at.token, sources });
-      people.push(p);
-      return p;
-    };
+    sources ??= { audio: await FfmpegRtpSource.start('audio'), video: await FfmpegRtpSource.start('video') };
     const judgeAt = await tokenVia(fx.judge);
     expect(judgeAt.signallingUrl).toBe(a.url);
     const judge = await enter(fx.judge, judgeAt);
