@@ -19,7 +19,7 @@ import { RedisRateLimitStore } from './auth/redisRateLimitStore.js';
 import { oncePerPeriod } from './cluster/clusterLock.js';
 import { countConsumers } from './cluster/nodeLoad.js';
 import { HearingPlacement } from './cluster/placement.js';
-import { GalleryOrigin, GalleryViewers, galleryPipeRoutes } from './cluster/gallery.js';
+import { GalleryOrigin, GalleryViewers, galleryPipeRoutes } from './gallery/publicGallery.js';
 import { connectRedis, type RedisConnections } from './cluster/redis.js';
 
 export interface RunningServer {

@@ -133,7 +133,7 @@ export class HearingPlacement {
   }
 
   /**
-   * Where to watch a hearing from (the public gallery, server/cluster/gallery.ts): the least
+   * Where to watch a hearing from (the public gallery, server/gallery/publicGallery.ts): the least
    * loaded live node other than the one holding it, so viewers cost the holder one pipe; the
    * holder itself when it is the only node.
    */

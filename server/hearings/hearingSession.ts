@@ -130,7 +130,7 @@ export class HearingSession {
   }
 
   /**
-   * The joint room for the public gallery on other nodes (server/cluster/gallery.ts), once
+   * The joint room for the public gallery on other nodes (server/gallery/publicGallery.ts), once
    * someone has opened it: watching never opens a room nor reaches a caucus.
    */
   async galleryRoom(): Promise<MediaRoom | undefined> {
