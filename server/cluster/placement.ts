@@ -145,10 +145,21 @@ export class HearingPlacement {
     return best ? { nodeId: best._id, url: best.url } : { nodeId: held.nodeId, url: held.url };
   }
 
-  /** Live nodes, least consumers per core first (ties: by name, so every node picks the same). */
+  /**
+   * Live nodes, least consumers per core first; on a tie the node holding fewer hearings (a
+   * node's consumers are reported only at its next renewal, so hearings placed in a burst would
+   * otherwise all land on the same node), then by name, so every node picks the same.
+   */
   private async leastLoaded(now: number): Promise<NodeDoc> {
     const live = await this.nodes.find({ leaseUntil: { $gt: now } }).lean<NodeDoc[]>().exec();
-    const best = live.sort((a, b) => loadOf(a) - loadOf(b) || a._id.localeCompare(b._id))[0];
+    const held = new Map<string, number>();
+    if (live.length > 1) {
+      for (const p of await this.placements.find({ leaseUntil: { $gt: now } }, { nodeId: 1 }).lean<Pick<PlacementDoc, 'nodeId'>[]>().exec()) {
+        held.set(p.nodeId, (held.get(p.nodeId) ?? 0) + 1);
+      }
+    }
+    const hearingsOn = (n: NodeDoc) => held.get(n._id) ?? 0;
+    const best = live.sort((a, b) => loadOf(a) - loadOf(b) || hearingsOn(a) - hearingsOn(b) || a._id.localeCompare(b._id))[0];
     // This node is alive by definition (it is answering), even if its first renewal is in flight.
     return best ?? { _id: this.deps.nodeId, url: this.deps.url(), consumers: this.deps.consumers(), cores: this.deps.cores, leaseUntil: now + this.deps.leaseMs };
   }
