@@ -67,10 +67,11 @@ export class HearingSession {
    */
   async carryOver(live: LiveState): Promise<void> {
     const places = this.core.restore(live);
+    if (!places) return;
     this.presence.carriedOver(places.map((p) => p.userId));
     for (const p of places) this.carried.add(p.userId);
     this.core.audit('PLACES_CARRIED_OVER', 'system', { places, state: this.state, from: live.savedAt });
-    if (live.recording && this.state !== 'closed') {
+    if (live.recording) {
       await this.recorder.carryOver().catch((err: unknown) => this.deps.logger.error({ err, hearing: this.id }, 'could not carry recording over'));
     }
   }

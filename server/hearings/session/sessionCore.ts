@@ -201,16 +201,17 @@ export class SessionCore {
    * stored, then each kept place given back through the participant machine as if its holder
    * had just disconnected (JOIN, MOVE to its room, ADMIT, DISCONNECT), so that coming back
    * within the grace period returns it there without the host admitting it again.
-   * Returns who had a place; a stored state no version of this code wrote is ignored.
+   * Returns who had a place, or undefined when nothing was restored: a stored state no version
+   * of this code wrote (or of another hearing, or closed) is ignored and the session starts afresh.
    */
-  restore(live: LiveState): KeptPlace[] {
+  restore(live: LiveState): KeptPlace[] | undefined {
     try {
       sessionStateOf(live.session);
     } catch (err) {
       this.deps.logger.error({ err, hearing: this.id }, 'stored live state of a hearing is not readable; the session starts afresh');
-      return [];
+      return undefined;
     }
-    if (live.session.context.hearingId !== this.id || live.session.state === 'closed') return [];
+    if (live.session.context.hearingId !== this.id || live.session.state === 'closed') return undefined;
     this.session = live.session;
     const at = this.deps.now().getTime();
     const restored: KeptPlace[] = [];
