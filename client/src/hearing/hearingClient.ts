@@ -37,6 +37,7 @@ export interface HearingSnapshot {
 const MEDIA_STATUSES = new Set(['admitted', 'inCaucus']);
 const STATS_EVERY_MS = 2000;
 const RETRY_MEDIA_MS = 3000;
+const PLACE_NOTICE_MS = 15_000;
 
 /**
  * One participant's hearing: the signalling socket, who is where, and the
@@ -159,6 +160,8 @@ export class HearingClient {
         quality: 'unknown',
       });
       if (MEDIA_STATUSES.has(result.me.status)) this.rebuild();
+      // The notice that the hearing moved is news for a moment, not a state of the room.
+      if (result.placeCarriedOver) setTimeout(() => !this.disposed && this.set({ placeCarriedOver: false }), PLACE_NOTICE_MS);
     } catch (err) {
       // A dropped line is socket.io's to retry (we join again on the next connect); a refusal ends it.
       if (err instanceof HearingRequestError && (err.code === 'DISCONNECTED' || err.code === 'TIMEOUT')) return;
