@@ -162,7 +162,10 @@ describe('two nodes on one database and one Redis', () => {
   it('an observer on node B receives the media of a hearing held on node A, through one pipe between the nodes', async () => {
     sources ??= { audio: await FfmpegRtpSource.start('audio'), video: await FfmpegRtpSource.start('video') };
     // Not live yet (nobody opened the mediation): refused with a stable code, nothing piped.
-    const early = await GalleryViewer.connect(b.url, (await tokenVia(fx.plaintiff, mediationId)).token);
+    // Both nodes idle (no consumers): the second hearing goes to the node holding fewer hearings.
+    const mediationAt = await tokenVia(fx.plaintiff, mediationId);
+    expect(mediationAt.signallingUrl).toBe(b.url);
+    const early = await GalleryViewer.connect(b.url, mediationAt.token);
     viewers.push(early);
     expect(await early.watch()).toMatchObject({ ok: false, error: { code: 'HEARING_NOT_LIVE' } });
 
