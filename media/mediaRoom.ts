@@ -166,6 +166,21 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return { producerId: producer.id, peerId, kind, paused: producer.paused };
   }
 
+  /**
+   * A producer that arrives from another node's router through a PipeTransport (media/nodePipe.ts)
+   * joins this room as the given peer's, so peers here consume it as any other.
+   */
+  adoptProducer(peerId: string, producer: types.Producer): void {
+    const media = this.peer(peerId);
+    media.producers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      media.producers.delete(producer.id);
+      this.emit('producerClosed', peerId, producer.id);
+    });
+    producer.observer.on('pause', () => this.emit('producerPaused', peerId, producer.id));
+    producer.observer.on('resume', () => this.emit('producerResumed', peerId, producer.id));
+  }
+
   /** Created paused: the client resumes it once its receiver is ready, so no keyframe is lost. */
   async consume(peerId: string, transportId: string, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer> {
     const transport = this.transport(peerId, transportId);

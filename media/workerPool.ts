@@ -64,6 +64,20 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.slots.length;
   }
 
+  /**
+   * Where a PipeTransport to another node listens: UDP on the media address (announced as
+   * MEDIASOUP_ANNOUNCED_IP when set), from the RTC port range.
+   */
+  pipeListenInfo(): types.TransportListenInfo {
+    const { options } = this;
+    return {
+      protocol: 'udp',
+      ip: options.listenIp,
+      ...(options.announcedIp ? { announcedAddress: options.announcedIp } : {}),
+      portRange: { min: options.rtcMinPort, max: options.rtcMaxPort },
+    };
+  }
+
   /** The worker with the fewest routers; ties go to the lowest index. */
   leastLoaded(): PooledWorker {
     let best: PooledWorker | undefined;

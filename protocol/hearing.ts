@@ -50,6 +50,11 @@ export interface JoinResult {
   participants: ParticipantView[];
   /** Told on joining, before any media of the participant enters the room. */
   recording: RecordingState;
+  /**
+   * Set when the hearing moved to another server (its server stopped) and this participant
+   * got its place back there without being admitted again.
+   */
+  placeCarriedOver?: true;
 }
 
 export interface TransportInfo {

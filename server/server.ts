@@ -19,6 +19,7 @@ import { RedisRateLimitStore } from './auth/redisRateLimitStore.js';
 import { oncePerPeriod } from './cluster/clusterLock.js';
 import { countConsumers } from './cluster/nodeLoad.js';
 import { HearingPlacement } from './cluster/placement.js';
+import { GalleryOrigin, GalleryViewers, galleryPipeRoutes } from './gallery/publicGallery.js';
 import { connectRedis, type RedisConnections } from './cluster/redis.js';
 
 export interface RunningServer {
@@ -135,13 +136,23 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       logger,
       clientDistDir: config.clientDistDir,
       trustedProxies: config.trustedProxies,
-      routers: routers(context, services, { connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret, sections: { dependencies: () => systemDependencies } }),
+      routers: [
+        ...routers(context, services, { connection: db.connection, workers, startedAt, jwtSecret: config.jwtSecret, sections: { dependencies: () => systemDependencies } }),
+        // Several nodes: other nodes' public galleries take this node's hearings through a pipe.
+        ...(placement ? [galleryPipeRoutes(context, new GalleryOrigin({ sessions: services.sessions, pool: workers, logger }))] : []),
+      ],
     });
     const httpServer = http.createServer(app);
     const io = createSocketServer(httpServer, logger, cluster ? { crossOrigin: true } : {});
     // Every broadcast (the /user notifications among them) also reaches the sockets of the other nodes.
     if (redis) io.adapter(createAdapter(redis.main, redis.sub, { key: 'microcourt' }));
     attachHearingNamespace(io, services.sessions, config.jwtSecret, logger);
+    if (placement) {
+      // Watching a hearing held by another node (the public gallery, /gallery).
+      const gallery = new GalleryViewers({ pool: workers, logger, nodeId: placement.nodeId, jwtSecret: config.jwtSecret, originOf: async (id) => (await placement.place(id)).url });
+      gallery.attach(io);
+      cleanups.push(() => gallery.closeAll());
+    }
     services.userPush.connect(attachUserNamespace(io, config.jwtSecret, logger));
     cleanups.push(
       () =>

@@ -30,6 +30,8 @@ function models(connection: Connection): { nodes: Model<NodeDoc>; placements: Mo
   };
 }
 
+const loadOf = (n: NodeDoc) => n.consumers / Math.max(1, n.cores);
+
 const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11000;
 
 export interface PlacementDeps {
@@ -130,11 +132,34 @@ export class HearingPlacement {
     return p.nodeId === this.deps.nodeId;
   }
 
-  /** Live nodes, least consumers per core first (ties: by name, so every node picks the same). */
+  /**
+   * Where to watch a hearing from (the public gallery, server/gallery/publicGallery.ts): the least
+   * loaded live node other than the one holding it, so viewers cost the holder one pipe; the
+   * holder itself when it is the only node.
+   */
+  async galleryNode(hearingId: string): Promise<{ nodeId: string; url: string }> {
+    const held = await this.place(hearingId);
+    const now = this.now();
+    const others = await this.nodes.find({ leaseUntil: { $gt: now }, _id: { $ne: held.nodeId } }).lean<NodeDoc[]>().exec();
+    const best = others.sort((a, b) => loadOf(a) - loadOf(b) || a._id.localeCompare(b._id))[0];
+    return best ? { nodeId: best._id, url: best.url } : { nodeId: held.nodeId, url: held.url };
+  }
+
+  /**
+   * Live nodes, least consumers per core first; on a tie the node holding fewer hearings (a
+   * node's consumers are reported only at its next renewal, so hearings placed in a burst would
+   * otherwise all land on the same node), then by name, so every node picks the same.
+   */
   private async leastLoaded(now: number): Promise<NodeDoc> {
     const live = await this.nodes.find({ leaseUntil: { $gt: now } }).lean<NodeDoc[]>().exec();
-    const load = (n: NodeDoc) => n.consumers / Math.max(1, n.cores);
-    const best = live.sort((a, b) => load(a) - load(b) || a._id.localeCompare(b._id))[0];
+    const held = new Map<string, number>();
+    if (live.length > 1) {
+      for (const p of await this.placements.find({ leaseUntil: { $gt: now } }, { nodeId: 1 }).lean<Pick<PlacementDoc, 'nodeId'>[]>().exec()) {
+        held.set(p.nodeId, (held.get(p.nodeId) ?? 0) + 1);
+      }
+    }
+    const hearingsOn = (n: NodeDoc) => held.get(n._id) ?? 0;
+    const best = live.sort((a, b) => loadOf(a) - loadOf(b) || hearingsOn(a) - hearingsOn(b) || a._id.localeCompare(b._id))[0];
     // This node is alive by definition (it is answering), even if its first renewal is in flight.
     return best ?? { _id: this.deps.nodeId, url: this.deps.url(), consumers: this.deps.consumers(), cores: this.deps.cores, leaseUntil: now + this.deps.leaseMs };
   }

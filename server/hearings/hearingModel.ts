@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { HearingKind, SessionState } from '../../protocol/hearing.js';
+import type { HearingKind, RoomName, SessionState } from '../../protocol/hearing.js';
+import type { SessionSnapshotJson } from '../../state-machines/hearing/sessionMachine.js';
 import type { HearingParticipantRecord as HearingParticipant } from '../../protocol/hearingViews.js';
 
 export type { HearingParticipantRecord as HearingParticipant } from '../../protocol/hearingViews.js';
@@ -23,6 +24,29 @@ export interface HearingDoc {
   createdAt: string;
   /** Who joined, was admitted, muted, moved...: the hearing's own audit trail. */
   events: HearingEvent[];
+  /** What a live session needs to go on elsewhere (another node, a restarted server); see LiveState. */
+  live?: LiveState;
+}
+
+/** A participant's place in the live session: admitted to a room (the joint room or a caucus). */
+export interface KeptPlace {
+  userId: string;
+  status: 'admitted' | 'inCaucus';
+  room: RoomName;
+}
+
+/**
+ * The live session as the node holding it last wrote it, so that another node taking the
+ * hearing over (its node died) or this one after a restart carries it on: the session's
+ * state, who had a place in which room, and whether the joint room was being recorded.
+ * Written with the audit events (one single-document write per batch), never read while
+ * the session is live.
+ */
+export interface LiveState {
+  session: SessionSnapshotJson;
+  places: KeptPlace[];
+  recording: boolean;
+  savedAt: string;
 }
 
 /** What a session is called in notices and reminders. */
@@ -43,6 +67,7 @@ const hearingSchema = new Schema<HearingDoc>(
     createdBy: { type: String, required: true },
     createdAt: { type: String, required: true },
     events: [Schema.Types.Mixed],
+    live: Schema.Types.Mixed,
   },
   { versionKey: false, minimize: false },
 );

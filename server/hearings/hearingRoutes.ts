@@ -87,7 +87,7 @@ export function hearingRoutes(ctx: AppContext, service: HearingService, sessions
     res.json(hearingView(hearing, sessions.stateOf(id)));
   });
 
-  ctx.api.add({ method: 'post', path: '/api/hearings/:id/join-token', summary: 'A short-lived token for joining this hearing in your role', tags, auth: true, responses: { 200: { description: '{ token, expiresIn, role, signallingUrl? } (signallingUrl: with several nodes, the node to connect the /hearing socket to)' }, 403: { description: 'Not a participant' } } });
+  ctx.api.add({ method: 'post', path: '/api/hearings/:id/join-token', summary: 'A short-lived token for joining this hearing in your role', tags, auth: true, responses: { 200: { description: '{ token, expiresIn, role, signallingUrl?, galleryUrl? } (with several nodes: signallingUrl is the node to connect the /hearing socket to, galleryUrl the node to only watch from through its /gallery socket)' }, 403: { description: 'Not a participant' } } });
   router.post('/api/hearings/:id/join-token', auth, async (req, res) => {
     res.json(await service.joinToken(currentUser(req), String(req.params.id)));
   });

@@ -7,7 +7,7 @@ import { dateTimeZh } from '../documents/pdf.js';
 import type { NotificationService } from '../notifications/notificationService.js';
 import type { HearingKind, HearingRole, SessionState, Side } from '../../protocol/hearing.js';
 import { userModel } from '../users/userModel.js';
-import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant } from './hearingModel.js';
+import { hearingModel, SESSION_NAMES, type HearingDoc, type HearingEvent, type HearingParticipant, type LiveState } from './hearingModel.js';
 import type { HearingProcedure } from './hearingProcedure.js';
 import { JOIN_TOKEN_TTL_SECONDS, signJoinToken } from './joinTokens.js';
 import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
@@ -15,6 +15,7 @@ import { dateTimeEn } from '../../state-machines/rules/courtDates.js';
 /** Where a hearing's live session runs (the node's signalling URL), placing it when it is nowhere yet. */
 export interface HearingPlacementPort {
   place(hearingId: string): Promise<{ url: string }>;
+  galleryNode(hearingId: string): Promise<{ url: string }>;
 }
 
 export interface HearingServiceDeps {
@@ -152,7 +153,7 @@ export class HearingService {
   }
 
   /** A short-lived token for this hearing and the caller's role in it. */
-  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole; signallingUrl?: string }> {
+  async joinToken(user: AuthUser, hearingId: string): Promise<{ token: string; expiresIn: number; role: HearingRole; signallingUrl?: string; galleryUrl?: string }> {
     const hearing = await this.hearings.findById(hearingId).lean<HearingDoc>().exec();
     if (!hearing) throw errors.notFound('The hearing', 'HEARING_NOT_FOUND');
     const me = hearing.participants.find((p) => p.userId === user.id);
@@ -161,15 +162,21 @@ export class HearingService {
     const token = { token: signJoinToken({ userId: user.id, hearingId, role: me.role }, this.jwtSecret), expiresIn: JOIN_TOKEN_TTL_SECONDS, role: me.role };
     // With several nodes any node answers here, and names the one whose signalling holds the hearing.
     if (!this.deps.placement) return token;
-    return { ...token, signallingUrl: (await this.deps.placement.place(hearingId)).url };
+    // galleryUrl: where to only watch (the /gallery socket), away from the hearing's node.
+    const placed = await this.deps.placement.place(hearingId);
+    const gallery = await this.deps.placement.galleryNode(hearingId);
+    return { ...token, signallingUrl: placed.url, galleryUrl: gallery.url };
   }
 
-  /** The live session's changes of state and its audit events. */
-  /** Append audit events (one or a batch, in order) and optionally the new session state, in one write. */
-  async record(hearingId: string, events: HearingEvent | HearingEvent[], state?: HearingDoc['state']): Promise<void> {
+  /**
+   * Append audit events (one or a batch, in order), and optionally the new session state and
+   * the live state another node would carry on from, in one write.
+   */
+  async record(hearingId: string, events: HearingEvent | HearingEvent[], state?: HearingDoc['state'], live?: LiveState): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
+    const set = { ...(state ? { state } : {}), ...(live ? { live } : {}) };
     await this.hearings
-      .updateOne({ _id: hearingId }, { $push: { events: { $each: list } }, ...(state ? { $set: { state } } : {}) })
+      .updateOne({ _id: hearingId }, { ...(list.length > 0 ? { $push: { events: { $each: list } } } : {}), ...(Object.keys(set).length > 0 ? { $set: set } : {}) })
       .exec();
   }
 

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import type { MediaRoom } from '../../media/mediaRoom.js';
 import type { ControlAction } from '../../state-machines/hearing/participantRules.js';
 import type { JoinResult, ParticipantView, RoomName, SessionState } from '../../protocol/hearing.js';
-import type { HearingDoc } from './hearingModel.js';
+import type { HearingDoc, LiveState } from './hearingModel.js';
 import { Caucus } from './session/caucus.js';
 import { SessionMedia } from './session/media.js';
 import { Moderation, type SessionAction } from './session/moderation.js';
@@ -25,6 +25,8 @@ export class HearingSession {
   private readonly presence: Presence;
   private readonly moderation: Moderation;
   private readonly recorder: RecordingConsent;
+  /** Participants whose place came from another node and who have not joined here yet. */
+  private readonly carried = new Set<string>();
 
   constructor(
     readonly doc: HearingDoc,
@@ -49,7 +51,29 @@ export class HearingSession {
 
   join(userId: string): JoinResult {
     const me = this.presence.join(userId);
-    return { hearing: this.core.hearingView(), me, participants: this.core.participantViews(), recording: this.recorder.state() };
+    const carried = this.carried.delete(userId) && (me.status === 'admitted' || me.status === 'inCaucus');
+    return {
+      hearing: this.core.hearingView(),
+      me,
+      participants: this.core.participantViews(),
+      recording: this.recorder.state(),
+      ...(carried ? { placeCarriedOver: true } : {}),
+    };
+  }
+
+  /**
+   * Carry on from the live state the previous holder stored (its node died, or this server
+   * restarted): the session's state, everyone's place for the grace period, and recording.
+   */
+  async carryOver(live: LiveState): Promise<void> {
+    const places = this.core.restore(live);
+    if (!places) return;
+    this.presence.carriedOver(places.map((p) => p.userId));
+    for (const p of places) this.carried.add(p.userId);
+    this.core.audit('PLACES_CARRIED_OVER', 'system', { places, state: this.state, from: live.savedAt });
+    if (live.recording) {
+      await this.recorder.carryOver().catch((err: unknown) => this.deps.logger.error({ err, hearing: this.id }, 'could not carry recording over'));
+    }
   }
 
   disconnected(userId: string): void {
@@ -104,6 +128,16 @@ export class HearingSession {
 
   consumableProducers(userId: string) {
     return this.media.consumableProducers(userId);
+  }
+
+  /**
+   * The joint room for the public gallery on other nodes (server/gallery/publicGallery.ts), once
+   * someone has opened it: watching never opens a room nor reaches a caucus.
+   */
+  async galleryRoom(): Promise<MediaRoom | undefined> {
+    if (this.core.closed) return undefined;
+    const room = await this.media.existingRoom('joint');
+    return room && !room.isClosed ? room : undefined;
   }
 
   /** Close every room and tell everyone (session closed, or server shutting down). Safe twice. */

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { HearingClientToServer, HearingServerToClient } from '../../protocol/hearing.js';
 import type { Connection } from 'mongoose';
 import { HearingRecorder } from '../recordings/hearingRecorder.js';
-import type { HearingEvent } from './hearingModel.js';
+import type { HearingEvent, LiveState } from './hearingModel.js';
 import type { HearingProcedure } from './hearingProcedure.js';
 import { HearingSession } from './hearingSession.js';
 import type { HearingService } from './hearingService.js';
@@ -29,7 +29,7 @@ export class HearingSessions {
    * close never waits behind thousands of queued writes.
    */
   private readonly writes = new Map<string, Promise<void>>();
-  private readonly queued = new Map<string, { events: HearingEvent[]; state?: HearingSession['state'] }>();
+  private readonly queued = new Map<string, { events: HearingEvent[]; state?: HearingSession['state']; live?: LiveState }>();
 
   constructor(
     private readonly deps: {
@@ -58,6 +58,11 @@ export class HearingSessions {
   emitToUsers<E extends keyof HearingServerToClient>(hearingId: string, userIds: readonly string[], event: E, ...args: Parameters<HearingServerToClient[E]>): void {
     if (!this.namespace || userIds.length === 0) return;
     this.namespace.to(userIds.map((u) => userChannel(hearingId, u))).emit(event, ...args);
+  }
+
+  /** The session if it is live in this process, without opening it. */
+  liveSession(hearingId: string): HearingSession | undefined {
+    return this.live.get(hearingId);
   }
 
   stateOf(hearingId: string): HearingSession['state'] | undefined {
@@ -131,21 +136,36 @@ export class HearingSessions {
       }),
       toAll: () => ({ emit: (event, ...args) => void ns().to(hearingChannel(hearingId)).emit(event, ...args) }),
       record: (event, state) => this.record(hearingId, event, state),
+      keep: (live) => this.keep(hearingId, live),
       caseHook: (what) => void this.tellCase(doc.caseId, doc.kind, hearingId, what),
     });
+    // Whatever the previous holder of this hearing left running (its node died) is settled first.
+    await recorder.closeInterrupted();
+    if (doc.live) await session.carryOver(doc.live);
     this.live.set(hearingId, session);
     return session;
   }
 
   private record(hearingId: string, event: HearingEvent, state?: HearingSession['state']): void {
+    const batch = this.batch(hearingId);
+    batch.events.push(event);
+    if (state) batch.state = state;
+    if (!this.writes.has(hearingId)) this.writes.set(hearingId, this.drain(hearingId));
+  }
+
+  /** The live state goes into the same ordered single write as the audit events; the latest wins. */
+  private keep(hearingId: string, live: LiveState): void {
+    this.batch(hearingId).live = live;
+    if (!this.writes.has(hearingId)) this.writes.set(hearingId, this.drain(hearingId));
+  }
+
+  private batch(hearingId: string) {
     let batch = this.queued.get(hearingId);
     if (!batch) {
       batch = { events: [] };
       this.queued.set(hearingId, batch);
     }
-    batch.events.push(event);
-    if (state) batch.state = state;
-    if (!this.writes.has(hearingId)) this.writes.set(hearingId, this.drain(hearingId));
+    return batch;
   }
 
   private async drain(hearingId: string): Promise<void> {
@@ -153,7 +173,7 @@ export class HearingSessions {
       for (let batch = this.queued.get(hearingId); batch; batch = this.queued.get(hearingId)) {
         this.queued.delete(hearingId);
         await this.deps.hearings
-          .record(hearingId, batch.events, batch.state)
+          .record(hearingId, batch.events, batch.state, batch.live)
           .catch((err: unknown) => this.deps.logger.error({ err, hearing: hearingId }, 'could not record a hearing event'));
       }
     } finally {

@@ -110,9 +110,56 @@ export class HearingRecorder {
     return next;
   }
 
+  /**
+   * Segments left 'recording' by a server that no longer writes them (the hearing's node died,
+   * or this server was killed): each is closed with what was written, hashed so the finished
+   * part stays verifiable, and logged in the case. Called when this server opens the hearing,
+   * before it records anything; one conditional write per segment, so of two servers doing it
+   * at once only one closes it.
+   */
+  async closeInterrupted(): Promise<number> {
+    const model = recordingModel(this.deps.connection);
+    const open = await model.find({ hearingId: this.deps.hearingId, status: 'recording' }).lean<RecordingDoc[]>().exec();
+    let closed = 0;
+    for (const doc of open) {
+      const file = path.join(this.deps.dir, doc.file);
+      const [facts, stat] = await Promise.all([fileFacts(file).catch(() => undefined), fs.stat(file).catch(() => undefined)]);
+      const done: RecordingDoc = {
+        ...doc,
+        status: 'finalised',
+        interrupted: true,
+        clean: false,
+        endedAt: (stat?.mtime ?? new Date()).toISOString(),
+        ...(facts
+          ? { sha256: facts.sha256, size: facts.size, codecs: facts.codecs, ...(facts.durationSeconds !== undefined ? { durationSeconds: facts.durationSeconds } : {}) }
+          : {}),
+      };
+      const won = await model.replaceOne({ _id: doc._id, status: 'recording' }, done).exec();
+      if (won.modifiedCount !== 1) continue;
+      closed += 1;
+      this.deps.logger.warn({ hearing: this.deps.hearingId, recording: doc._id, file: doc.file, hashed: !!facts }, 'closed a recording segment its server left unfinished');
+      await this.deps.finalised(done);
+    }
+    return closed;
+  }
+
+  /** The next segment number of a participant: after every segment stored, whichever server wrote it. */
+  private async nextSegment(userId: string): Promise<number> {
+    let last = this.segments.get(userId);
+    if (last === undefined) {
+      const stored = await recordingModel(this.deps.connection)
+        .findOne({ hearingId: this.deps.hearingId, participantId: userId }, { segment: 1 })
+        .sort({ segment: -1 })
+        .lean<Pick<RecordingDoc, 'segment'>>()
+        .exec();
+      last = stored?.segment ?? 0;
+    }
+    this.segments.set(userId, last + 1);
+    return last + 1;
+  }
+
   private async startSegment(userId: string, room: MediaRoom, producerIds: string): Promise<void> {
-    const segment = (this.segments.get(userId) ?? 0) + 1;
-    this.segments.set(userId, segment);
+    const segment = await this.nextSegment(userId);
     const relative = path.join(this.deps.hearingId, `${userId}-${segment}.webm`);
     const file = path.join(this.deps.dir, relative);
     const recorder = await SegmentRecorder.start({ router: room.router, producers: room.producersOf(userId), file });

@@ -19,6 +19,11 @@ export interface RecordingDoc {
   codecs?: string[];
   /** False when ffmpeg did not finish the file itself (it crashed); the file still verifies. */
   clean?: boolean;
+  /**
+   * The server writing it stopped (its node died): closed by the server that took the hearing
+   * over, with what had been written by then (endedAt is the file's last write).
+   */
+  interrupted?: boolean;
 }
 
 const recordingSchema = new Schema<RecordingDoc>(
@@ -38,6 +43,7 @@ const recordingSchema = new Schema<RecordingDoc>(
     durationSeconds: Number,
     codecs: [String],
     clean: Boolean,
+    interrupted: Boolean,
   },
   { versionKey: false },
 );

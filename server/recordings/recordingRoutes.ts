@@ -26,6 +26,7 @@ function view(rec: RecordingDoc) {
     durationSeconds: rec.durationSeconds,
     codecs: rec.codecs,
     clean: rec.clean,
+    ...(rec.interrupted ? { interrupted: true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [join|capacity|memory|recording|uploads|probe|review|lists]`: runs the benchmarks (all of them by
+ * `npm run bench [join|capacity|memory|recording|uploads|probe|review|lists|nodes]`: runs the benchmarks (all of them by
  * default) one after the other and prints, for each, one machine-readable line
  * `BENCH_JSON {...}` and a table. Progress goes to stderr. Every child process
  * a benchmark started is killed before this process exits.
@@ -13,8 +13,9 @@ import { probeBench } from './probe.js';
 import { uploadsBench } from './uploads.js';
 import { listsBench } from './lists.js';
 import { reviewBench } from './review.js';
+import { nodesBench } from './nodes.js';
 
-const BENCHES: Record<string, Bench> = { join: joinBench, capacity: capacityBench, memory: memoryBench, recording: recordingBench, uploads: uploadsBench, probe: probeBench, review: reviewBench, lists: listsBench };
+const BENCHES: Record<string, Bench> = { join: joinBench, capacity: capacityBench, memory: memoryBench, recording: recordingBench, uploads: uploadsBench, probe: probeBench, review: reviewBench, lists: listsBench, nodes: nodesBench };
 
 async function main(): Promise<number> {
   const names = process.argv.slice(2);

@@ -272,7 +272,7 @@ const KEY_FRAME_REQUESTS = new Set([1, 4]);
 
 const MEDIA_STATUSES = new Set<ParticipantView['status']>(['admitted', 'inCaucus']);
 
-function toRemote(info: TransportInfo): RemoteTransportParams {
+export function toRemote(info: TransportInfo): RemoteTransportParams {
   return {
     id: info.id,
     iceParameters: info.iceParameters as types.IceParameters,

@@ -187,6 +187,11 @@ export function HearingRoom({ hearingId, caseId, media, header }: { hearingId: s
         </p>
       )}
       {snap.connection === 'connecting' && <p role="status">{t('room.connecting')}</p>}
+      {snap.connection === 'connected' && snap.placeCarriedOver && (
+        <p className="notice" role="status" data-testid="place-carried-over">
+          {t('room.placeCarriedOver')}
+        </p>
+      )}
       {snap.recording.active && !me?.isHost && !caucus && <p className="notice">{w('room.recordingNotice')}</p>}
       {caucus && (
         <p className="notice ok" data-testid="caucus-not-recorded">

@@ -30,11 +30,14 @@ export interface HearingSnapshot {
   alerts: string[];
   /** A party's answer to recording a mediation, once given in this session (the server keeps no other copy for us). */
   recordingConsent?: boolean;
+  /** The hearing moved to another server while we were away, and we got our place back there. */
+  placeCarriedOver?: boolean;
 }
 
 const MEDIA_STATUSES = new Set(['admitted', 'inCaucus']);
 const STATS_EVERY_MS = 2000;
 const RETRY_MEDIA_MS = 3000;
+const PLACE_NOTICE_MS = 15_000;
 
 /**
  * One participant's hearing: the signalling socket, who is where, and the
@@ -151,11 +154,14 @@ export class HearingClient {
         participants: result.participants,
         recording: result.recording,
         mutedByHost: result.me.audioMutedByHost,
+        placeCarriedOver: result.placeCarriedOver === true,
         // The server starts a host-muted participant's microphone paused; follow it.
         ...(result.me.audioMutedByHost ? { micOn: false } : {}),
         quality: 'unknown',
       });
       if (MEDIA_STATUSES.has(result.me.status)) this.rebuild();
+      // The notice that the hearing moved is news for a moment, not a state of the room.
+      if (result.placeCarriedOver) setTimeout(() => !this.disposed && this.set({ placeCarriedOver: false }), PLACE_NOTICE_MS);
     } catch (err) {
       // A dropped line is socket.io's to retry (we join again on the next connect); a refusal ends it.
       if (err instanceof HearingRequestError && (err.code === 'DISCONNECTED' || err.code === 'TIMEOUT')) return;

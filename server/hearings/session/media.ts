@@ -102,7 +102,8 @@ export class SessionMedia {
     this.rooms.clear();
   }
 
-  private async existingRoom(name: RoomName): Promise<MediaRoom | undefined> {
+  /** The room if someone has opened it (and it was not lost), without creating it. */
+  async existingRoom(name: RoomName): Promise<MediaRoom | undefined> {
     return this.rooms.get(name)?.catch(() => undefined);
   }
 

@@ -49,15 +49,28 @@ export class Presence {
     void this.media.closeMedia(p);
     core.audit('DISCONNECTED', userId);
     if (core.isHost(p)) this.hostDropped(userId);
+    this.startGrace(p);
+    core.broadcastParticipants();
+  }
+
+  /** Places carried over from another node (SessionCore.restore) are kept for the grace period from now. */
+  carriedOver(userIds: readonly string[]): void {
+    for (const userId of userIds) {
+      const p = this.core.live.get(userId);
+      if (p?.status === 'disconnected') this.startGrace(p);
+    }
+  }
+
+  private startGrace(p: Live): void {
+    const { core } = this;
     p.graceTimer = setTimeout(() => {
       if (p.status !== 'disconnected') return;
       core.applyParticipant(p, { type: 'GRACE_EXPIRED' });
       p.handRaised = false;
-      core.audit('LEFT', userId);
+      core.audit('LEFT', p.info.userId);
       core.broadcastParticipants();
     }, RECONNECT_GRACE_MS + 10);
     p.graceTimer.unref();
-    core.broadcastParticipants();
   }
 
   /** Session closed or server stopping: no grace period runs out after it. */

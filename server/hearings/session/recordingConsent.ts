@@ -28,6 +28,17 @@ export class RecordingConsent {
     this.core.audit(consent ? 'RECORDING_CONSENTED' : 'RECORDING_CONSENT_REFUSED', userId);
   }
 
+  /**
+   * The joint room was being recorded on the node that held the hearing before (it died, or
+   * this server restarted): recording goes on here, each participant in a new segment once
+   * its media is back.
+   */
+  async carryOver(): Promise<void> {
+    await this.core.deps.recorder.start(await this.media.room('joint'));
+    this.core.audit('RECORDING_CARRIED_OVER', 'system');
+    this.core.deps.toAll().emit('hearing:recording', this.state());
+  }
+
   async control(actorId: string, action: 'start' | 'stop') {
     const { core } = this;
     const actor = core.participant(actorId);
@@ -46,6 +57,7 @@ export class RecordingConsent {
       await core.deps.recorder.stop();
     }
     core.audit(action === 'start' ? 'RECORDING_STARTED' : 'RECORDING_STOPPED', actorId);
+    core.keepLive();
     const state = this.state();
     core.deps.toAll().emit('hearing:recording', state);
     return state;

@@ -6,13 +6,13 @@ import {
   type ParticipantResult,
   type ParticipantSnapshot,
 } from '../../../state-machines/hearing/participantMachine.js';
-import { applySessionEvent, createSession, type SessionEvent, type SessionSnapshotJson } from '../../../state-machines/hearing/sessionMachine.js';
+import { applySessionEvent, createSession, sessionStateOf, type SessionEvent, type SessionSnapshotJson } from '../../../state-machines/hearing/sessionMachine.js';
 import type { WorkerPool } from '../../../media/workerPool.js';
 import { errors, type AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { HearingServerToClient, ParticipantStatus, ParticipantView, RoomName, SessionState } from '../../../protocol/hearing.js';
 import type { HearingRecorder } from '../../recordings/hearingRecorder.js';
-import type { HearingDoc, HearingEvent, HearingParticipant } from '../hearingModel.js';
+import type { HearingDoc, HearingEvent, HearingParticipant, KeptPlace, LiveState } from '../hearingModel.js';
 
 export type Emit = <E extends keyof HearingServerToClient>(event: E, ...args: Parameters<HearingServerToClient[E]>) => void;
 
@@ -24,6 +24,8 @@ export interface SessionDeps {
   toAll(): { emit: Emit };
   /** Audit trail and persisted state of the hearing. */
   record(event: HearingEvent, state?: SessionState): void;
+  /** Store what another node needs to carry the session on (latest wins; written with the audit trail). */
+  keep(live: LiveState): void;
   /** Tell the case that the session started or ended. */
   caseHook(what: 'started' | 'ended'): void;
   /** Records the joint room; never given a caucus room. */
@@ -68,6 +70,8 @@ export class SessionCore {
   closed = false;
   /** A participant-list broadcast is pending for the end of this tick (see broadcastParticipants). */
   private broadcastPending = false;
+  /** The live state is to be stored at the end of this tick (see keepLive). */
+  private keepPending = false;
 
   constructor(
     readonly doc: HearingDoc,
@@ -102,6 +106,7 @@ export class SessionCore {
     if (!result.ok) throw sessionError(result.error);
     this.session = result.snapshot;
     this.deps.record({ type: `SESSION_${event.type}`, at: this.deps.now().toISOString(), actorId }, this.state);
+    this.keepLive();
     this.deps.toAll().emit('hearing:state', { state: this.state });
   }
 
@@ -118,13 +123,17 @@ export class SessionCore {
     const result = applyParticipantEvent(p.position, event);
     if (!result.ok) throw participantError(result.error);
     p.position = result.snapshot;
+    this.keepLive();
     return p.status;
   }
 
   /** Applies a participant event if the machine takes it now; false (and nothing changed) if not. */
   applyParticipantIfAllowed(p: Live, event: ParticipantEvent): boolean {
     const result = applyParticipantEvent(p.position, event);
-    if (result.ok) p.position = result.snapshot;
+    if (result.ok) {
+      p.position = result.snapshot;
+      this.keepLive();
+    }
     return result.ok;
   }
 
@@ -166,6 +175,66 @@ export class SessionCore {
   }
 
   /**
+   * The live state is stored once per tick however many places changed in it, after the
+   * changes: a node taking the hearing over reads the latest (see LiveState).
+   */
+  keepLive(): void {
+    if (this.keepPending || this.closed) return;
+    this.keepPending = true;
+    setImmediate(() => {
+      this.keepPending = false;
+      if (!this.closed) this.deps.keep(this.liveState());
+    });
+  }
+
+  liveState(): LiveState {
+    const places: KeptPlace[] = [];
+    for (const p of this.live.values()) {
+      const status = keptStatus(p);
+      if (status) places.push({ userId: p.info.userId, status, room: p.room });
+    }
+    return { session: this.session, places, recording: this.deps.recorder.active, savedAt: this.deps.now().toISOString() };
+  }
+
+  /**
+   * Carry on a session another node (or this server before a restart) held: its state as
+   * stored, then each kept place given back through the participant machine as if its holder
+   * had just disconnected (JOIN, MOVE to its room, ADMIT, DISCONNECT), so that coming back
+   * within the grace period returns it there without the host admitting it again.
+   * Returns who had a place, or undefined when nothing was restored: a stored state no version
+   * of this code wrote (or of another hearing, or closed) is ignored and the session starts afresh.
+   */
+  restore(live: LiveState): KeptPlace[] | undefined {
+    try {
+      sessionStateOf(live.session);
+    } catch (err) {
+      this.deps.logger.error({ err, hearing: this.id }, 'stored live state of a hearing is not readable; the session starts afresh');
+      return undefined;
+    }
+    if (live.session.context.hearingId !== this.id || live.session.state === 'closed') return undefined;
+    this.session = live.session;
+    const at = this.deps.now().getTime();
+    const restored: KeptPlace[] = [];
+    for (const kept of live.places) {
+      const p = this.live.get(kept.userId);
+      if (!p) continue;
+      const steps: ParticipantEvent[] = [{ type: 'JOIN', at }];
+      if (kept.room !== 'joint') steps.push({ type: 'MOVE', room: kept.room });
+      steps.push({ type: 'ADMIT' }, { type: 'DISCONNECT', at });
+      let position = p.position;
+      for (const step of steps) {
+        const next = applyParticipantEvent(position, step);
+        // ADMIT is refused for the staff, who are admitted on JOIN already.
+        if (next.ok) position = next.snapshot;
+      }
+      if (position.status !== 'disconnected') continue;
+      p.position = position;
+      restored.push(kept);
+    }
+    return restored;
+  }
+
+  /**
    * Everyone gets the participant list once per tick however many changes
    * happened in it: 5,000 hand raises are not 5,000 full-list broadcasts.
    */
@@ -177,6 +246,12 @@ export class SessionCore {
       this.deps.toAll().emit('hearing:participants', { participants: this.participantViews() });
     });
   }
+}
+
+/** The place a participant holds, or would get back on returning now (dropped, or held for the host). */
+function keptStatus(p: Live): KeptPlace['status'] | undefined {
+  const held = p.status === 'disconnected' || (p.status === 'waiting' && p.position.context.heldForHost) ? p.position.context.previous : p.status;
+  return held === 'admitted' || held === 'inCaucus' ? held : undefined;
 }
 
 function sessionError(error: { code: string; message: string }): AppError {
