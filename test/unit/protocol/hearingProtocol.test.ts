@@ -127,6 +127,9 @@ describe('hearing requests: the schemas the server validates with', () => {
     'host:recording': [{ action: 'pause' }],
     'recording:consent': [{ consent: 'yes' }, {}],
     'hand:raise': [{ hand: 'up' }],
+    'media:setup': [{ direction: 'send' }],
+    'media:consumeMany': [{ transportId: 't1' }, { transportId: 't1', rtpCapabilities: {}, producerIds: [] }, { transportId: 't1', rtpCapabilities: {}, producerIds: Array.from({ length: 121 }, (_, i) => `p${i}`) }],
+    'media:resumeConsumers': [{ consumerIds: [] }, { consumerIds: 'c1' }, { consumerIds: Array.from({ length: 121 }, (_, i) => `c${i}`) }],
   };
   const good: { [E in HearingRequest]?: HearingPayload<E>[] } = {
     'hearing:join': [{}, undefined],
@@ -136,10 +139,13 @@ describe('hearing requests: the schemas the server validates with', () => {
     'host:mute': [{ userId: 'u1' }, { userId: 'u1', lock: true }],
     'host:move': [{ userId: 'u1', room: 'caucus:defendant' }],
     'recording:consent': [{ consent: false }],
+    'media:setup': [{}, undefined],
+    'media:consumeMany': [{ transportId: 't1', rtpCapabilities: {} }, { transportId: 't1', rtpCapabilities: {}, producerIds: ['p1', 'p2'] }],
+    'media:resumeConsumers': [{ consumerIds: ['c1', 'c2'] }],
   };
 
   it('has a schema for every request name', () => {
-    expect(HEARING_REQUEST_NAMES).toHaveLength(23);
+    expect(HEARING_REQUEST_NAMES).toHaveLength(26);
     for (const name of HEARING_REQUEST_NAMES) expect(HEARING_REQUESTS[name], name).toBeDefined();
   });
 
