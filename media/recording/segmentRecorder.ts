@@ -20,7 +20,10 @@ export interface SegmentRecorderEvents {
 }
 
 const STALL_MS = 6000;
-const STOP_TIMEOUT_MS = 5000;
+// How long a stopping ffmpeg may take to write the WebM's index before it is killed (and the
+// segment marked unclean). Generous: on a loaded host (a shutdown with many hearings recording)
+// 5 s was seen to cut off files that would have finished; a stuck ffmpeg is the watchdog's job.
+const STOP_TIMEOUT_MS = 15_000;
 
 /**
  * One segment file of one participant: a PlainTransport and a paused consumer
