@@ -5,6 +5,7 @@
 import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { version as mediasoupVersion } from 'mediasoup';
 
 export interface BenchTable {
   title: string;
@@ -179,6 +180,8 @@ export function machine(): Record<string, unknown> {
     cpuModel: cpus[0]?.model ?? 'unknown',
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     node: process.version,
+    // The package's own export: its package.json is not importable (exports map) since 3.2x.
+    mediasoup: mediasoupVersion,
     platform: `${os.type()} ${os.release()}`,
   };
 }

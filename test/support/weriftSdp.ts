@@ -23,6 +23,7 @@ import {
   useSdesMid,
   type MediaDescription,
   type RTCPeerConnectionConfig,
+  type RTCRtpSender,
   type RTCRtpTransceiver,
 } from 'werift';
 
@@ -368,6 +369,7 @@ export class WeriftSendTransport extends WeriftTransport {
       this.assertOpen();
       const track = new MediaStreamTrack({ kind });
       const transceiver = this.pc.addTransceiver(track, { direction: 'sendonly' });
+      withTrueSenderReportClock(transceiver.sender);
       await this.pc.setLocalDescription(await this.pc.createOffer());
       const sdp = this.pc.localDescription?.sdp;
       if (!sdp) throw new Error('werift has no local description');
@@ -383,6 +385,41 @@ export class WeriftSendTransport extends WeriftTransport {
       return { kind, track, transceiver, rtpParameters: producerRtpParameters(media) };
     });
   }
+}
+
+/** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
+const NTP_UNIX_OFFSET_S = 2_208_988_800;
+
+/** Now as a 64-bit NTP timestamp: seconds since 1900 in the high 32 bits, the fraction of a second in the low 32. */
+export function ntpNow(): bigint {
+  const ms = performance.timeOrigin + performance.now();
+  const seconds = Math.floor(ms / 1000);
+  const fraction = Math.floor(((ms - seconds * 1000) / 1000) * 2 ** 32);
+  return (BigInt(seconds + NTP_UNIX_OFFSET_S) << 32n) | BigInt(fraction);
+}
+
+/**
+ * werift (0.25.2, the newest) writes the NTP time of its RTCP Sender Reports
+ * wrongly: it puts the decimal digits after the seconds' point into the 32-bit
+ * fraction (0.789 s becomes 789 / 2^32 s), so every report claims the start of
+ * the current second, up to 1 s early, a different error in every report.
+ * mediasoup 3.25 and later derive a consumer's capture clock from its
+ * producer's Sender Reports, and a recorder's ffmpeg lines audio and video up
+ * by them: with these reports, recorded timestamps jumped back and forth and
+ * the recordings came out seconds short. Browsers send correct reports. The
+ * sender stores the time right after sending each packet (that packet's RTP
+ * timestamp becomes the report's); we take the true time at that moment instead.
+ */
+function withTrueSenderReportClock(sender: RTCRtpSender): void {
+  let ntp = 0n;
+  Object.defineProperty(sender, 'ntpTimestamp', {
+    configurable: true,
+    enumerable: true,
+    get: () => ntp,
+    set: () => {
+      ntp = ntpNow();
+    },
+  });
 }
 
 export interface RemoteConsumer {
