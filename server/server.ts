@@ -109,6 +109,12 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     // Entries a crash left between the case log and the case documents are applied before serving.
     const recovered = await services.caseStore.recover();
     if (recovered > 0) logger.warn({ recovered }, 'applied case log entries left by an interrupted write');
+    // The list index loads in the background (at 100,000 cases it takes a while); a list waits for it.
+    const listIndexStarted = Date.now();
+    services.caseStore.listIndex
+      .ready()
+      .then(() => logger.info({ cases: services.caseStore.listIndex.size, ms: Date.now() - listIndexStarted }, 'case list index loaded'))
+      .catch((err: unknown) => logger.error({ err }, 'case list index failed to load; the next list tries again'));
     // Notices of steps taken just before a stop may not have gone out; keyed, so none goes twice.
     const catchUp = services.caseNotifier.catchUp().catch((err: unknown) => logger.error({ err }, 'case notification catch-up failed'));
     cleanups.push(async () => {
