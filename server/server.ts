@@ -20,6 +20,7 @@ import { oncePerPeriod } from './cluster/clusterLock.js';
 import { countConsumers } from './cluster/nodeLoad.js';
 import { HearingPlacement } from './cluster/placement.js';
 import { connectRedis, type RedisConnections } from './cluster/redis.js';
+import { syncCaseListAcrossNodes } from './cases/caseListSync.js';
 
 export interface RunningServer {
   config: Config;
@@ -115,6 +116,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
       .ready()
       .then(() => logger.info({ cases: services.caseStore.listIndex.size, ms: Date.now() - listIndexStarted }, 'case list index loaded'))
       .catch((err: unknown) => logger.error({ err }, 'case list index failed to load; the next list tries again'));
+    // Several nodes: each tells the others of the cases it saves, so every node's lists show them.
+    if (redis && cluster) {
+      const stopListSync = await syncCaseListAcrossNodes({ index: services.caseStore.listIndex, events: services.caseStore.events, redis, nodeId: cluster.nodeId, catchUpSeconds: cluster.listCatchUpSeconds, logger });
+      cleanups.push(stopListSync);
+    }
     // Notices of steps taken just before a stop may not have gone out; keyed, so none goes twice.
     const catchUp = services.caseNotifier.catchUp().catch((err: unknown) => logger.error({ err }, 'case notification catch-up failed'));
     cleanups.push(async () => {
