@@ -110,7 +110,7 @@ export class CaseList {
     // Staff work the queue oldest first; parties see their newest case first.
     const sort = q.sort ?? ('courtId' in listScope(user) ? 'filed' : '-filed');
     const field = SORT_FIELDS[sort.replace('-', '') as keyof typeof SORT_FIELDS];
-    const { rows, total } = index.select(filter, field, sort.startsWith('-') ? -1 : 1, (page - 1) * pageSize, pageSize);
+    const { rows, total } = index.select(listScope(user), filter, field, sort.startsWith('-') ? -1 : 1, (page - 1) * pageSize, pageSize);
     const docs = rows.map((r) => r.summary);
     return { docs, total, page, pageSize, names: await this.names(docs) };
   }

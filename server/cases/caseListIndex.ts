@@ -21,6 +21,7 @@ import type { Connection, Model } from 'mongoose';
 import type { CaseStatus } from '../../state-machines/case/caseMachine.js';
 import { userModel } from '../users/userModel.js';
 import { caseModel, type CaseDoc } from './caseModel.js';
+import type { ListScope } from './caseAccess.js';
 import type { SummarySource } from './caseView.js';
 
 /** What a list filters, searches, sorts and shows of one case. */
@@ -104,6 +105,9 @@ const ACCOUNT_ID = /^[0-9a-f]{24}$/;
 
 export class CaseListIndex {
   private readonly rows = new Map<string, CaseListRow>();
+  /** The rows by court and by party account, so a list scans only the cases of its scope. */
+  private readonly byCourt = new Map<string, Map<string, CaseListRow>>();
+  private readonly byParty = new Map<string, Map<string, CaseListRow>>();
   private readonly names = new Map<string, string>();
   private namesReadAt = 0;
   private refreshing: Promise<void> | undefined;
@@ -118,7 +122,14 @@ export class CaseListIndex {
   put(doc: RowSource): void {
     const current = this.rows.get(doc._id);
     if (current && current.version >= doc.version) return;
-    this.rows.set(doc._id, rowOf(doc));
+    if (current) for (const [groups, key] of this.groupsOf(current)) groups.get(key)?.delete(current.id);
+    const row = rowOf(doc);
+    this.rows.set(doc._id, row);
+    for (const [groups, key] of this.groupsOf(row)) {
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = new Map()));
+      group.set(row.id, row);
+    }
     // A filer who registered since the names were read: searchable by name at once.
     if (this.loading && !this.names.has(doc.filerId)) void this.readNames([doc.filerId]).catch(() => undefined);
   }
@@ -164,12 +175,18 @@ export class CaseListIndex {
     return this.loading;
   }
 
-  /** The matching rows, sorted (then by id, as the database did), and how many match. */
-  select(filter: RowFilter, sort: RowSortField, direction: 1 | -1, skip: number, limit: number): { rows: CaseListRow[]; total: number } {
+  /** The matching rows of the scope, sorted (then by id, as the database did), and how many match. */
+  select(scope: ListScope, filter: RowFilter, sort: RowSortField, direction: 1 | -1, skip: number, limit: number): { rows: CaseListRow[]; total: number } {
+    const candidates = 'courtId' in scope ? this.byCourt.get(scope.courtId) : this.byParty.get(scope.partyId);
     const matching: CaseListRow[] = [];
-    for (const row of this.rows.values()) if (filter(row)) matching.push(row);
+    for (const row of candidates?.values() ?? []) if (filter(row)) matching.push(row);
     matching.sort((a, b) => direction * (compare(a[sort], b[sort]) || compare(a.id, b.id)));
     return { rows: matching.slice(skip, skip + limit), total: matching.length };
+  }
+
+  /** The court's group and each party's (the filer, every recognised defendant) a row is listed in. */
+  private groupsOf(row: CaseListRow): [Map<string, Map<string, CaseListRow>>, string][] {
+    return [[this.byCourt, row.courtId], ...[row.filerId, ...row.defendantUserIds].map((id) => [this.byParty, id] as [Map<string, Map<string, CaseListRow>>, string])];
   }
 
   /** The accounts whose name contains `text` (case-insensitive). */

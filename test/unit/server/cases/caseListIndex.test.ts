@@ -66,7 +66,7 @@ describe('the case list index', () => {
     index.put(storedCase({ version: 8, status: 'hearingScheduled' }) as RowSource);
     index.put(storedCase({ version: 7, status: 'servedOnDefendant' }) as RowSource);
     expect(index.versionOf('case-1')).toBe(8);
-    expect(index.select(() => true, 'createdAt', 1, 0, 10).rows.map((r) => r.status)).toEqual(['hearingScheduled']);
+    expect(index.select({ courtId: 'bj-chaoyang' }, () => true, 'createdAt', 1, 0, 10).rows.map((r) => r.status)).toEqual(['hearingScheduled']);
   });
 
   it('sorts as the database did: a missing value first, then by id; pages with the total', () => {
@@ -77,8 +77,24 @@ describe('the case list index', () => {
       else delete doc.caseNumber;
       index.put(doc as RowSource);
     }
-    expect(index.select(() => true, 'caseNumber', 1, 0, 10).rows.map((r) => r.id)).toEqual(['c1', 'c0', 'c2', 'c3']);
-    expect(index.select(() => true, 'caseNumber', -1, 1, 2)).toMatchObject({ total: 4, rows: [{ id: 'c2' }, { id: 'c0' }] });
+    expect(index.select({ courtId: 'bj-chaoyang' }, () => true, 'caseNumber', 1, 0, 10).rows.map((r) => r.id)).toEqual(['c1', 'c0', 'c2', 'c3']);
+    expect(index.select({ courtId: 'bj-chaoyang' }, () => true, 'caseNumber', -1, 1, 2)).toMatchObject({ total: 4, rows: [{ id: 'c2' }, { id: 'c0' }] });
+  });
+
+  it('lists a case in the scope of its court, its filer and its recognised defendants, as the case changes', () => {
+    const index = new CaseListIndex(connection);
+    const ids = (scope: Parameters<CaseListIndex['select']>[0]) => index.select(scope, () => true, 'createdAt', 1, 0, 10).rows.map((r) => r.id);
+    index.put(storedCase({ version: 1, defendants: [{ name: '李四' }] }) as RowSource);
+    expect(ids({ partyId: 'd'.repeat(24) })).toEqual([]);
+    expect(ids({ partyId: 'a'.repeat(24) })).toEqual(['case-1']);
+    // The court recognises the defendant's account: from then on it is in their list too.
+    index.put(storedCase({ version: 2, defendants: [{ name: '李四', userId: 'd'.repeat(24) }] }) as RowSource);
+    expect(ids({ partyId: 'd'.repeat(24) })).toEqual(['case-1']);
+    expect(ids({ courtId: 'bj-chaoyang' })).toEqual(['case-1']);
+    expect(ids({ courtId: 'bj-haidian' })).toEqual([]);
+    // A row that leaves a scope is gone from it.
+    index.put(storedCase({ version: 3, defendants: [{ name: '李四' }] }) as RowSource);
+    expect(ids({ partyId: 'd'.repeat(24) })).toEqual([]);
   });
 
   it('lets staff list their court only, and a party only what they filed or were recognised as defending', () => {
