@@ -72,6 +72,7 @@ export const configSchema = z
     NODE_ID: optionalString.pipe(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').optional()),
     NODE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     NODE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(5),
+    LIST_CATCHUP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     TRUSTED_PROXIES: z
       .string()
       .default('')
@@ -169,6 +170,8 @@ export interface ClusterConfig {
   nodeUrl: string | undefined;
   /** A node that has not renewed for this long is dead: its hearings move to a live node. */
   leaseSeconds: number;
+  /** How often a node re-reads the cases saved since its last catch-up into its list index (a missed Redis message); 0 = never. */
+  listCatchUpSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -214,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: c.TRUSTED_PROXIES,
     developmentSecrets: !c.JWT_SECRET || !c.DATA_ENCRYPTION_KEY || c.JWT_SECRET === DEV_JWT_SECRET || c.DATA_ENCRYPTION_KEY.toLowerCase() === DEV_ENCRYPTION_KEY,
     cluster: c.REDIS_URL
-      ? { redisUrl: c.REDIS_URL, nodeId: c.NODE_ID ?? `${os.hostname()}-${c.PORT}`, nodeUrl: c.NODE_URL?.replace(/\/+$/, ''), leaseSeconds: c.NODE_LEASE_SECONDS }
+      ? { redisUrl: c.REDIS_URL, nodeId: c.NODE_ID ?? `${os.hostname()}-${c.PORT}`, nodeUrl: c.NODE_URL?.replace(/\/+$/, ''), leaseSeconds: c.NODE_LEASE_SECONDS, listCatchUpSeconds: c.LIST_CATCHUP_SECONDS }
       : undefined,
     mediasoup: {
       numWorkers: c.MEDIASOUP_WORKERS,

@@ -21,6 +21,7 @@ import { countConsumers } from './cluster/nodeLoad.js';
 import { HearingPlacement } from './cluster/placement.js';
 import { GalleryOrigin, GalleryViewers, galleryPipeRoutes } from './gallery/publicGallery.js';
 import { connectRedis, type RedisConnections } from './cluster/redis.js';
+import { syncCaseListAcrossNodes } from './cases/caseListSync.js';
 
 export interface RunningServer {
   config: Config;
@@ -110,6 +111,17 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     // Entries a crash left between the case log and the case documents are applied before serving.
     const recovered = await services.caseStore.recover();
     if (recovered > 0) logger.warn({ recovered }, 'applied case log entries left by an interrupted write');
+    // The list index loads in the background (at 100,000 cases it takes a while); a list waits for it.
+    const listIndexStarted = Date.now();
+    services.caseStore.listIndex
+      .ready()
+      .then(() => logger.info({ cases: services.caseStore.listIndex.size, ms: Date.now() - listIndexStarted }, 'case list index loaded'))
+      .catch((err: unknown) => logger.error({ err }, 'case list index failed to load; the next list tries again'));
+    // Several nodes: each tells the others of the cases it saves, so every node's lists show them.
+    if (redis && cluster) {
+      const stopListSync = await syncCaseListAcrossNodes({ index: services.caseStore.listIndex, events: services.caseStore.events, redis, nodeId: cluster.nodeId, catchUpSeconds: cluster.listCatchUpSeconds, logger });
+      cleanups.push(stopListSync);
+    }
     // Notices of steps taken just before a stop may not have gone out; keyed, so none goes twice.
     const catchUp = services.caseNotifier.catchUp().catch((err: unknown) => logger.error({ err }, 'case notification catch-up failed'));
     cleanups.push(async () => {

@@ -55,11 +55,22 @@ export function assertMaySeePayments(as: CaseViewer): void {
   if (as === 'defendant') throw errors.forbidden('The payments of a case are for the party who filed it and the court.');
 }
 
-/** The query for the cases a user may list: their court's queue for staff, their own cases for a party. */
-export function listQuery(user: AuthUser): Record<string, unknown> {
+/** Whose cases a user may list: their court's queue for staff, their own cases for a party. */
+export type ListScope = { courtId: string } | { partyId: string };
+
+export function listScope(user: AuthUser): ListScope {
   if (hasStaffRole(user.roles) && user.courtId) return { courtId: user.courtId };
-  // A defendant only once the court recognised the account (defendantAccess.ts), never by ID number.
-  return { $or: [{ filerId: user.id }, { 'defendants.userId': user.id }] };
+  return { partyId: user.id };
+}
+
+/**
+ * Whether a case is within the scope: staff see their court's cases; a party the cases they
+ * filed and those naming them as a defendant once the court recognised the account
+ * (defendantAccess.ts), never by a matching ID number.
+ */
+export function inListScope(scope: ListScope, row: { courtId: string; filerId: string; defendantUserIds: readonly string[] }): boolean {
+  if ('courtId' in scope) return row.courtId === scope.courtId;
+  return row.filerId === scope.partyId || row.defendantUserIds.includes(scope.partyId);
 }
 
 export class CaseAccess {

@@ -3,17 +3,18 @@
  * the mediator's list are one query with filters (status, type, judge, clerk, filing dates),
  * a search (case number, party name), a sort and a page with its total. Each row carries the
  * parties' names, so two filings of the same type and hour can be told apart.
+ * Filtered, counted, sorted and paged on the list index held in memory (caseListIndex.ts);
+ * only the page's cases and names are read from the database.
  */
-import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { CASE_STATUSES, type CaseStatus } from '../../state-machines/case/caseMachine.js';
+import { CASE_STATUSES } from '../../state-machines/case/caseMachine.js';
 import { ONLINE_CASE_TYPES } from '../../state-machines/rules/fees.js';
 import { endOfDayShanghai, isIsoDate } from '../../state-machines/rules/periods.js';
 import type { AuthUser } from '../auth/tokens.js';
-import { userModel } from '../users/userModel.js';
-import { listQuery } from './caseAccess.js';
-import type { CaseDoc } from './caseModel.js';
+import { inListScope, listScope } from './caseAccess.js';
+import type { RowFilter, RowSortField } from './caseListIndex.js';
 import type { CaseStore } from './caseStore.js';
+import type { SummarySource } from './caseView.js';
 
 const statusList = z
   .string()
@@ -52,7 +53,8 @@ export const listSchema = z
 export type ListQuery = z.infer<typeof listSchema>;
 
 export interface CasePage {
-  docs: CaseDoc[];
+  /** What each row shows of its case (held in the list index). */
+  docs: SummarySource[];
   total: number;
   page: number;
   pageSize: number;
@@ -60,93 +62,61 @@ export interface CasePage {
   names: Map<string, string>;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Midnight in Beijing at the start of `date`, as the ISO instant cases store. */
 function startOfDayShanghai(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00+08:00`)).toISOString();
 }
 
-export class CaseList {
-  constructor(private readonly deps: { connection: Connection; store: CaseStore }) {}
+const SORT_FIELDS = { filed: 'createdAt', updated: 'updatedAt', caseNumber: 'caseNumber' } as const satisfies Record<string, RowSortField>;
 
-  /** The filter as a database query, within what the user may see. */
-  async query(user: AuthUser, q: ListQuery): Promise<Record<string, unknown>> {
-    const and: Record<string, unknown>[] = [listQuery(user)];
-    if (q.status) and.push(q.status.length === 1 ? { status: q.status[0] } : { status: { $in: q.status as CaseStatus[] } });
-    if (q.caseType) and.push({ caseType: q.caseType });
-    if (q.judge) and.push({ judgeId: q.judge === 'none' ? { $exists: false } : q.judge });
-    if (q.clerk) and.push({ clerkId: q.clerk === 'none' ? { $exists: false } : q.clerk });
-    const created: Record<string, string> = {};
-    if (q.from) created.$gte = startOfDayShanghai(q.from);
-    if (q.to) created.$lte = endOfDayShanghai(q.to).toISOString();
-    if (q.from || q.to) and.push({ createdAt: created });
-    if (q.q) and.push({ $or: await this.search(q.q) });
-    return flatten(and);
+export class CaseList {
+  constructor(private readonly deps: { store: CaseStore }) {}
+
+  /** The filter over the list index's rows, within what the user may see (caseAccess.ts). */
+  filter(user: AuthUser, q: ListQuery): RowFilter {
+    const scope = listScope(user);
+    const statuses = q.status ? new Set<string>(q.status) : undefined;
+    const from = q.from ? startOfDayShanghai(q.from) : undefined;
+    const to = q.to ? endOfDayShanghai(q.to).toISOString() : undefined;
+    const search = q.q ? this.search(q.q) : undefined;
+    return (row) =>
+      inListScope(scope, row) &&
+      (!statuses || statuses.has(row.status)) &&
+      (!q.caseType || row.caseType === q.caseType) &&
+      (!q.judge || row.judgeId === (q.judge === 'none' ? undefined : q.judge)) &&
+      (!q.clerk || row.clerkId === (q.clerk === 'none' ? undefined : q.clerk)) &&
+      (!from || row.createdAt >= from) &&
+      (!to || row.createdAt <= to) &&
+      (!search || search(row));
   }
 
-  /** A case number or a party's name: the defendants are named in the case, the filer is an account. */
-  private async search(text: string): Promise<Record<string, unknown>[]> {
-    const pattern = escapeRegex(text);
-    const filers = await userModel(this.deps.connection)
-      .find({ name: { $regex: pattern, $options: 'i' } }, { _id: 1 })
-      .limit(200)
-      .lean<{ _id: { toHexString(): string } }[]>()
-      .exec();
-    return [
-      { caseNumber: { $regex: pattern } },
-      { 'defendants.name': { $regex: pattern, $options: 'i' } },
-      ...(filers.length > 0 ? [{ filerId: { $in: filers.map((f) => f._id.toHexString()) } }] : []),
-    ];
+  /**
+   * A case number or a party's name: the defendants are named in the case, the filer is an
+   * account (names case-insensitive); the number as written.
+   */
+  private search(text: string): RowFilter {
+    const filerIds = this.deps.store.listIndex.accountsNamed(text);
+    const lower = text.toLowerCase();
+    return (row) => (row.caseNumber?.includes(text) ?? false) || row.defendantNames.some((n) => n.includes(lower)) || filerIds.has(row.filerId);
   }
 
   async page(user: AuthUser, q: ListQuery): Promise<CasePage> {
-    const query = await this.query(user, q);
+    const index = this.deps.store.listIndex;
+    await index.ready();
+    const filter = this.filter(user, q);
     const paged = q.page !== undefined || q.pageSize !== undefined;
     const pageSize = paged ? (q.pageSize ?? 20) : UNPAGED_LIMIT;
     const page = q.page ?? 1;
     // Staff work the queue oldest first; parties see their newest case first.
-    const sort = q.sort ?? (hasCourtQueue(user) ? 'filed' : '-filed');
-    const field = { filed: 'createdAt', updated: 'updatedAt', caseNumber: 'caseNumber' }[sort.replace('-', '') as 'filed' | 'updated' | 'caseNumber'];
-    const direction = sort.startsWith('-') ? -1 : 1;
-    const [docs, total] = await Promise.all([
-      this.deps.store.model
-        .find(query)
-        .sort({ [field]: direction, _id: direction })
-        .skip((page - 1) * pageSize)
-        .limit(pageSize)
-        .lean<CaseDoc[]>()
-        .exec(),
-      this.deps.store.model.countDocuments(query).exec(),
-    ]);
+    const sort = q.sort ?? ('courtId' in listScope(user) ? 'filed' : '-filed');
+    const field = SORT_FIELDS[sort.replace('-', '') as keyof typeof SORT_FIELDS];
+    const { rows, total } = index.select(listScope(user), filter, field, sort.startsWith('-') ? -1 : 1, (page - 1) * pageSize, pageSize);
+    const docs = rows.map((r) => r.summary);
     return { docs, total, page, pageSize, names: await this.names(docs) };
   }
 
-  /** The names of the filers, judges and clerks of these cases, in one read. */
-  async names(docs: Pick<CaseDoc, 'filerId' | 'judgeId' | 'clerkId'>[]): Promise<Map<string, string>> {
-    const ids = [...new Set(docs.flatMap((d) => [d.filerId, d.judgeId, d.clerkId]))].filter((id): id is string => id !== undefined && /^[0-9a-f]{24}$/.test(id));
-    if (ids.length === 0) return new Map();
-    const rows = await userModel(this.deps.connection).find({ _id: { $in: ids } }, { name: 1 }).lean<{ _id: { toHexString(): string }; name: string }[]>().exec();
-    return new Map(rows.map((r) => [r._id.toHexString(), r.name]));
+  /** The names of the filers, judges and clerks of these cases, by account id. */
+  names(docs: Pick<SummarySource, 'filerId' | 'judgeId' | 'clerkId'>[]): Promise<Map<string, string>> {
+    return this.deps.store.listIndex.nameBook(docs.flatMap((d) => [d.filerId, d.judgeId, d.clerkId]).filter((id): id is string => id !== undefined));
   }
-}
-
-/**
- * The conditions as one document where their fields do not collide (`{courtId, status}`), the
- * same match as `$and`. Why: FerretDB on PostgreSQL hands only top-level equality conditions to
- * PostgreSQL and skips everything under `$and`, so a wrapped filter made it read and decode every
- * case of every court in Go; flat, PostgreSQL picks the court's cases of that status first.
- */
-export function flatten(conditions: Record<string, unknown>[]): Record<string, unknown> {
-  const flat: Record<string, unknown> = {};
-  const rest: Record<string, unknown>[] = [];
-  for (const condition of conditions) {
-    if (Object.keys(condition).some((key) => key in flat)) rest.push(condition);
-    else Object.assign(flat, condition);
-  }
-  return rest.length === 0 ? flat : { ...flat, $and: rest };
-}
-
-function hasCourtQueue(user: AuthUser): boolean {
-  return 'courtId' in listQuery(user);
 }

@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import { errors } from '../errors.js';
 import { createCaseEvents, type CaseCommitted, type CaseEvents } from './caseEvents.js';
 import { caseModel, type CaseDoc, type CaseState } from './caseModel.js';
+import { CaseListIndex } from './caseListIndex.js';
 import { GENESIS_HASH, type ChainVerification } from '../hashChain.js';
 import { buildEntry, caseLogModel, verifyChain, type CaseLogEntry, type LogActor, type LogPayload } from './caseLog.js';
 
@@ -29,6 +30,8 @@ export interface Change {
 export class CaseStore {
   private readonly cases: Model<CaseDoc>;
   private readonly log: Model<CaseLogEntry>;
+  /** The rows every case list reads (caseListIndex.ts), updated here, where every case is saved. */
+  readonly listIndex: CaseListIndex;
 
   constructor(
     connection: Connection,
@@ -37,6 +40,7 @@ export class CaseStore {
   ) {
     this.cases = caseModel(connection);
     this.log = caseLogModel(connection);
+    this.listIndex = new CaseListIndex(connection);
   }
 
   get model(): Model<CaseDoc> {
@@ -120,6 +124,8 @@ export class CaseStore {
       if (!isDuplicateKey(err)) throw err;
     }
     await this.log.updateOne({ _id: entry._id }, { $set: { applied: true } }).exec();
+    // Before the writer's answer, so the next list shows the change (the row keeps the newest version).
+    this.listIndex.put(doc);
     // Not awaited: the writer's answer does not wait for notices (the notifier tracks its own
     // deliveries: caseNotifier.settled()); publish never rejects.
     void this.events.publish({ doc, entry: { seq: entry.seq, type, at, actor, data } });

@@ -14,6 +14,22 @@ import { daysLeft, defendantServiceView, reviewDueView } from './procedureView.j
 /** Names of the accounts a view mentions (filers, assigned judge and clerk), by account id. */
 export type NameBook = ReadonlyMap<string, string>;
 
+/** What a case summary reads of the case's state. */
+export type SummaryContext = Pick<CaseContext, 'deadlines' | 'appeals' | 'defendantServices' | 'defendantCount'>;
+
+/**
+ * What a case summary reads of a case: the list index holds just this for each case
+ * (caseListIndex.ts), so a list page is answered without reading the case documents.
+ */
+export type SummarySource = Pick<
+  CaseDoc,
+  '_id' | 'status' | 'caseNumber' | 'courtId' | 'caseType' | 'causeOfAction' | 'claimAmount' | 'divorcePropertyAmount' | 'personalityDamagesAmount' | 'filerId' | 'judgeId' | 'clerkId' | 'createdAt' | 'updatedAt'
+> & {
+  fee?: Pick<NonNullable<CaseDoc['fee']>, 'amount' | 'currency'>;
+  defendants: Pick<CaseDoc['defendants'][number], 'name'>[];
+  snapshot: { context: SummaryContext };
+};
+
 const DEADLINE_LABELS: Record<keyof CaseDeadlines, { zh: string; en: string }> = {
   docketBy: { zh: '立案审查期限', en: 'Court decides on docketing by' },
   correctBy: { zh: '补正期限', en: 'Correct the filing by' },
@@ -72,7 +88,7 @@ export function nextDeadlineOf(deadlines: Deadline[], now: Date): NextDeadline |
 }
 
 /** The plaintiff (the filer) and each defendant the complaint names. */
-export function partiesOf(doc: Pick<CaseDoc, 'filerId' | 'defendants'>, names: NameBook): PartyView[] {
+export function partiesOf(doc: Pick<SummarySource, 'filerId' | 'defendants'>, names: NameBook): PartyView[] {
   const filer = names.get(doc.filerId);
   return [...(filer ? [{ name: filer, side: 'plaintiff' as const }] : []), ...doc.defendants.map((d) => ({ name: d.name, side: 'defendant' as const }))];
 }
@@ -82,7 +98,7 @@ function officer(id: string | undefined, names: NameBook): AssignedOfficer | und
 }
 
 /** A case in a list; `you` says how the reader stands to it. */
-export function caseSummary(doc: CaseDoc, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date(), names: NameBook = new Map()): CaseSummary {
+export function caseSummary(doc: SummarySource, you: CaseViewer, calendar?: ViewCalendar, now: Date = new Date(), names: NameBook = new Map()): CaseSummary {
   const context = doc.snapshot.context;
   const reviewDue = reviewDueView(doc.status, context, now);
   const deadlines = deadlineView(context, calendar);

@@ -9,7 +9,7 @@ import type { DefendantServiceView, ReviewDue } from '../../protocol/caseViews.j
 
 const DAY_MS = 86_400_000;
 
-export function defendantServiceView(context: CaseContext, now: Date): DefendantServiceView {
+export function defendantServiceView(context: Pick<CaseContext, 'defendantCount' | 'defendantServices'>, now: Date): DefendantServiceView {
   const served = (context.defendantServices ?? []).map((s) => {
     const state = s.answeredAt ? 'answered' : s.waivedAt ? 'waived' : now.getTime() > endOfDayShanghai(s.answerBy).getTime() ? 'ended' : 'running';
     return {
@@ -32,7 +32,7 @@ export function daysLeft(date: string, now: Date): number {
 }
 
 /** The clerk's decision on a complete filing is due within 7 days; shown in the queue with the days left. */
-export function reviewDueView(status: CaseStatus, context: CaseContext, now: Date): ReviewDue | undefined {
+export function reviewDueView(status: CaseStatus, context: Pick<CaseContext, 'deadlines'>, now: Date): ReviewDue | undefined {
   const by = context.deadlines.docketBy;
   if (status !== 'underReview' || by === undefined) return undefined;
   return { by, daysLeft: daysLeft(by, now), overdue: now.getTime() > endOfDayShanghai(by).getTime() };

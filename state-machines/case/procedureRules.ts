@@ -47,12 +47,12 @@ export function earliestAfterAnswerPeriod(answerBy: string): string {
   return startOfDayShanghai(plusCalendarDays(answerBy, 1));
 }
 
-export function defendantServices(context: CaseContext): DefendantService[] {
+export function defendantServices(context: Pick<CaseContext, 'defendantServices'>): DefendantService[] {
   return context.defendantServices ?? [];
 }
 
 /** How many defendants the complaint names (1 for cases docketed before this was recorded). */
-export function defendantCount(context: CaseContext): number {
+export function defendantCount(context: Pick<CaseContext, 'defendantCount' | 'defendantServices'>): number {
   return Math.max(context.defendantCount ?? 1, defendantServices(context).length);
 }
 

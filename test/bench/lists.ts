@@ -12,7 +12,7 @@ import { ONLINE_CASE_TYPES } from '../../state-machines/rules/fees.js';
 import { caseModel, type CaseDoc } from '../../server/cases/caseModel.js';
 import { userModel } from '../../server/users/userModel.js';
 import { login, seedAndLoginClerk } from '../support/api.js';
-import { startTestServer } from '../support/server.js';
+import { restartTestServer, startTestServer } from '../support/server.js';
 import { percentile, progress, round, type Bench } from './common.js';
 
 const CASES = Number(process.env.BENCH_LIST_CASES ?? 100_000);
@@ -74,9 +74,9 @@ function caseDoc(i: number, now: number, filers: string[], judges: string[]): Ca
 }
 
 export const listsBench: Bench = async () => {
-  const server = await startTestServer({ SWEEP_INTERVAL_SECONDS: '0' });
+  let server = await startTestServer({ SWEEP_INTERVAL_SECONDS: '0' });
   try {
-    const clerk = await seedAndLoginClerk(server);
+    await seedAndLoginClerk(server);
     await login(server, '13800000002', 'demo-password-1');
     const connection = server.db.connection;
     const cases = caseModel(connection);
@@ -109,7 +109,15 @@ export const listsBench: Bench = async () => {
     }
     const insertS = (Date.now() - insertStarted) / 1000;
     const total = await cases.estimatedDocumentCount();
-    progress(`lists: ${total} cases in ${round(insertS)} s; measuring`);
+    // The cases were written behind the server's back: start it again, as after a deploy, so it
+    // loads its list index from them; the first page waits for that load.
+    server = await restartTestServer(server);
+    const clerk = await login(server, '13800000001', 'demo-password-1');
+    const loadStarted = Date.now();
+    const first = await clerk.get<{ total: number }>('/api/cases?page=1&pageSize=20');
+    if (first.status !== 200) throw new Error(`first page: ${first.status} ${JSON.stringify(first.body)}`);
+    const loadS = (Date.now() - loadStarted) / 1000;
+    progress(`lists: ${total} cases in ${round(insertS)} s; restarted, list index loaded in ${round(loadS)} s; measuring`);
 
     const today = new Date(now).toISOString().slice(0, 10);
     const monthAgo = new Date(now - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -120,10 +128,10 @@ export const listsBench: Bench = async () => {
       ['judge (docket), page 1', `/api/cases?judge=${judge}&page=1&pageSize=20`],
       ['status, page 20, newest first', '/api/cases?status=hearingScheduled&sort=-filed&page=20&pageSize=20'],
       ['search by party name', `/api/cases?q=${encodeURIComponent(name(17 * 5 + 3))}&page=1&pageSize=20`],
-      ['search by case number', `/api/cases?q=${encodeURIComponent('民初4243号')}&page=1&pageSize=20`],
+      ['search by case number (part of one)', `/api/cases?q=${encodeURIComponent('民初424')}&page=1&pageSize=20`],
     ];
     const rows: (string | number)[][] = [];
-    const data: Record<string, unknown> = { cases: total, insertS: round(insertS) };
+    const data: Record<string, unknown> = { cases: total, insertS: round(insertS), indexLoadS: round(loadS) };
     for (const [label, url] of pages.slice(0, PAGE_KINDS)) {
       const times: number[] = [];
       let matched = 0;
@@ -158,7 +166,7 @@ export const listsBench: Bench = async () => {
       data,
       tables: [{ title: `GET /api/cases as a clerk of bj-chaoyang, ${total} cases in 4 courts, ${REQUESTS} sequential requests each (ms)`, columns: ['page', 'matching', 'p50', 'p95', 'max'], rows }],
       notes: [
-        `database: ${new URL(process.env.MONGODB_URI ?? 'mongodb://?').host}; ${total} cases written in ${round(insertS)} s; BENCH_LIST_CASES, BENCH_LIST_REQUESTS, BENCH_LIST_PAGES change the size`,
+        `database: ${new URL(process.env.MONGODB_URI ?? 'mongodb://?').host}; ${total} cases written in ${round(insertS)} s; list index loaded after a restart in ${round(loadS)} s; BENCH_LIST_CASES, BENCH_LIST_REQUESTS, BENCH_LIST_PAGES change the size`,
         'target: p95 < 100 ms for a filtered page',
       ],
     };

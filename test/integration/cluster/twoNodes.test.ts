@@ -139,6 +139,20 @@ describe('two nodes on one database and one Redis', () => {
     expect(notice).toBeTruthy();
   });
 
+  it('a case saved through node B is in the lists of node A, as it stands on B', async () => {
+    // Node A loaded its list index at start, before the fixture filed and moved this case on B:
+    // it knows the case only from B's messages (the catch-up runs every 300 s, not within this test).
+    const onB = await new ApiClient(b.url, fx.plaintiff.token).get<{ status: string }>(`/api/cases/${fx.caseId}`);
+    expect(onB.status).toBe(200);
+    const listed = async (client: ApiClient) => (await client.get<{ cases: { id: string; status: string }[] }>('/api/cases?page=1&pageSize=100')).body.cases.find((c) => c.id === fx.caseId);
+    const clerkOnA = new ApiClient(a.url, fx.clerk.token);
+    const plaintiffOnA = new ApiClient(a.url, fx.plaintiff.token);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await listed(clerkOnA))?.status !== onB.body.status) await new Promise((r) => setTimeout(r, 200));
+    expect((await listed(clerkOnA))?.status).toBe(onB.body.status);
+    expect((await listed(plaintiffOnA))?.status).toBe(onB.body.status);
+  });
+
   it('the deadline sweep runs once per period across both nodes', async () => {
     await new Promise((r) => setTimeout(r, 4_500));
     const periods = (n: Node) => [...n.proc.output().matchAll(/"period":(\d+)[^\n]*periodic task ran on this node/g)].map((m) => Number(m[1]));
