@@ -33,6 +33,8 @@ export interface JoinTimes {
   admittedMs?: number;
   /** media:setup answered: capabilities and both transports known. */
   setupMs?: number;
+  /** ICE connected on both transports. */
+  iceMs?: number;
   /** Both transports connected (ICE + DTLS). */
   transportsMs?: number;
   /** media:consumeMany answered. */
@@ -143,7 +145,8 @@ async function run(order: RunOrder, sources: Record<MediaKind, RtpSource>, keep:
     times.consumedMs = at(p.marks.consumed);
     times.resumedMs = at(p.marks.resumed);
     await Promise.race([videoSeen, new Promise((r) => setTimeout(r, Math.max(0, order.timeoutMs + order.videoWaitMs - (performance.now() - t0))))]);
-    const { sendConnected, recvConnected } = p.marks;
+    const { sendConnected, recvConnected, sendIce, recvIce } = p.marks;
+    if (sendIce !== undefined && recvIce !== undefined) times.iceMs = at(Math.max(sendIce, recvIce));
     if (sendConnected !== undefined && recvConnected !== undefined) times.transportsMs = at(Math.max(sendConnected, recvConnected));
     if (times.firstRtpMs === undefined) {
       throw new Error(`no remote RTP within ${order.timeoutMs} ms${p.mediaErrors.length ? `: ${p.mediaErrors.map((e) => e.message).join(' | ')}` : ''}`);

@@ -310,10 +310,10 @@ export class WeriftParticipant {
   keyFramesAnswered = 0;
   /**
    * performance.now() of the steps of the latest media setup, for the join benchmark's
-   * breakdown: setup (transports known), sendConnected / recvConnected (ICE+DTLS up),
-   * produced, consumed (consumers known), resumed.
+   * breakdown: setup (transports known), sendIce / recvIce (ICE up), sendConnected /
+   * recvConnected (ICE+DTLS up), produced, consumed (consumers known), resumed.
    */
-  readonly marks: Partial<Record<'setup' | 'sendConnected' | 'recvConnected' | 'produced' | 'consumed' | 'resumed', number>> = {};
+  readonly marks: Partial<Record<'setup' | 'sendIce' | 'recvIce' | 'sendConnected' | 'recvConnected' | 'produced' | 'consumed' | 'resumed', number>> = {};
 
   private constructor(
     readonly socket: Socket<HearingServerToClient, HearingClientToServer>,
@@ -598,6 +598,11 @@ export class WeriftParticipant {
         if (state !== 'connected') return;
         this.marks[`${direction}Connected`] = performance.now();
         sub.unSubscribe();
+      });
+      const iceSub = transport.pc.iceConnectionStateChange.subscribe((state) => {
+        if (state !== 'connected') return;
+        this.marks[`${direction}Ice`] = performance.now();
+        iceSub.unSubscribe();
       });
     }
     this.session = session;

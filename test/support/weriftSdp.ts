@@ -6,12 +6,19 @@
  * - Sending: werift creates the offer (one sendonly m-section per track); the
  *   mediasoup RtpParameters (payload type, SSRC, MID, header extensions) are
  *   read from that local offer, and the answer is written from the mediasoup
- *   transport's ICE/DTLS parameters (ICE-lite, `a=setup:passive`).
+ *   transport's ICE/DTLS parameters (ICE-lite, `a=setup:active`).
  * - Receiving: the remote offer is written from the consumers' RtpParameters
- *   (one sendonly m-section per consumer, `a=setup:actpass`) and werift answers.
+ *   (one sendonly m-section per consumer, `a=setup:actpass`) and werift
+ *   answers `a=setup:passive`.
  *
  * In both directions werift is the ICE controlling agent (mediasoup is
- * ICE-lite) and the DTLS client; mediasoup is the DTLS server.
+ * ICE-lite) and the DTLS server; mediasoup is the DTLS client. A browser under
+ * mediasoup-client is usually the DTLS client, but werift 0.25.2's DTLS client
+ * sleeps a fixed 100 ms after ICE connects before it sends its ClientHello
+ * (RTCDtlsTransport.start, `await setTimeout(100)`; no option turns it off), a
+ * delay no browser has. As DTLS server, werift answers mediasoup's ClientHello
+ * at once: the handshake has the same flights and the same cryptography, only
+ * without werift's sleep.
  */
 import type { types } from 'mediasoup';
 import {
@@ -37,7 +44,12 @@ export interface RemoteTransportParams {
   dtlsParameters: types.DtlsParameters;
 }
 
-/** Called once per transport, before any DTLS packet can reach mediasoup (media:connectTransport). */
+/**
+ * Called once per transport (media:connectTransport), once werift's DTLS server
+ * listens: mediasoup, the DTLS client, sends its ClientHello as soon as it has
+ * both ICE and these parameters, and werift drops DTLS records that arrive
+ * before its server exists (mediasoup would resend only ~100 ms later).
+ */
 export type ConnectTransport = (dtlsParameters: types.DtlsParameters) => Promise<void>;
 
 export interface WeriftTransportOptions {
@@ -119,7 +131,7 @@ function rtpmapLine(pt: number, mimeType: string, clockRate: number, channels?: 
 }
 
 /** The transport-level lines every m-section of a mediasoup SDP carries (BUNDLE on one ICE/DTLS transport). */
-function transportLines(remote: RemoteTransportParams, setup: 'actpass' | 'passive'): string[] {
+function transportLines(remote: RemoteTransportParams, setup: 'actpass' | 'active'): string[] {
   const lines = [
     `a=ice-ufrag:${remote.iceParameters.usernameFragment}`,
     `a=ice-pwd:${remote.iceParameters.password}`,
@@ -204,7 +216,7 @@ export function buildSendAnswer(offer: SessionDescription, remote: RemoteTranspo
       `c=IN IP4 ${address}`,
       `a=mid:${media.rtp.muxId ?? ''}`,
       rejected ? 'a=inactive' : 'a=recvonly',
-      ...transportLines(remote, 'passive'),
+      ...transportLines(remote, 'active'),
     );
     for (const c of codecs) {
       lines.push(rtpmapLine(c.payloadType, c.mimeType, c.clockRate, c.channels));
@@ -297,6 +309,9 @@ abstract class WeriftTransport {
   protected connected = false;
   protected version = 1;
   protected closed = false;
+  /** media:connectTransport under way or done (see ConnectTransport); its failure is kept for waitConnected(). */
+  private connecting: Promise<void> | undefined;
+  private connectError: Error | undefined;
 
   constructor(
     readonly remote: RemoteTransportParams,
@@ -317,11 +332,12 @@ abstract class WeriftTransport {
 
   /** Resolves when ICE and DTLS are up (after the first produce/consume). */
   async waitConnected(timeoutMs = 10_000): Promise<void> {
+    if (this.connectError) throw this.connectError;
     if (this.pc.connectionState === 'connected') return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.unSubscribe();
-        reject(new Error(`werift transport ${this.id} not connected after ${timeoutMs} ms (state ${this.pc.connectionState})`));
+        reject(this.connectError ?? new Error(`werift transport ${this.id} not connected after ${timeoutMs} ms (state ${this.pc.connectionState})`));
       }, timeoutMs);
       const sub = this.pc.connectionStateChange.subscribe((state) => {
         if (state === 'connected' || state === 'failed' || state === 'closed') {
@@ -330,6 +346,39 @@ abstract class WeriftTransport {
           if (state === 'connected') resolve();
           else reject(new Error(`werift transport ${this.id} ${state}`));
         }
+      });
+      this.connecting?.catch((err: unknown) => {
+        clearTimeout(timer);
+        sub.unSubscribe();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      });
+    });
+  }
+
+  /**
+   * Gives mediasoup our DTLS parameters once werift's DTLS server has started
+   * (right after werift's ICE connects), without holding up the negotiation:
+   * produce/consume go on meanwhile, as they do in a browser.
+   */
+  protected connectWhenListening(dtlsParameters: types.DtlsParameters): void {
+    if (this.connecting) return;
+    this.connected = true;
+    this.connecting = this.dtlsListening().then(() => this.connect(dtlsParameters));
+    this.connecting.catch((err: unknown) => {
+      this.connectError = err instanceof Error ? err : new Error(String(err));
+    });
+  }
+
+  private dtlsListening(): Promise<void> {
+    const dtls = this.pc.dtlsTransports[0];
+    if (!dtls) return Promise.reject(new Error(`werift transport ${this.id} has no DTLS transport`));
+    if (dtls.state !== 'new') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const sub = dtls.onStateChange.subscribe((state) => {
+        if (state === 'new') return;
+        sub.unSubscribe();
+        // 'connecting' is announced just before the DTLS server is built in the same task; after it, records are no longer dropped.
+        resolve();
       });
     });
   }
@@ -374,12 +423,8 @@ export class WeriftSendTransport extends WeriftTransport {
       const sdp = this.pc.localDescription?.sdp;
       if (!sdp) throw new Error('werift has no local description');
       const local = SessionDescription.parse(sdp);
-      if (!this.connected) {
-        // mediasoup is the DTLS server: it must know our fingerprint before our ClientHello arrives.
-        await this.connect(dtlsParametersOf(local, 'client'));
-        this.connected = true;
-      }
       await this.pc.setRemoteDescription({ type: 'answer', sdp: buildSendAnswer(local, this.remote, ++this.version) });
+      if (!this.connected) this.connectWhenListening(dtlsParametersOf(local, 'server'));
       const media = local.media.find((m) => m.rtp.muxId === transceiver.mid);
       if (!media) throw new Error(`no m-section for mid ${String(transceiver.mid)}`);
       return { kind, track, transceiver, rtpParameters: producerRtpParameters(media) };
@@ -519,14 +564,11 @@ export class WeriftRecvTransport extends WeriftTransport {
 
   private async negotiate(): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: buildRecvOffer(this.remote, this.sections, ++this.version) });
-    const answer = await this.pc.createAnswer();
-    if (!this.connected) {
-      const parsed = SessionDescription.parse(answer.sdp);
-      const setup = /a=setup:(\w+)/.exec(answer.sdp)?.[1];
-      // Our answer's setup: 'active' makes werift the DTLS client, 'passive' the server.
-      await this.connect(dtlsParametersOf(parsed, setup === 'passive' ? 'server' : 'client'));
-      this.connected = true;
-    }
+    const created = await this.pc.createAnswer();
+    // werift answers an actpass offer with `active` until its role is settled; we take the
+    // answerer's other legal choice, `passive` (DTLS server, see the header), and werift keeps it.
+    const answer = { type: created.type, sdp: created.sdp.replace(/a=setup:active/g, 'a=setup:passive') };
     await this.pc.setLocalDescription(answer);
+    if (!this.connected) this.connectWhenListening(dtlsParametersOf(SessionDescription.parse(answer.sdp), 'server'));
   }
 }
