@@ -60,15 +60,16 @@ cat >"$WORK/start-check.sh" <<EOF
 set -eu
 cd "$WORK/repo"
 unset MONGODB_URI
-PORT=$PORT npm start >"$WORK/start.log" 2>&1 &
+# A session of its own, so that the server and the FerretDB it starts can be stopped together
+# (and nothing else: other FerretDBs on this host, a CI run's among them, are left alone).
+PORT=$PORT setsid npm start >"$WORK/start.log" 2>&1 &
 pid=\$!
 ok=""
 for _ in \$(seq 1 600); do
 	if curl -fsS "http://127.0.0.1:$PORT/healthz" >"$WORK/healthz.json" 2>/dev/null && grep -q '"database":{"state":"connected"' "$WORK/healthz.json"; then ok=1; break; fi
 	sleep 0.5
 done
-kill \$pid 2>/dev/null || true; wait \$pid 2>/dev/null || true
-pkill -f microcourt-ferretdb 2>/dev/null || true
+kill -- -\$pid 2>/dev/null || true; wait \$pid 2>/dev/null || true
 [ -n "\$ok" ] || { echo "npm start did not serve /healthz with its database connected, offline; its log:" >&2; cat "$WORK/start.log" >&2; exit 1; }
 echo "/healthz: \$(cat "$WORK/healthz.json")"
 grep -i -m3 'ferretdb\|database' "$WORK/start.log" || true
