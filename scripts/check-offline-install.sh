@@ -9,7 +9,8 @@
 #      this host can be reached: `npm start` without MONGODB_URI must serve /healthz with its
 #      database connected, then `npm test` must pass (its Node version test asks for >= 22; the
 #      script checks that it is 24).
-# Each phase is timed. Needs root (for unshare -n), git, curl and the system packages.
+# Each phase is timed. Needs root (for unshare -n), git, curl and the system packages (redis-server
+# among them: the tests get a Redis of their own inside the namespace).
 #
 # Usage: bash scripts/check-offline-install.sh [work_dir]    (default: a new folder in /tmp)
 # Env:   CHECK_SKIP_TEST=1  stop after the `npm start` check
@@ -80,6 +81,18 @@ if [ -n "${CHECK_SKIP_TEST:-}" ]; then phase "finished"; exit 0; fi
 
 phase "offline: npm test"
 [ "$(node --version | cut -d. -f1)" = "v24" ] || { echo "error: node is $(node --version), not 24" >&2; exit 1; }
-offline env -u MONGODB_URI npm test
+# The multi-node tests need a Redis; the host's is outside the namespace, so one starts inside it.
+cat >"$WORK/test-run.sh" <<EOF
+set -u
+cd "$WORK/repo"
+redis-server --bind 127.0.0.1 --port 6379 --save "" --appendonly no >"$WORK/redis.log" 2>&1 &
+redis=\$!
+for _ in \$(seq 1 100); do [ "\$(redis-cli ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+rc=0
+env -u MONGODB_URI REDIS_URL=redis://127.0.0.1:6379 npm test || rc=\$?
+kill \$redis 2>/dev/null || true; wait \$redis 2>/dev/null || true
+exit \$rc
+EOF
+offline bash "$WORK/test-run.sh"
 
 phase "finished"
