@@ -12,6 +12,8 @@ export interface SegmentResult {
   kinds: ('audio' | 'video')[];
   /** True when ffmpeg finished the file itself (clean stop); false after a crash. */
   clean: boolean;
+  /** How ffmpeg ended (exit code or signal, and its last error line), for the log of an unclean stop. */
+  exit: string;
 }
 
 export interface SegmentRecorderEvents {
@@ -71,9 +73,13 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
       }
       const sdpFile = `${opts.file}.sdp`;
       await fs.writeFile(sdpFile, recordingSdp(streams));
+      // -fpsprobesize 0: ffmpeg writes nothing until it has probed its input, and by default it
+      // also waits for 20 video frames to guess a frame rate that -c copy never uses (1.5 s at
+      // 15 fps, measured; longer on a loaded host). A segment stopped in that time was left
+      // empty. It still waits for what the WebM header needs (a key frame's dimensions).
       const ffmpeg = spawn(
         opts.ffmpegPath ?? 'ffmpeg',
-        ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts', '-i', sdpFile, '-map', '0', '-c', 'copy', '-flush_packets', '1', '-f', 'webm', '-y', opts.file],
+        ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-fflags', '+genpts', '-fpsprobesize', '0', '-i', sdpFile, '-map', '0', '-c', 'copy', '-flush_packets', '1', '-f', 'webm', '-y', opts.file],
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       const recorder = new SegmentRecorder(ffmpeg, transports, consumers, opts.file);
@@ -101,7 +107,8 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
         // ffmpeg exits 255 after finishing the file on SIGINT; 0 if input ended first.
         const clean = this.stopping && (code === 0 || code === 255);
         // The record ends when it was asked to, not when ffmpeg got round to exiting.
-        resolve({ file: this.file, startedAt: this.startedAt, endedAt: this.stopRequestedAt ?? new Date(), kinds: this.kinds, clean });
+        const exit = `${signal ?? `code ${code}`}${this.stopping ? '' : ' before a stop'} ${stderr.trim().split('\n').pop() ?? ''}`.trim();
+        resolve({ file: this.file, startedAt: this.startedAt, endedAt: this.stopRequestedAt ?? new Date(), kinds: this.kinds, clean, exit });
       });
     });
     // ffmpeg needs a moment to open its sockets; then media may flow, from a key frame.

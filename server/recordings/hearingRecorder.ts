@@ -203,6 +203,9 @@ export class HearingRecorder {
         ? { sha256: facts.sha256, size: facts.size, codecs: facts.codecs, ...(facts.durationSeconds !== undefined ? { durationSeconds: facts.durationSeconds } : {}) }
         : {}),
     };
+    if (!doc.clean) {
+      this.deps.logger.warn({ hearing: this.deps.hearingId, recording: doc._id, ffmpeg: result.exit, durationSeconds: facts?.durationSeconds, size: facts?.size }, 'recording segment finalised unclean');
+    }
     await recordingModel(this.deps.connection).replaceOne({ _id: doc._id }, doc).exec();
     await this.deps.finalised(doc);
   }

@@ -27,7 +27,8 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=warn shows the servers' logs while hunting a failure.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     MONGODB_URI: uniqueDatabaseUri(),
     MEDIASOUP_LISTEN_IP: '127.0.0.1',
     MEDIASOUP_WEBRTC_PORT: '0',

@@ -85,8 +85,12 @@ function peerConfig(direction: 'send' | 'recv', opts: WeriftTransportOptions): R
   // the werift sender retransmits on the media SSRC, which mediasoup accepts.
   if (direction === 'recv') video.push(new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 }));
   return {
-    // No STUN: gathering would wait up to 5 s for a server that tests cannot reach.
+    // No STUN server: the servers under test are on this host. werift still asks its built-in
+    // default (stun.l.google.com) unless told not to wait for it: where the name cannot be looked
+    // up quickly (an offline host whose DNS server is unreachable, as in
+    // scripts/check-offline-install.sh) every gathering waited its 5 s timeout.
     iceServers: [],
+    iceStunGatherTimeout: 0,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: opts.iceAddresses ?? ['127.0.0.1'],
     bundlePolicy: 'max-bundle',

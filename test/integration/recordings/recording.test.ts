@@ -199,6 +199,25 @@ describe('recording hearings', () => {
     });
   });
 
+  describe('a short segment', () => {
+    it('a recording stopped a second and a half after it started still holds that media, cleanly finished', async () => {
+      // ffmpeg writes nothing until it has probed its input; a probe that also waited for a frame
+      // rate (20 frames) left segments this short empty.
+      const fx = await scheduledHearing(server, 'hearing', 44);
+      const judge = (await enter(fx.judge, fx.hearingId)).p;
+      await judge.setupMedia();
+      await judge.produce(['audio', 'video']);
+      expect((await judge.request('host:recording', { action: 'start' })).ok).toBe(true);
+      await sleep(1500);
+      expect((await judge.request('host:recording', { action: 'stop' })).ok).toBe(true);
+      const [rec, ...more] = await recordingsOf(fx.judge, fx.caseId);
+      expect(more).toHaveLength(0);
+      expect(rec).toMatchObject({ status: 'finalised', clean: true });
+      expect(rec!.durationSeconds).toBeGreaterThan(0.5);
+      expect(probe(path.join(dir, fx.hearingId, `${rec!.participantId}-${rec!.segment}.webm`)).codecs).toEqual(['opus', 'vp8']);
+    });
+  });
+
   describe('a mediation', () => {
     it('is recorded only with every party\'s consent, and caucus media is never recorded', async () => {
       const fx = await scheduledHearing(server, 'mediation', 42);

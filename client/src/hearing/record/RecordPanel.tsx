@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import type { ParticipantView } from '../../../../protocol/hearing.js';
 import type { HearingRecordView, RecordParagraphView } from '../../../../protocol/recordViews.js';
 import { ApiError, get, put } from '../../api/http.js';
@@ -139,9 +140,10 @@ export function RecordPanel({ client, snap, hearingId }: { client: HearingClient
 
   const add = () => {
     const id = newId();
-    update((l) => [...l, { id, baseVersion: 0, text: '', speakerId: suggestedSpeaker(snap, l), at: new Date().toISOString(), dirty: true }]);
-    // Focus the new paragraph's text once it is drawn.
-    requestAnimationFrame(() => document.getElementById(`record-text-${id}`)?.focus());
+    // Drawn at once and focused before the next key is handled: a clerk types on straight after
+    // Ctrl+Enter, and a focus moved a frame later sent the first characters to the old paragraph.
+    flushSync(() => update((l) => [...l, { id, baseVersion: 0, text: '', speakerId: suggestedSpeaker(snap, l), at: new Date().toISOString(), dirty: true }]));
+    document.getElementById(`record-text-${id}`)?.focus();
   };
 
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
