@@ -36,6 +36,21 @@ function newKeyPair(): { publicKey: forge.pki.PublicKey; privateKey: forge.pki.P
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
 }
 
+const SERIAL_BYTES = 16;
+
+/**
+ * A certificate serial number as forge wants it (hex), from random bytes: RFC 5280 §4.1.2.2
+ * asks for a positive integer of at most 20 octets, and DER for its shortest encoding. The first
+ * byte is kept in 0x40-0x7f: positive without a 0x00 pad and never a redundant leading zero
+ * (which OpenSSL, Node and some pkijs paths refuse as "illegal padding"), 126 random bits left.
+ */
+export function certificateSerial(random: Buffer): string {
+  if (random.length !== SERIAL_BYTES) throw new Error(`a serial takes ${SERIAL_BYTES} random bytes`);
+  const bytes = Buffer.from(random);
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
 function makeCertificate(options: {
   commonName: string;
   organization: string;
@@ -47,8 +62,7 @@ function makeCertificate(options: {
   const keys = newKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
-  // Positive 16-byte serial (a leading 0 nibble keeps it positive in DER).
-  cert.serialNumber = `0${crypto.randomBytes(15).toString('hex')}`;
+  cert.serialNumber = certificateSerial(crypto.randomBytes(SERIAL_BYTES));
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   cert.validity.notAfter = new Date(now.getTime() + options.years * 365 * 24 * 60 * 60 * 1000);
