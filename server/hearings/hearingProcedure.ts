@@ -41,9 +41,10 @@ export class HearingProcedure {
   /** Throws the reason a hearing may not open yet; null problems mean it may. */
   async assertMayOpen(hearing: HearingDoc): Promise<void> {
     if (hearing.kind !== 'hearing') return;
-    const doc = await this.deps.caseStore.get(hearing.caseId);
+    // Both reads at once: this runs while the first participants wait for the room to open.
+    const [doc, notices] = await Promise.all([this.deps.caseStore.get(hearing.caseId), this.notices(hearing)]);
     if (!doc) throw errors.notFound('The case', 'CASE_NOT_FOUND');
-    const problem = openingProblem(doc.snapshot.context) ?? noticeProblem(hearing.startsAt, await this.notices(hearing));
+    const problem = openingProblem(doc.snapshot.context) ?? noticeProblem(hearing.startsAt, notices);
     if (problem) throw refusal(problem);
   }
 

@@ -86,8 +86,6 @@ export class HearingSessions {
     if (this.deps.holds && !(await this.deps.holds(hearingId))) {
       throw errors.invalidState('This hearing is held by another server; ask for a new join link and connect there.', 'HEARING_ON_OTHER_NODE');
     }
-    // The first join opens the room: refused (409 with the reason) until the law allows it.
-    if (doc.state === 'scheduled') await this.deps.procedure?.assertMayOpen(doc);
     const ns = () => {
       if (!this.namespace) throw new Error('hearing namespace not attached');
       return this.namespace;
@@ -139,8 +137,11 @@ export class HearingSessions {
       keep: (live) => this.keep(hearingId, live),
       caseHook: (what) => void this.tellCase(doc.caseId, doc.kind, hearingId, what),
     });
-    // Whatever the previous holder of this hearing left running (its node died) is settled first.
-    await recorder.closeInterrupted();
+    // The first join opens the room: refused (409 with the reason) until the law allows it. Whatever
+    // the previous holder of this hearing left running (its node died) is settled first. The two run
+    // at once (the first participants wait on them): only a hearing already open can have recorded,
+    // and only a scheduled one is checked.
+    await Promise.all([doc.state === 'scheduled' ? this.deps.procedure?.assertMayOpen(doc) : undefined, recorder.closeInterrupted()]);
     if (doc.live) await session.carryOver(doc.live);
     this.live.set(hearingId, session);
     return session;
