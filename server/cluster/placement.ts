@@ -115,7 +115,7 @@ export class HearingPlacement {
       }
       // Only an expired lease is replaced; of two nodes re-placing at once, one write matches.
       const moved = await this.placements
-        .findOneAndUpdate({ _id: hearingId, nodeId: current.nodeId, leaseUntil: current.leaseUntil }, { $set: next }, { new: true })
+        .findOneAndUpdate({ _id: hearingId, nodeId: current.nodeId, leaseUntil: current.leaseUntil }, { $set: next }, { returnDocument: 'after' })
         .lean<PlacementDoc>()
         .exec();
       if (moved) {

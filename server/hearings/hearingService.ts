@@ -105,7 +105,7 @@ export class HearingService {
     if (hearing.kind === 'hearing') await this.deps.procedure?.assertLawfulStart(hearing.caseId, startsAt, at);
     const event = { type: 'RESCHEDULED', at, actorId: user.id, data: { from: hearing.startsAt, to: startsAt, reason: input.reason } };
     const updated = await this.hearings
-      .findOneAndUpdate({ _id: hearingId, state: 'scheduled', startsAt: hearing.startsAt }, { $set: { startsAt }, $push: { events: event } }, { new: true })
+      .findOneAndUpdate({ _id: hearingId, state: 'scheduled', startsAt: hearing.startsAt }, { $set: { startsAt }, $push: { events: event } }, { returnDocument: 'after' })
       .lean<HearingDoc>()
       .exec();
     if (!updated) throw errors.conflict('The hearing was changed at the same time. Reload it and try again.', 'HEARING_CHANGED');
